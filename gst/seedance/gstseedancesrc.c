@@ -1,0 +1,1154 @@
+/* GStreamer Seedance plugin
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/**
+ * SECTION:element-seedancesrc
+ * @title: seedancesrc
+ *
+ * seedancesrc generates a video clip from a text prompt (and optionally a
+ * first and last frame, reference images and audio) with the Seedance 2.0
+ * Fast model behind the Modellix API, and streams the resulting MP4 into
+ * the pipeline as encoded bytes, so it can be followed by qtdemux,
+ * decodebin or a filesink.
+ *
+ * Every field of the API's request has a property of the same name (with
+ * '-' for '_'). When the element goes from READY to PAUSED it validates the
+ * properties (nothing is sent when one is wrong), then, in its streaming
+ * thread, submits the task, polls it until it ends and downloads the clip.
+ * The state change returns ASYNC at once; the pipeline prerolls when the
+ * first bytes of the clip arrive. Progress is posted as
+ * #GST_MESSAGE_PROGRESS and as element messages named `seedance-task`.
+ *
+ * A submission costs money. It is never sent twice by accident: when its
+ * outcome is unknown the element stops with an error naming what to check,
+ * and a task that already exists is resumed with #GstSeedanceSrc:task-id.
+ *
+ * The API key comes from #GstSeedanceSrc:api-key or the environment
+ * variable `MODELLIX_API_KEY`; it is sent only to #GstSeedanceSrc:api-url
+ * and never logged.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 seedancesrc prompt="a red fox runs through fresh snow" \
+ *     ratio=16:9 duration=5 ! filesink location=fox.mp4
+ * ]| Writes the generated MP4 as delivered.
+ * |[
+ * gst-launch-1.0 seedancesrc prompt="a cat surfing" first-frame-image=cat.png \
+ *     ! qtdemux name=d d.video_0 ! h264parse ! mp4mux ! filesink location=cat.mp4
+ * ]| Sends a local image as the first frame and remuxes the video track.
+ * |[
+ * gst-launch-1.0 seedancesrc prompt="waves at dusk" ! decodebin ! autovideosink
+ * ]| Plays the clip.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gst/base/gsttypefindhelper.h>
+
+#include "gstseedancesrc.h"
+#include "seedanceenums.h"
+#include "seedanceerror.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_seedance_src_debug);
+#define GST_CAT_DEFAULT gst_seedance_src_debug
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC,
+    GST_PAD_ALWAYS,
+    GST_STATIC_CAPS_ANY);
+
+/* The request properties come first, in SeedanceField order, so that
+ * prop_id - PROP_PROMPT is the field. */
+enum
+{
+  PROP_0,
+  PROP_PROMPT,
+  PROP_FIRST_FRAME_IMAGE,
+  PROP_LAST_FRAME_IMAGE,
+  PROP_REFERENCE_IMAGES,
+  PROP_AUDIO_URLS,
+  PROP_CAMERA_FIXED,
+  PROP_DURATION,
+  PROP_EXECUTION_EXPIRES_AFTER,
+  PROP_GENERATE_AUDIO,
+  PROP_RATIO,
+  PROP_RESOLUTION,
+  PROP_RETURN_LAST_FRAME,
+  PROP_SEED,
+  PROP_API_KEY,
+  PROP_API_URL,
+  PROP_MODEL,
+  PROP_TASK_ID,
+  PROP_POLL_INTERVAL,
+  PROP_TIMEOUT,
+  N_PROPERTIES
+};
+
+G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
+
+#define DEFAULT_POLL_INTERVAL 2000
+#define MIN_POLL_INTERVAL 10
+#define DEFAULT_TIMEOUT 1800
+#define DEFAULT_BLOCKSIZE (64 * 1024)
+#define MASKED_KEY "***"
+/* Polls keep poll-interval for this long, then back off... */
+#define POLL_STEADY_US (30 * G_USEC_PER_SEC)
+/* ...by this factor up to this ceiling (or poll-interval if larger). */
+#define POLL_BACKOFF_FACTOR 1.5
+#define POLL_CEILING_MS 10000
+/* Ceiling of the backoff between retries of a failed request. */
+#define RETRY_CEILING_MS 30000
+/* Submissions that certainly reached no server are tried this often. */
+#define MAX_SUBMIT_ATTEMPTS 5
+/* A dropped download is resumed this often before giving up. */
+#define MAX_DOWNLOAD_RETRIES 3
+/* While waiting, progress is reported at least this often. */
+#define PROGRESS_EVERY_US (5 * G_USEC_PER_SEC)
+#define PROGRESS_CODE "generate"
+
+static GParamSpec *properties[N_PROPERTIES];
+
+static void gst_seedance_src_finalize (GObject * object);
+static void gst_seedance_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_seedance_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static gboolean gst_seedance_src_start (GstBaseSrc * bsrc);
+static gboolean gst_seedance_src_stop (GstBaseSrc * bsrc);
+static gboolean gst_seedance_src_unlock (GstBaseSrc * bsrc);
+static gboolean gst_seedance_src_unlock_stop (GstBaseSrc * bsrc);
+static gboolean gst_seedance_src_is_seekable (GstBaseSrc * bsrc);
+static gboolean gst_seedance_src_get_size (GstBaseSrc * bsrc, guint64 * size);
+static gboolean gst_seedance_src_query (GstBaseSrc * bsrc, GstQuery * query);
+static GstFlowReturn gst_seedance_src_create (GstBaseSrc * bsrc,
+    guint64 offset, guint length, GstBuffer ** buffer);
+
+#define gst_seedance_src_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstSeedanceSrc, gst_seedance_src, GST_TYPE_BASE_SRC,
+    GST_DEBUG_CATEGORY_INIT (gst_seedance_src_debug, "seedancesrc", 0,
+        "Seedance video generation source"));
+GST_ELEMENT_REGISTER_DEFINE (seedancesrc, "seedancesrc", GST_RANK_NONE,
+    GST_TYPE_SEEDANCE_SRC);
+
+static void
+gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY;
+
+  gobject_class->finalize = gst_seedance_src_finalize;
+  gobject_class->set_property = gst_seedance_src_set_property;
+  gobject_class->get_property = gst_seedance_src_get_property;
+
+  properties[PROP_PROMPT] = g_param_spec_string ("prompt", "Prompt",
+      "Text describing the clip, 1 to 10000 characters (required). Refer to "
+      "inputs with placeholders such as [Image 1] or [Audio 1]", NULL, flags);
+  properties[PROP_FIRST_FRAME_IMAGE] =
+      g_param_spec_string ("first-frame-image", "First frame image",
+      "Starting frame: an http(s) URL, a data: URI, base64 image data or a "
+      "local image file (sent inline, at most 10 MiB). Not with "
+      "reference-images", NULL, flags);
+  properties[PROP_LAST_FRAME_IMAGE] =
+      g_param_spec_string ("last-frame-image", "Last frame image",
+      "Ending frame, in the same forms as first-frame-image. Not with "
+      "reference-images", NULL, flags);
+  properties[PROP_REFERENCE_IMAGES] =
+      gst_param_spec_array ("reference-images", "Reference images",
+      "1 to 9 images for style or subject guidance, in the same forms as "
+      "first-frame-image, e.g. \"<a.png,https://example.com/b.jpg>\". Not "
+      "with first-frame-image or last-frame-image",
+      g_param_spec_string ("image", "Image", "One reference image", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), flags);
+  properties[PROP_AUDIO_URLS] =
+      gst_param_spec_array ("audio-urls", "Audio URLs",
+      "1 to 3 http(s) URLs of reference audio (rhythm, voice style), e.g. "
+      "\"<https://example.com/beat.mp3>\"",
+      g_param_spec_string ("audio-url", "Audio URL", "One audio URL", NULL,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), flags);
+  properties[PROP_CAMERA_FIXED] =
+      g_param_spec_boolean ("camera-fixed", "Camera fixed",
+      "Keep the camera fixed during the clip", FALSE, flags);
+  properties[PROP_DURATION] = g_param_spec_int ("duration", "Duration",
+      "Length of the clip in seconds", SEEDANCE_DURATION_MIN,
+      SEEDANCE_DURATION_MAX, SEEDANCE_DURATION_DEFAULT, flags);
+  properties[PROP_EXECUTION_EXPIRES_AFTER] =
+      g_param_spec_int ("execution-expires-after", "Execution expires after",
+      "Seconds the task may stay queued or running on the server before it "
+      "expires", SEEDANCE_EXPIRES_MIN, SEEDANCE_EXPIRES_MAX,
+      SEEDANCE_EXPIRES_DEFAULT, flags);
+  properties[PROP_GENERATE_AUDIO] =
+      g_param_spec_boolean ("generate-audio", "Generate audio",
+      "Generate an audio track (AAC) with the video", TRUE, flags);
+  properties[PROP_RATIO] = g_param_spec_enum ("ratio", "Ratio",
+      "Aspect ratio of the clip", GST_TYPE_SEEDANCE_RATIO,
+      GST_SEEDANCE_RATIO_1_1, flags);
+  properties[PROP_RESOLUTION] = g_param_spec_enum ("resolution", "Resolution",
+      "Resolution of the clip", GST_TYPE_SEEDANCE_RESOLUTION,
+      GST_SEEDANCE_RESOLUTION_720P, flags);
+  properties[PROP_RETURN_LAST_FRAME] =
+      g_param_spec_boolean ("return-last-frame", "Return last frame",
+      "Also return the clip's last frame as an image; its URL is in the "
+      "seedance-task message", FALSE, flags);
+  properties[PROP_SEED] = g_param_spec_int64 ("seed", "Seed",
+      "Random seed for reproducible clips, -1 = random", SEEDANCE_SEED_MIN,
+      SEEDANCE_SEED_MAX, SEEDANCE_SEED_DEFAULT, flags);
+
+  properties[PROP_API_KEY] = g_param_spec_string ("api-key", "API key",
+      "Modellix API key (default: the environment variable MODELLIX_API_KEY). "
+      "Sent only to api-url; reads back as \"" MASKED_KEY "\" when set", NULL,
+      flags);
+  properties[PROP_API_URL] = g_param_spec_string ("api-url", "API URL",
+      "Origin of the Modellix API; https, or http on a loopback host. The "
+      "environment variable MODELLIX_BASE_URL overrides the default",
+      SEEDANCE_DEFAULT_API_URL, flags);
+  properties[PROP_MODEL] = g_param_spec_string ("model", "Model",
+      "Model as provider/model; requests go to "
+      "{api-url}/api/v1/{model}/async", SEEDANCE_DEFAULT_MODEL, flags);
+  properties[PROP_TASK_ID] = g_param_spec_string ("task-id", "Task ID",
+      "Set to resume an existing task without paying again; after a "
+      "submission it holds the new task's id", NULL, flags);
+  properties[PROP_POLL_INTERVAL] =
+      g_param_spec_uint ("poll-interval", "Poll interval",
+      "Milliseconds between task queries; after 30 s the interval backs off "
+      "towards 10 s", MIN_POLL_INTERVAL, G_MAXINT / 1000,
+      DEFAULT_POLL_INTERVAL, flags);
+  properties[PROP_TIMEOUT] = g_param_spec_uint ("timeout", "Timeout",
+      "Longest wait for the task in seconds, 0 = no limit; the task can be "
+      "resumed afterwards with task-id", 0, G_MAXINT / 1000, DEFAULT_TIMEOUT,
+      flags);
+
+  g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Seedance video generation source", "Source/Network",
+      "Generates a video clip from a text prompt (and optional first/last "
+      "frame, reference images and audio) with Seedance 2.0 Fast through the "
+      "Modellix API, and streams the MP4",
+      "gst-seedance developers <gst-seedance@lists.invalid>");
+
+  basesrc_class->start = GST_DEBUG_FUNCPTR (gst_seedance_src_start);
+  basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_seedance_src_stop);
+  basesrc_class->unlock = GST_DEBUG_FUNCPTR (gst_seedance_src_unlock);
+  basesrc_class->unlock_stop = GST_DEBUG_FUNCPTR (gst_seedance_src_unlock_stop);
+  basesrc_class->is_seekable = GST_DEBUG_FUNCPTR (gst_seedance_src_is_seekable);
+  basesrc_class->get_size = GST_DEBUG_FUNCPTR (gst_seedance_src_get_size);
+  basesrc_class->query = GST_DEBUG_FUNCPTR (gst_seedance_src_query);
+  basesrc_class->create = GST_DEBUG_FUNCPTR (gst_seedance_src_create);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_SEEDANCE_RATIO, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_SEEDANCE_RESOLUTION, 0);
+}
+
+/* Forgets everything of a run; the properties stay. */
+static void
+gst_seedance_src_reset (GstSeedanceSrc * src)
+{
+  seedance_download_clear (&src->download);
+  g_clear_pointer (&src->client, seedance_client_free);
+  g_clear_pointer (&src->body, g_free);
+  g_clear_pointer (&src->run_task_id, g_free);
+  g_clear_pointer (&src->video_url, g_free);
+  src->body_length = 0;
+  src->submit_uncertain = FALSE;
+  src->read_position = 0;
+  src->content_size = -1;
+  src->download_retries = 0;
+}
+
+static void
+gst_seedance_src_init (GstSeedanceSrc * src)
+{
+  const gchar *env;
+
+  seedance_request_init (&src->settings);
+  src->api_key = g_strdup (g_getenv ("MODELLIX_API_KEY"));
+  env = g_getenv ("MODELLIX_BASE_URL");
+  src->api_url = g_strdup (env && *env ? env : SEEDANCE_DEFAULT_API_URL);
+  src->model = g_strdup (SEEDANCE_DEFAULT_MODEL);
+  src->poll_interval = DEFAULT_POLL_INTERVAL;
+  src->timeout = DEFAULT_TIMEOUT;
+
+  src->download.total_size = -1;
+  src->cancellable = g_cancellable_new ();
+  g_mutex_init (&src->wait_lock);
+  g_cond_init (&src->wait_cond);
+  gst_seedance_src_reset (src);
+
+  gst_base_src_set_format (GST_BASE_SRC (src), GST_FORMAT_BYTES);
+  gst_base_src_set_blocksize (GST_BASE_SRC (src), DEFAULT_BLOCKSIZE);
+}
+
+static void
+clear_secret (gchar ** secret)
+{
+  if (*secret)
+    memset (*secret, 0, strlen (*secret));
+  g_clear_pointer (secret, g_free);
+}
+
+static void
+gst_seedance_src_finalize (GObject * object)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (object);
+
+  gst_seedance_src_reset (src);
+  seedance_request_clear (&src->settings);
+  clear_secret (&src->api_key);
+  g_free (src->api_url);
+  g_free (src->model);
+  g_free (src->task_id);
+  g_object_unref (src->cancellable);
+  g_mutex_clear (&src->wait_lock);
+  g_cond_clear (&src->wait_cond);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* A GstValueArray of strings into a NULL-terminated vector; an empty array
+ * is no list at all. */
+static GStrv
+strv_from_value_array (const GValue * value)
+{
+  guint n = gst_value_array_get_size (value), i;
+  GStrv strv;
+
+  if (n == 0)
+    return NULL;
+  strv = g_new0 (gchar *, n + 1);
+  for (i = 0; i < n; i++) {
+    const GValue *item = gst_value_array_get_value (value, i);
+
+    strv[i] = g_strdup (G_VALUE_HOLDS_STRING (item) ?
+        g_value_get_string (item) : NULL);
+    if (strv[i] == NULL)
+      strv[i] = g_strdup ("");
+  }
+  return strv;
+}
+
+static void
+value_array_from_strv (GValue * value, GStrv strv)
+{
+  GValue item = G_VALUE_INIT;
+
+  g_value_init (&item, G_TYPE_STRING);
+  for (; strv && *strv; strv++) {
+    g_value_set_string (&item, *strv);
+    gst_value_array_append_value (value, &item);
+  }
+  g_value_unset (&item);
+}
+
+static void
+gst_seedance_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (object);
+  SeedanceRequest *r = &src->settings;
+
+  GST_OBJECT_LOCK (src);
+  if (GST_STATE (src) > GST_STATE_READY)
+    goto wrong_state;
+
+  switch (prop_id) {
+    case PROP_PROMPT:
+      g_free (r->prompt);
+      r->prompt = g_value_dup_string (value);
+      break;
+    case PROP_FIRST_FRAME_IMAGE:
+      g_free (r->first_frame_image);
+      r->first_frame_image = g_value_dup_string (value);
+      break;
+    case PROP_LAST_FRAME_IMAGE:
+      g_free (r->last_frame_image);
+      r->last_frame_image = g_value_dup_string (value);
+      break;
+    case PROP_REFERENCE_IMAGES:
+      g_strfreev (r->reference_images);
+      r->reference_images = strv_from_value_array (value);
+      break;
+    case PROP_AUDIO_URLS:
+      g_strfreev (r->audio_urls);
+      r->audio_urls = strv_from_value_array (value);
+      break;
+    case PROP_CAMERA_FIXED:
+      r->camera_fixed = g_value_get_boolean (value);
+      break;
+    case PROP_DURATION:
+      r->duration = g_value_get_int (value);
+      break;
+    case PROP_EXECUTION_EXPIRES_AFTER:
+      r->execution_expires_after = g_value_get_int (value);
+      break;
+    case PROP_GENERATE_AUDIO:
+      r->generate_audio = g_value_get_boolean (value);
+      break;
+    case PROP_RATIO:
+      r->ratio = g_value_get_enum (value);
+      break;
+    case PROP_RESOLUTION:
+      r->resolution = g_value_get_enum (value);
+      break;
+    case PROP_RETURN_LAST_FRAME:
+      r->return_last_frame = g_value_get_boolean (value);
+      break;
+    case PROP_SEED:
+      r->seed = g_value_get_int64 (value);
+      break;
+    case PROP_API_KEY:
+      clear_secret (&src->api_key);
+      src->api_key = g_value_dup_string (value);
+      break;
+    case PROP_API_URL:
+      g_free (src->api_url);
+      src->api_url = g_value_dup_string (value);
+      break;
+    case PROP_MODEL:
+      g_free (src->model);
+      src->model = g_value_dup_string (value);
+      break;
+    case PROP_TASK_ID:
+      g_free (src->task_id);
+      src->task_id = g_value_dup_string (value);
+      break;
+    case PROP_POLL_INTERVAL:
+      src->poll_interval = g_value_get_uint (value);
+      break;
+    case PROP_TIMEOUT:
+      src->timeout = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  /* Only fields the user set go into the request; the server applies its
+   * own defaults to the others. */
+  if (prop_id >= PROP_PROMPT && prop_id <= PROP_SEED)
+    r->set_fields |= 1u << (prop_id - PROP_PROMPT);
+  GST_OBJECT_UNLOCK (src);
+  return;
+
+  /* ERROR */
+wrong_state:
+  {
+    GST_OBJECT_UNLOCK (src);
+    g_warning ("Changing the '%s' property of %s is only allowed in the NULL "
+        "and READY states", pspec->name, GST_ELEMENT_NAME (src));
+    return;
+  }
+}
+
+static void
+gst_seedance_src_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (object);
+  SeedanceRequest *r = &src->settings;
+
+  GST_OBJECT_LOCK (src);
+  switch (prop_id) {
+    case PROP_PROMPT:
+      g_value_set_string (value, r->prompt);
+      break;
+    case PROP_FIRST_FRAME_IMAGE:
+      g_value_set_string (value, r->first_frame_image);
+      break;
+    case PROP_LAST_FRAME_IMAGE:
+      g_value_set_string (value, r->last_frame_image);
+      break;
+    case PROP_REFERENCE_IMAGES:
+      value_array_from_strv (value, r->reference_images);
+      break;
+    case PROP_AUDIO_URLS:
+      value_array_from_strv (value, r->audio_urls);
+      break;
+    case PROP_CAMERA_FIXED:
+      g_value_set_boolean (value, r->camera_fixed);
+      break;
+    case PROP_DURATION:
+      g_value_set_int (value, r->duration);
+      break;
+    case PROP_EXECUTION_EXPIRES_AFTER:
+      g_value_set_int (value, r->execution_expires_after);
+      break;
+    case PROP_GENERATE_AUDIO:
+      g_value_set_boolean (value, r->generate_audio);
+      break;
+    case PROP_RATIO:
+      g_value_set_enum (value, r->ratio);
+      break;
+    case PROP_RESOLUTION:
+      g_value_set_enum (value, r->resolution);
+      break;
+    case PROP_RETURN_LAST_FRAME:
+      g_value_set_boolean (value, r->return_last_frame);
+      break;
+    case PROP_SEED:
+      g_value_set_int64 (value, r->seed);
+      break;
+    case PROP_API_KEY:
+      /* The key is a secret: tell only whether one is set. */
+      g_value_set_string (value, src->api_key && *src->api_key ?
+          MASKED_KEY : NULL);
+      break;
+    case PROP_API_URL:
+      g_value_set_string (value, src->api_url);
+      break;
+    case PROP_MODEL:
+      g_value_set_string (value, src->model);
+      break;
+    case PROP_TASK_ID:
+      g_value_set_string (value, src->task_id);
+      break;
+    case PROP_POLL_INTERVAL:
+      g_value_set_uint (value, src->poll_interval);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, src->timeout);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (src);
+}
+
+/* Maps the client's errors to GStreamer error domains and posts one
+ * message: the user text names the property or task and what to do; the
+ * details carry the task id and HTTP status. Never the key. */
+static void
+gst_seedance_src_post_error (GstSeedanceSrc * src, const GError * error,
+    guint http_status)
+{
+  GQuark domain = GST_RESOURCE_ERROR;
+  gint code = GST_RESOURCE_ERROR_FAILED;
+  GstStructure *details;
+  gchar *debug;
+
+  switch (error->domain == SEEDANCE_ERROR ? error->code : -1) {
+    case SEEDANCE_ERROR_INVALID_PROPERTY:
+    case SEEDANCE_ERROR_BAD_REQUEST:
+      code = GST_RESOURCE_ERROR_SETTINGS;
+      break;
+    case SEEDANCE_ERROR_UNAUTHORIZED:
+    case SEEDANCE_ERROR_PAYMENT_REQUIRED:
+      code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+      break;
+    case SEEDANCE_ERROR_NOT_FOUND:
+      code = GST_RESOURCE_ERROR_NOT_FOUND;
+      break;
+    case SEEDANCE_ERROR_RATE_LIMITED:
+    case SEEDANCE_ERROR_SERVER:
+    case SEEDANCE_ERROR_NETWORK:
+      code = GST_RESOURCE_ERROR_OPEN_READ;
+      break;
+    case SEEDANCE_ERROR_BAD_RESPONSE:
+    case SEEDANCE_ERROR_DOWNLOAD:
+      code = GST_RESOURCE_ERROR_READ;
+      break;
+    case SEEDANCE_ERROR_TASK_FAILED:
+      domain = GST_STREAM_ERROR;
+      code = GST_STREAM_ERROR_FAILED;
+      break;
+    default:
+      break;
+  }
+
+  details = gst_structure_new ("details", "task-id", G_TYPE_STRING,
+      src->run_task_id, "http-status-code", G_TYPE_UINT, http_status, NULL);
+  debug = g_strdup_printf ("task-id: %s, HTTP status: %u, error: %s (%d)",
+      src->run_task_id ? src->run_task_id : "none", http_status,
+      g_quark_to_string (error->domain), error->code);
+
+  gst_element_message_full_with_details (GST_ELEMENT (src),
+      GST_MESSAGE_ERROR, domain, code, g_strdup (error->message), debug,
+      __FILE__, GST_FUNCTION, __LINE__, details);
+}
+
+static gboolean
+gst_seedance_src_start (GstBaseSrc * bsrc)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
+  SeedanceRequest request;
+  gchar *api_key = NULL, *api_url = NULL, *model = NULL, *origin = NULL;
+  GError *error = NULL;
+
+  gst_seedance_src_reset (src);
+
+  GST_OBJECT_LOCK (src);
+  seedance_request_copy (&request, &src->settings);
+  api_key = g_strdup (src->api_key);
+  api_url = g_strdup (src->api_url);
+  model = g_strdup (src->model);
+  src->run_task_id = g_strdup (src->task_id && *src->task_id ?
+      src->task_id : NULL);
+  src->run_poll_interval = src->poll_interval;
+  src->run_timeout = src->timeout;
+  GST_OBJECT_UNLOCK (src);
+
+  /* Everything is checked before a single byte is sent. */
+  if (api_key == NULL || *api_key == '\0') {
+    g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+        "Invalid property 'api-key': no API key; set api-key or the "
+        "environment variable MODELLIX_API_KEY to your Modellix key");
+    goto invalid;
+  }
+  if (!seedance_check_api_url (api_url, &origin, &error))
+    goto invalid;
+  if (!seedance_check_model (model, &error))
+    goto invalid;
+  src->body = seedance_request_build_body (&request, &src->body_length,
+      &error);
+  if (src->body == NULL)
+    goto invalid;
+
+  src->client = seedance_client_new (origin, api_key, model);
+  GST_INFO_OBJECT (src, "ready to %s at %s",
+      src->run_task_id ? "resume a task" : "submit a task", origin);
+
+  seedance_request_clear (&request);
+  clear_secret (&api_key);
+  g_free (api_url);
+  g_free (model);
+  g_free (origin);
+  return TRUE;
+
+  /* ERROR */
+invalid:
+  {
+    GST_WARNING_OBJECT (src, "invalid settings: %s", error->message);
+    gst_seedance_src_post_error (src, error, 0);
+    g_error_free (error);
+    seedance_request_clear (&request);
+    clear_secret (&api_key);
+    g_free (api_url);
+    g_free (model);
+    g_free (origin);
+    gst_seedance_src_reset (src);
+    return FALSE;
+  }
+}
+
+static gboolean
+gst_seedance_src_stop (GstBaseSrc * bsrc)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
+
+  GST_DEBUG_OBJECT (src, "stopping");
+  gst_seedance_src_reset (src);
+  return TRUE;
+}
+
+/* Interrupts the request in flight and any wait, until unlock_stop(). The
+ * flag is set under the wait lock so a wait about to start sees it. */
+static gboolean
+gst_seedance_src_unlock (GstBaseSrc * bsrc)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
+
+  GST_DEBUG_OBJECT (src, "unlock");
+  g_mutex_lock (&src->wait_lock);
+  src->flushing = TRUE;
+  g_cond_broadcast (&src->wait_cond);
+  g_mutex_unlock (&src->wait_lock);
+  g_cancellable_cancel (src->cancellable);
+  return TRUE;
+}
+
+static gboolean
+gst_seedance_src_unlock_stop (GstBaseSrc * bsrc)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
+
+  GST_DEBUG_OBJECT (src, "unlock stop");
+  g_mutex_lock (&src->wait_lock);
+  src->flushing = FALSE;
+  g_mutex_unlock (&src->wait_lock);
+  g_cancellable_reset (src->cancellable);
+  return TRUE;
+}
+
+/* Sleeps up to ms milliseconds; FALSE when unlock() interrupted it. */
+static gboolean
+gst_seedance_src_wait (GstSeedanceSrc * src, gint64 ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+  gboolean flushing;
+
+  g_mutex_lock (&src->wait_lock);
+  while (!src->flushing && g_cond_wait_until (&src->wait_cond,
+          &src->wait_lock, end));
+  flushing = src->flushing;
+  g_mutex_unlock (&src->wait_lock);
+  return !flushing;
+}
+
+static gboolean
+gst_seedance_src_is_flushing (GstSeedanceSrc * src)
+{
+  gboolean flushing;
+
+  g_mutex_lock (&src->wait_lock);
+  flushing = src->flushing;
+  g_mutex_unlock (&src->wait_lock);
+  return flushing || g_cancellable_is_cancelled (src->cancellable);
+}
+
+/* Exponential backoff with jitter: base * 2^attempt, capped, +-20%. */
+static gint64
+backoff_ms (guint base_ms, guint attempt)
+{
+  gint64 ms = base_ms;
+
+  while (attempt-- > 0 && ms < RETRY_CEILING_MS)
+    ms *= 2;
+  ms = MIN (ms, RETRY_CEILING_MS);
+  return ms + g_random_int_range (-(gint32) ms / 5, (gint32) ms / 5 + 1);
+}
+
+static void
+gst_seedance_src_post_progress (GstSeedanceSrc * src, GstProgressType type,
+    const gchar * format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+gst_seedance_src_post_progress (GstSeedanceSrc * src, GstProgressType type,
+    const gchar * format, ...)
+{
+  va_list args;
+  gchar *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  gst_element_post_message (GST_ELEMENT (src),
+      gst_message_new_progress (GST_OBJECT (src), type, PROGRESS_CODE, text));
+  g_free (text);
+}
+
+/* The seedance-task element message, on every status change. */
+static void
+gst_seedance_src_post_task (GstSeedanceSrc * src, const SeedanceTask * task,
+    gint64 elapsed_us)
+{
+  GstStructure *s = gst_structure_new ("seedance-task",
+      "task-id", G_TYPE_STRING, src->run_task_id,
+      "status", G_TYPE_STRING, task->status,
+      "elapsed", G_TYPE_DOUBLE, (gdouble) elapsed_us / G_USEC_PER_SEC, NULL);
+
+  if (task->video_url)
+    gst_structure_set (s, "video-url", G_TYPE_STRING, task->video_url, NULL);
+  if (task->last_frame_url)
+    gst_structure_set (s, "last-frame-url", G_TYPE_STRING,
+        task->last_frame_url, NULL);
+  if (task->failure)
+    gst_structure_set (s, "reason", G_TYPE_STRING, task->failure, NULL);
+  gst_element_post_message (GST_ELEMENT (src),
+      gst_message_new_element (GST_OBJECT (src), s));
+}
+
+static void
+gst_seedance_src_set_task_id (GstSeedanceSrc * src, const gchar * task_id)
+{
+  g_free (src->run_task_id);
+  src->run_task_id = g_strdup (task_id);
+  GST_OBJECT_LOCK (src);
+  g_free (src->task_id);
+  src->task_id = g_strdup (task_id);
+  GST_OBJECT_UNLOCK (src);
+  g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_TASK_ID]);
+}
+
+/* Ends a run on an error, or quietly when it was cancelled. */
+static GstFlowReturn
+gst_seedance_src_fail (GstSeedanceSrc * src, GError * error, guint status)
+{
+  GstFlowReturn ret = GST_FLOW_ERROR;
+
+  if (gst_seedance_src_is_flushing (src)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    GST_DEBUG_OBJECT (src, "cancelled: %s", error->message);
+    gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_CANCELED,
+        "cancelled");
+    ret = GST_FLOW_FLUSHING;
+  } else {
+    GST_WARNING_OBJECT (src, "%s", error->message);
+    gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_ERROR, "%s",
+        error->message);
+    gst_seedance_src_post_error (src, error, status);
+  }
+  g_error_free (error);
+  return ret;
+}
+
+/* Sends the submission once; again only when the server certainly created
+ * no task (never reached, or 429). */
+static GstFlowReturn
+gst_seedance_src_submit (GstSeedanceSrc * src)
+{
+  SeedanceAnswer answer = { 0, -1 };
+  GError *error = NULL;
+  gchar *task_id = NULL;
+  guint attempt;
+
+  if (src->submit_uncertain) {
+    g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN,
+        "An earlier submission was interrupted after it was sent: a task may "
+        "exist and be billed, so it is not sent again. Look for it in your "
+        "Modellix dashboard and resume it with task-id=<id>");
+    return gst_seedance_src_fail (src, error, 0);
+  }
+
+  gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_START,
+      "submitting the task");
+
+  for (attempt = 0; attempt < MAX_SUBMIT_ATTEMPTS; attempt++) {
+    gint64 delay;
+
+    src->submit_uncertain = TRUE;
+    task_id = seedance_client_submit (src->client, src->body,
+        src->body_length, &answer, src->cancellable, &error);
+    if (task_id)
+      break;
+    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      src->submit_uncertain = FALSE;
+    if (!g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NETWORK)
+        && !g_error_matches (error, SEEDANCE_ERROR,
+            SEEDANCE_ERROR_RATE_LIMITED)) {
+      if (g_error_matches (error, SEEDANCE_ERROR,
+              SEEDANCE_ERROR_OUTCOME_UNKNOWN))
+        break;
+      /* Any other answer certainly created no task. */
+      src->submit_uncertain = FALSE;
+      break;
+    }
+    src->submit_uncertain = FALSE;
+    if (attempt + 1 == MAX_SUBMIT_ATTEMPTS)
+      break;
+
+    delay = answer.retry_after_ms >= 0 ? answer.retry_after_ms :
+        backoff_ms (1000, attempt);
+    GST_INFO_OBJECT (src, "submission not accepted (%s), retrying in %"
+        G_GINT64_FORMAT " ms", error->message, delay);
+    g_clear_error (&error);
+    if (!gst_seedance_src_wait (src, delay))
+      return GST_FLOW_FLUSHING;
+  }
+
+  if (task_id == NULL)
+    return gst_seedance_src_fail (src, error, answer.http_status);
+
+  src->submit_uncertain = FALSE;
+  gst_seedance_src_set_task_id (src, task_id);
+  g_free (task_id);
+  return GST_FLOW_OK;
+}
+
+/* Polls the task until it ends, within the timeout; leaves the clip's URL
+ * in video_url. */
+static GstFlowReturn
+gst_seedance_src_poll (GstSeedanceSrc * src)
+{
+  gint64 start = g_get_monotonic_time (), last_progress = start;
+  gint64 interval = src->run_poll_interval;
+  gint64 timeout_us = (gint64) src->run_timeout * G_USEC_PER_SEC;
+  gchar *last_status = NULL;
+  guint failures = 0;
+  SeedanceAnswer answer = { 0, -1 };
+  GError *error = NULL;
+
+  for (;;) {
+    SeedanceTask *task = seedance_client_query (src->client,
+        src->run_task_id, &answer, src->cancellable, &error);
+    gint64 now = g_get_monotonic_time (), elapsed = now - start, wait;
+
+    if (task == NULL) {
+      if (gst_seedance_src_is_flushing (src)
+          || !seedance_error_is_retryable_query (error))
+        goto failed;
+      wait = answer.retry_after_ms >= 0 ? answer.retry_after_ms :
+          backoff_ms (MAX (src->run_poll_interval, 500), failures);
+      failures++;
+      GST_INFO_OBJECT (src, "query failed (%s), retrying in %" G_GINT64_FORMAT
+          " ms", error->message, wait);
+      g_clear_error (&error);
+    } else {
+      gboolean changed = g_strcmp0 (last_status, task->status) != 0;
+
+      failures = 0;
+      if (changed) {
+        g_free (last_status);
+        last_status = g_strdup (task->status);
+        GST_INFO_OBJECT (src, "task %s: %s after %.1f s", src->run_task_id,
+            task->status, (gdouble) elapsed / G_USEC_PER_SEC);
+        gst_seedance_src_post_task (src, task, elapsed);
+      }
+      if (changed || now - last_progress >= PROGRESS_EVERY_US) {
+        gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_CONTINUE,
+            "task %s: %s, %" G_GINT64_FORMAT " s", src->run_task_id,
+            task->status, elapsed / G_USEC_PER_SEC);
+        last_progress = now;
+      }
+
+      if (task->state == SEEDANCE_TASK_SUCCEEDED) {
+        src->video_url = g_strdup (task->video_url);
+        seedance_task_free (task);
+        break;
+      }
+      if (task->state == SEEDANCE_TASK_FAILED) {
+        g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_TASK_FAILED,
+            "Task %s failed: %s", src->run_task_id, task->failure);
+        seedance_task_free (task);
+        goto failed;
+      }
+      seedance_task_free (task);
+
+      wait = interval;
+      if (elapsed >= POLL_STEADY_US)
+        interval = MIN (interval * POLL_BACKOFF_FACTOR,
+            MAX (POLL_CEILING_MS, (gint64) src->run_poll_interval));
+    }
+
+    if (timeout_us > 0 && elapsed + wait * 1000 > timeout_us) {
+      wait = (timeout_us - elapsed) / 1000;
+      if (wait <= 0) {
+        g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT,
+            "Task %s did not finish within timeout=%u s. It keeps running on "
+            "the server and is paid for: resume it with task-id=%s (and a "
+            "larger timeout, or timeout=0)", src->run_task_id,
+            src->run_timeout, src->run_task_id);
+        goto failed;
+      }
+    }
+    if (!gst_seedance_src_wait (src, wait))
+      goto flushing;
+  }
+
+  g_free (last_status);
+  return GST_FLOW_OK;
+
+  /* ERROR */
+failed:
+  {
+    g_free (last_status);
+    return gst_seedance_src_fail (src, error, answer.http_status);
+  }
+flushing:
+  {
+    g_free (last_status);
+    return GST_FLOW_FLUSHING;
+  }
+}
+
+/* Sets the size, once known, as the byte duration, as souphttpsrc does. */
+static void
+gst_seedance_src_update_size (GstSeedanceSrc * src, gint64 size)
+{
+  GstBaseSrc *bsrc = GST_BASE_SRC (src);
+
+  if (size < 0 || size == src->content_size)
+    return;
+  src->content_size = size;
+  GST_DEBUG_OBJECT (src, "clip size %" G_GINT64_FORMAT " bytes", size);
+  GST_OBJECT_LOCK (src);
+  bsrc->segment.duration = size;
+  GST_OBJECT_UNLOCK (src);
+  gst_element_post_message (GST_ELEMENT (src),
+      gst_message_new_duration_changed (GST_OBJECT (src)));
+}
+
+static GstFlowReturn
+gst_seedance_src_open_download (GstSeedanceSrc * src, guint64 offset)
+{
+  GError *error = NULL;
+
+  seedance_download_clear (&src->download);
+  if (!seedance_client_open_download (src->client, src->video_url, offset,
+          &src->download, src->cancellable, &error))
+    return gst_seedance_src_fail (src, error, src->download.http_status);
+
+  src->read_position = offset;
+  gst_seedance_src_update_size (src, src->download.total_size);
+  return GST_FLOW_OK;
+}
+
+/* Fills the buffer from the download; a dropped connection is resumed from
+ * the next byte. Returns the number of bytes read, 0 at the end. */
+static gssize
+gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
+    GError ** error)
+{
+  gsize filled = 0;
+
+  while (filled < size) {
+    gssize n = g_input_stream_read (src->download.stream, data + filled,
+        size - filled, src->cancellable, error);
+
+    if (n < 0) {
+      if (gst_seedance_src_is_flushing (src)
+          || src->download_retries >= MAX_DOWNLOAD_RETRIES)
+        return filled > 0 ? (gssize) filled : -1;
+      GST_INFO_OBJECT (src, "download dropped at byte %" G_GUINT64_FORMAT
+          ": %s; resuming", src->read_position + filled, (*error)->message);
+      g_clear_error (error);
+      if (!gst_seedance_src_wait (src, backoff_ms (200,
+                  src->download_retries++)))
+        return filled > 0 ? (gssize) filled : -1;
+      seedance_download_clear (&src->download);
+      if (!seedance_client_open_download (src->client, src->video_url,
+              src->read_position + filled, &src->download, src->cancellable,
+              error))
+        return filled > 0 ? (gssize) filled : -1;
+      continue;
+    }
+    if (n == 0)
+      break;
+    filled += n;
+  }
+  return filled;
+}
+
+static void
+gst_seedance_src_typefind (GstSeedanceSrc * src, GstBuffer * buf)
+{
+  GstCaps *caps;
+  GstTypeFindProbability prob;
+
+  caps = gst_type_find_helper_for_buffer (GST_OBJECT (src), buf, &prob);
+  if (caps == NULL)
+    return;
+  GST_DEBUG_OBJECT (src, "typefound %" GST_PTR_FORMAT, caps);
+  gst_base_src_set_caps (GST_BASE_SRC (src), caps);
+  gst_caps_unref (caps);
+}
+
+static GstFlowReturn
+gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
+    GstBuffer ** outbuf)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
+  GstFlowReturn ret;
+  GstBuffer *buf = NULL;
+  GstMapInfo map;
+  GError *error = NULL;
+  gssize n;
+
+  if (src->video_url == NULL) {
+    if (src->run_task_id == NULL
+        && (ret = gst_seedance_src_submit (src)) != GST_FLOW_OK)
+      return ret;
+    if ((ret = gst_seedance_src_poll (src)) != GST_FLOW_OK)
+      return ret;
+    gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_COMPLETE,
+        "task %s: downloading the clip", src->run_task_id);
+  }
+
+  if (src->content_size >= 0 && offset >= (guint64) src->content_size)
+    return GST_FLOW_EOS;
+
+  if (src->download.stream == NULL || offset != src->read_position) {
+    GST_DEBUG_OBJECT (src, "opening the clip at byte %" G_GUINT64_FORMAT,
+        offset);
+    if ((ret = gst_seedance_src_open_download (src, offset)) != GST_FLOW_OK)
+      return ret;
+  }
+
+  if (src->content_size >= 0)
+    length = MIN (length, (guint64) src->content_size - offset);
+
+  ret = GST_BASE_SRC_CLASS (parent_class)->alloc (bsrc, offset, length, &buf);
+  if (ret != GST_FLOW_OK)
+    return ret;
+
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  n = gst_seedance_src_read (src, map.data, length, &error);
+  gst_buffer_unmap (buf, &map);
+
+  if (n < 0) {
+    gst_buffer_unref (buf);
+    g_prefix_error (&error, "Downloading the clip of task %s failed at byte %"
+        G_GUINT64_FORMAT ": ", src->run_task_id, src->read_position);
+    if (error->domain != SEEDANCE_ERROR) {
+      error->domain = SEEDANCE_ERROR;
+      error->code = SEEDANCE_ERROR_DOWNLOAD;
+    }
+    return gst_seedance_src_fail (src, error, src->download.http_status);
+  }
+
+  if (n == 0) {
+    gst_buffer_unref (buf);
+    if (src->content_size >= 0
+        && src->read_position < (guint64) src->content_size) {
+      g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+          "The clip of task %s is truncated: %" G_GUINT64_FORMAT " of %"
+          G_GINT64_FORMAT " bytes arrived", src->run_task_id,
+          src->read_position, src->content_size);
+      return gst_seedance_src_fail (src, error, src->download.http_status);
+    }
+    GST_DEBUG_OBJECT (src, "end of the clip at byte %" G_GUINT64_FORMAT,
+        src->read_position);
+    return GST_FLOW_EOS;
+  }
+
+  gst_buffer_set_size (buf, n);
+  GST_BUFFER_OFFSET (buf) = offset;
+  GST_BUFFER_OFFSET_END (buf) = offset + n;
+  src->read_position = offset + n;
+  src->download_retries = 0;
+
+  if (offset == 0 && !gst_pad_has_current_caps (GST_BASE_SRC_PAD (src)))
+    gst_seedance_src_typefind (src, buf);
+
+  *outbuf = buf;
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_seedance_src_is_seekable (GstBaseSrc * bsrc)
+{
+  /* Seeks are Range requests; a host that ignores Range is read past the
+   * skipped bytes instead, so every offset can be served. */
+  return TRUE;
+}
+
+static gboolean
+gst_seedance_src_get_size (GstBaseSrc * bsrc, guint64 * size)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
+
+  if (src->content_size < 0)
+    return FALSE;
+  *size = src->content_size;
+  return TRUE;
+}
+
+static gboolean
+gst_seedance_src_query (GstBaseSrc * bsrc, GstQuery * query)
+{
+  gboolean ret = GST_BASE_SRC_CLASS (parent_class)->query (bsrc, query);
+
+  if (ret && GST_QUERY_TYPE (query) == GST_QUERY_SCHEDULING) {
+    GstSchedulingFlags flags;
+    gint minsize, maxsize, align;
+
+    /* Like souphttpsrc: every random access costs a request, so demuxers
+     * should prefer push mode. */
+    gst_query_parse_scheduling (query, &flags, &minsize, &maxsize, &align);
+    gst_query_set_scheduling (query,
+        flags | GST_SCHEDULING_FLAG_BANDWIDTH_LIMITED, minsize, maxsize,
+        align);
+  }
+  return ret;
+}

@@ -1,0 +1,63 @@
+/* GStreamer Seedance plugin
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __GST_SEEDANCE_SRC_H__
+#define __GST_SEEDANCE_SRC_H__
+
+#include <gst/gst.h>
+#include <gst/base/gstbasesrc.h>
+
+#include "seedanceclient.h"
+#include "seedancerequest.h"
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_SEEDANCE_SRC (gst_seedance_src_get_type ())
+G_DECLARE_FINAL_TYPE (GstSeedanceSrc, gst_seedance_src, GST, SEEDANCE_SRC,
+    GstBaseSrc)
+
+struct _GstSeedanceSrc
+{
+  GstBaseSrc parent;
+
+  /* Properties, under the object lock. */
+  SeedanceRequest settings;     /* the request fields */
+  gchar *api_key;               /* secret: never logged or read back */
+  gchar *api_url;
+  gchar *model;
+  gchar *task_id;               /* to resume; set once a task exists */
+  guint poll_interval;          /* ms before the first poll */
+  guint timeout;                /* s for the whole wait, 0 = none */
+
+  /* Per run, set in start() and used by the streaming thread only. */
+  SeedanceClient *client;
+  gchar *body;                  /* the validated JSON submission */
+  gsize body_length;
+  gchar *run_task_id;
+  guint run_poll_interval;
+  guint run_timeout;
+  gboolean submit_uncertain;    /* a submission was cut off: never resend */
+  gchar *video_url;
+  SeedanceDownload download;
+  guint64 read_position;        /* next byte the open download gives */
+  gint64 content_size;          /* -1 while unknown */
+  guint download_retries;
+
+  /* Cancellation of every request and wait; see unlock(). */
+  GCancellable *cancellable;
+  GMutex wait_lock;
+  GCond wait_cond;
+  gboolean flushing;
+};
+
+GST_ELEMENT_REGISTER_DECLARE (seedancesrc);
+
+G_END_DECLS
+
+#endif /* __GST_SEEDANCE_SRC_H__ */

@@ -1,0 +1,782 @@
+/* GStreamer Seedance plugin
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* The Modellix REST client on libsoup 3's synchronous API: submission,
+ * task queries and result downloads, each failure classified so the caller
+ * knows whether a retry is safe. The key goes only to the API origin and
+ * is never logged. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+#include <gst/gst.h>
+#include <libsoup/soup.h>
+
+#include "seedanceclient.h"
+#include "seedanceerror.h"
+
+GST_DEBUG_CATEGORY_STATIC (seedance_client_debug);
+#define GST_CAT_DEFAULT seedance_client_debug
+
+/* Seconds without any I/O progress before a request is given up. */
+#define IO_TIMEOUT_S 60
+/* libsoup 3.2 has no name for it. */
+#define HTTP_TOO_MANY_REQUESTS 429
+/* A Retry-After longer than this is taken as this. */
+#define MAX_RETRY_AFTER_MS (15 * 60 * 1000)
+
+struct _SeedanceClient
+{
+  SoupSession *session;
+  gchar *origin;                /* scheme://host[:port] of the API */
+  gchar *authorization;         /* "Bearer <key>", only for the API origin */
+  gchar *model;
+};
+
+static void
+ensure_debug_category (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized)) {
+    GST_DEBUG_CATEGORY_INIT (seedance_client_debug, "seedanceclient", 0,
+        "Seedance REST client");
+    g_once_init_leave (&initialized, 1);
+  }
+}
+
+static gboolean
+is_loopback_host (const gchar * host)
+{
+  GInetAddress *addr;
+  gboolean loopback;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  addr = g_inet_address_new_from_string (host);
+  if (addr == NULL)
+    return FALSE;
+  loopback = g_inet_address_get_is_loopback (addr);
+  g_object_unref (addr);
+  return loopback;
+}
+
+/**
+ * seedance_check_api_url:
+ * @url: the api-url property
+ * @origin: (out) (optional): the canonical origin, no trailing slash
+ * @error: an INVALID_PROPERTY error naming api-url
+ *
+ * An origin is a scheme, a host and an optional port: no credentials, path,
+ * query or fragment. Plain http is allowed for loopback hosts only, so the
+ * key never crosses a network in clear.
+ */
+gboolean
+seedance_check_api_url (const gchar * url, gchar ** origin, GError ** error)
+{
+  GUri *uri;
+  const gchar *scheme, *host, *path;
+  gboolean ok = FALSE;
+  const gchar *why = NULL;
+
+  if (url == NULL || *url == '\0') {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+        "Invalid property 'api-url': it is empty; allowed: an origin such as "
+        "%s", SEEDANCE_DEFAULT_API_URL);
+    return FALSE;
+  }
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL) {
+    why = "it is not a URL";
+    goto invalid;
+  }
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  path = g_uri_get_path (uri);
+  if (g_ascii_strcasecmp (scheme, "https") != 0
+      && g_ascii_strcasecmp (scheme, "http") != 0)
+    why = "its scheme is not https";
+  else if (host == NULL || *host == '\0')
+    why = "it has no host";
+  else if (g_uri_get_userinfo (uri) != NULL)
+    why = "it carries credentials; the key goes in api-key";
+  else if ((*path != '\0' && strcmp (path, "/") != 0)
+      || g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+    why = "it has a path, query or fragment; give only scheme, host and port";
+  else if (g_ascii_strcasecmp (scheme, "http") == 0 && !is_loopback_host (host))
+    why = "plain http is allowed only for loopback hosts (localhost, "
+        "127.0.0.0/8, [::1]); use https";
+
+  if (why)
+    goto invalid;
+
+  ok = TRUE;
+  if (origin) {
+    gchar *lower = g_ascii_strdown (scheme, -1);
+
+    *origin = g_uri_join (G_URI_FLAGS_NONE, lower, NULL, host,
+        g_uri_get_port (uri), "", NULL, NULL);
+    g_free (lower);
+  }
+  g_uri_unref (uri);
+  return ok;
+
+invalid:
+  {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+        "Invalid property 'api-url': '%s': %s; allowed: an origin such as %s",
+        url, why, SEEDANCE_DEFAULT_API_URL);
+    if (uri)
+      g_uri_unref (uri);
+    return FALSE;
+  }
+}
+
+static gboolean
+is_model_segment (const gchar * s, gsize len)
+{
+  gsize i;
+
+  if (len == 0 || (len <= 2 && strncmp (s, "..", len) == 0))
+    return FALSE;
+  for (i = 0; i < len; i++) {
+    if (!g_ascii_isalnum (s[i]) && s[i] != '.' && s[i] != '-' && s[i] != '_')
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/**
+ * seedance_check_model:
+ * @model: the model property, "provider/model"
+ * @error: an INVALID_PROPERTY error naming model
+ */
+gboolean
+seedance_check_model (const gchar * model, GError ** error)
+{
+  const gchar *slash = model ? strchr (model, '/') : NULL;
+
+  if (slash && is_model_segment (model, slash - model)
+      && is_model_segment (slash + 1, strlen (slash + 1)))
+    return TRUE;
+
+  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+      "Invalid property 'model': '%s'; allowed: provider/model made of "
+      "letters, digits, '.', '-' and '_', such as %s", model ? model : "",
+      SEEDANCE_DEFAULT_MODEL);
+  return FALSE;
+}
+
+/**
+ * seedance_client_new:
+ * @origin: an origin accepted by seedance_check_api_url()
+ * @api_key: the key, sent only to @origin
+ * @model: a model accepted by seedance_check_model()
+ */
+SeedanceClient *
+seedance_client_new (const gchar * origin, const gchar * api_key,
+    const gchar * model)
+{
+  SeedanceClient *client;
+
+  g_return_val_if_fail (origin != NULL, NULL);
+  g_return_val_if_fail (api_key != NULL, NULL);
+  g_return_val_if_fail (model != NULL, NULL);
+
+  ensure_debug_category ();
+
+  client = g_new0 (SeedanceClient, 1);
+  client->session = soup_session_new_with_options ("user-agent",
+      "gst-seedance/" VERSION, "timeout", IO_TIMEOUT_S, "idle-timeout",
+      IO_TIMEOUT_S, NULL);
+  client->origin = g_strdup (origin);
+  client->authorization = g_strconcat ("Bearer ", api_key, NULL);
+  client->model = g_strdup (model);
+  return client;
+}
+
+void
+seedance_client_free (SeedanceClient * client)
+{
+  if (client == NULL)
+    return;
+  soup_session_abort (client->session);
+  g_object_unref (client->session);
+  g_free (client->origin);
+  /* Wipe the key before the memory goes back to the allocator. */
+  memset (client->authorization, 0, strlen (client->authorization));
+  g_free (client->authorization);
+  g_free (client->model);
+  g_free (client);
+}
+
+/**
+ * seedance_parse_retry_after:
+ * @value: (nullable): a Retry-After header: delay-seconds or an HTTP date
+ * @now: the current time, for dates
+ *
+ * Returns: the delay in milliseconds, capped, or -1 when @value is absent
+ * or unusable.
+ */
+gint64
+seedance_parse_retry_after (const gchar * value, GDateTime * now)
+{
+  gchar *end = NULL;
+  guint64 seconds;
+  GDateTime *date;
+  gint64 ms;
+
+  if (value == NULL)
+    return -1;
+  while (g_ascii_isspace (*value))
+    value++;
+  if (*value == '\0')
+    return -1;
+
+  if (g_ascii_isdigit (*value)) {
+    seconds = g_ascii_strtoull (value, &end, 10);
+    while (end && g_ascii_isspace (*end))
+      end++;
+    if (end == NULL || *end != '\0')
+      return -1;
+    return seconds > MAX_RETRY_AFTER_MS / 1000 ? MAX_RETRY_AFTER_MS :
+        (gint64) seconds *1000;
+  }
+
+  date = soup_date_time_new_from_http_string (value);
+  if (date == NULL)
+    return -1;
+  ms = g_date_time_difference (date, now) / 1000;
+  g_date_time_unref (date);
+  return CLAMP (ms, 0, MAX_RETRY_AFTER_MS);
+}
+
+/**
+ * seedance_parse_content_range:
+ * @value: a Content-Range header, "bytes START-END/TOTAL" (TOTAL may be *)
+ * @start: (out): first byte of the part
+ * @total: (out): size of the whole file, -1 when given as *
+ */
+gboolean
+seedance_parse_content_range (const gchar * value, guint64 * start,
+    gint64 * total)
+{
+  guint64 first, last, size;
+  gchar *end;
+
+  if (value == NULL || g_ascii_strncasecmp (value, "bytes ", 6) != 0)
+    return FALSE;
+  value += 6;
+  if (!g_ascii_isdigit (*value))
+    return FALSE;
+  first = g_ascii_strtoull (value, &end, 10);
+  if (*end != '-' || !g_ascii_isdigit (end[1]))
+    return FALSE;
+  last = g_ascii_strtoull (end + 1, &end, 10);
+  if (*end != '/' || last < first || last == G_MAXUINT64)
+    return FALSE;
+  end++;
+  if (*end == '*' && end[1] == '\0') {
+    *total = -1;
+  } else {
+    if (!g_ascii_isdigit (*end))
+      return FALSE;
+    size = g_ascii_strtoull (end, &end, 10);
+    if (*end != '\0' || size <= last || size > G_MAXINT64)
+      return FALSE;
+    *total = (gint64) size;
+  }
+  *start = first;
+  return TRUE;
+}
+
+/* Reads a whole answer body, refusing bodies over the parse bound. */
+static GBytes *
+read_answer (GInputStream * in, GCancellable * cancellable, GError ** error)
+{
+  GByteArray *buf = g_byte_array_new ();
+  guint8 chunk[16384];
+  gssize n;
+
+  while ((n = g_input_stream_read (in, chunk, sizeof (chunk), cancellable,
+              error)) > 0) {
+    if (buf->len + n > SEEDANCE_MAX_ANSWER_SIZE) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+          "the answer is larger than %d bytes", SEEDANCE_MAX_ANSWER_SIZE);
+      n = -1;
+      break;
+    }
+    g_byte_array_append (buf, chunk, n);
+  }
+  g_input_stream_close (in, NULL, NULL);
+
+  if (n < 0) {
+    g_byte_array_unref (buf);
+    return NULL;
+  }
+  return g_byte_array_free_to_bytes (buf);
+}
+
+static void
+wrote_headers_cb (SoupMessage * msg, gboolean * sent)
+{
+  *sent = TRUE;
+}
+
+/* Errors that prove no byte of the request reached a server. */
+static gboolean
+is_connect_error (const GError * error)
+{
+  return error->domain == G_RESOLVER_ERROR
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED);
+}
+
+static SeedanceError
+error_code_for_status (guint status)
+{
+  switch (status) {
+    case SOUP_STATUS_BAD_REQUEST:
+    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE:
+    case SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE:
+    case SOUP_STATUS_UNPROCESSABLE_ENTITY:
+      return SEEDANCE_ERROR_BAD_REQUEST;
+    case SOUP_STATUS_UNAUTHORIZED:
+    case SOUP_STATUS_FORBIDDEN:
+      return SEEDANCE_ERROR_UNAUTHORIZED;
+    case SOUP_STATUS_PAYMENT_REQUIRED:
+      return SEEDANCE_ERROR_PAYMENT_REQUIRED;
+    case SOUP_STATUS_NOT_FOUND:
+      return SEEDANCE_ERROR_NOT_FOUND;
+    case HTTP_TOO_MANY_REQUESTS:
+      return SEEDANCE_ERROR_RATE_LIMITED;
+    default:
+      return status >= 500 ? SEEDANCE_ERROR_SERVER :
+          SEEDANCE_ERROR_BAD_RESPONSE;
+  }
+}
+
+static const gchar *
+advice_for_code (SeedanceError code)
+{
+  switch (code) {
+    case SEEDANCE_ERROR_UNAUTHORIZED:
+      return "check api-key (or MODELLIX_API_KEY)";
+    case SEEDANCE_ERROR_PAYMENT_REQUIRED:
+      return "the account balance is insufficient: top it up";
+    case SEEDANCE_ERROR_RATE_LIMITED:
+      return "too many requests for this key";
+    default:
+      return NULL;
+  }
+}
+
+/* Turns a non-2xx API answer into an error carrying the server's message. */
+static void
+set_http_error (GError ** error, SoupMessage * msg, GBytes * body,
+    const gchar * what)
+{
+  guint status = soup_message_get_status (msg);
+  SeedanceError code = error_code_for_status (status);
+  gsize len = 0;
+  const gchar *data = body ? g_bytes_get_data (body, &len) : NULL;
+  gchar *server = seedance_error_answer_message (data, len);
+  const gchar *advice = advice_for_code (code);
+
+  g_set_error (error, SEEDANCE_ERROR, code, "%s failed with HTTP %u %s: %s%s%s",
+      what, status, soup_status_get_phrase (status) ?
+      soup_status_get_phrase (status) : "",
+      server ? server : "(no message from the server)",
+      advice ? "; " : "", advice ? advice : "");
+  g_free (server);
+}
+
+typedef struct
+{
+  SoupMessage *msg;
+  GBytes *body;
+  gboolean sent;                /* request headers went out */
+} Exchange;
+
+/* One request to the API origin, with the key; the answer body is read
+ * whole (bounded). Redirects are not followed: they could lead the key to
+ * another origin. */
+static gboolean
+api_exchange (SeedanceClient * client, const gchar * method,
+    const gchar * path, GBytes * request_body, SeedanceAnswer * answer,
+    Exchange * ex, GCancellable * cancellable, GError ** error)
+{
+  gchar *url = g_strconcat (client->origin, path, NULL);
+  GInputStream *in;
+  SoupMessageHeaders *headers;
+
+  memset (ex, 0, sizeof (*ex));
+  answer->http_status = 0;
+  answer->retry_after_ms = -1;
+
+  ex->msg = soup_message_new (method, url);
+  if (ex->msg == NULL) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+        "cannot build a request for %s", url);
+    g_free (url);
+    return FALSE;
+  }
+  GST_DEBUG ("%s %s", method, url);
+  g_free (url);
+
+  soup_message_add_flags (ex->msg, SOUP_MESSAGE_NO_REDIRECT);
+  headers = soup_message_get_request_headers (ex->msg);
+  soup_message_headers_replace (headers, "Authorization",
+      client->authorization);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (request_body)
+    soup_message_set_request_body_from_bytes (ex->msg, "application/json",
+        request_body);
+  g_signal_connect (ex->msg, "wrote-headers", G_CALLBACK (wrote_headers_cb),
+      &ex->sent);
+
+  in = soup_session_send (client->session, ex->msg, cancellable, error);
+  if (in == NULL)
+    return FALSE;
+
+  answer->http_status = soup_message_get_status (ex->msg);
+  if (answer->http_status == HTTP_TOO_MANY_REQUESTS
+      || answer->http_status >= 500) {
+    GDateTime *now = g_date_time_new_now_utc ();
+
+    answer->retry_after_ms = seedance_parse_retry_after
+        (soup_message_headers_get_one (soup_message_get_response_headers
+            (ex->msg), "Retry-After"), now);
+    g_date_time_unref (now);
+  }
+
+  ex->body = read_answer (in, cancellable, error);
+  g_object_unref (in);
+  GST_DEBUG ("answer %u, %" G_GSIZE_FORMAT " bytes", answer->http_status,
+      ex->body ? g_bytes_get_size (ex->body) : 0);
+  return ex->body != NULL;
+}
+
+static void
+exchange_clear (Exchange * ex)
+{
+  if (ex->msg) {
+    g_signal_handlers_disconnect_by_data (ex->msg, &ex->sent);
+    g_object_unref (ex->msg);
+  }
+  if (ex->body)
+    g_bytes_unref (ex->body);
+}
+
+static gboolean
+is_success (guint status)
+{
+  return status >= 200 && status < 300;
+}
+
+/**
+ * seedance_client_submit:
+ * @client: the client
+ * @body: the JSON body from seedance_request_build_body()
+ * @length: its length
+ * @answer: (out): status and Retry-After of the answer
+ * @cancellable: (nullable): cancels the request
+ * @error: on failure; %SEEDANCE_ERROR_NETWORK and
+ *   %SEEDANCE_ERROR_RATE_LIMITED mean the server certainly created no task,
+ *   %SEEDANCE_ERROR_OUTCOME_UNKNOWN that a task may exist and be billed.
+ *
+ * Sends one submission, never more: retrying is the caller's decision.
+ *
+ * Returns: (transfer full) (nullable): the new task's id.
+ */
+gchar *
+seedance_client_submit (SeedanceClient * client, const gchar * body,
+    gsize length, SeedanceAnswer * answer, GCancellable * cancellable,
+    GError ** error)
+{
+  gchar *path = g_strconcat ("/api/v1/", client->model, "/async", NULL);
+  GBytes *bytes = g_bytes_new (body, length);
+  GError *err = NULL;
+  Exchange ex;
+  gchar *task_id = NULL;
+  gsize len;
+  const gchar *data;
+
+  if (!api_exchange (client, "POST", path, bytes, answer, &ex, cancellable,
+          &err)) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+        && !ex.sent) {
+      g_propagate_error (error, err);
+    } else if (!ex.sent && is_connect_error (err)) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NETWORK,
+          "cannot reach %s: %s", client->origin, err->message);
+      g_error_free (err);
+    } else {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN,
+          "the submission was sent but its answer was lost (%s): a task may "
+          "exist and be billed; look for it in your Modellix dashboard and "
+          "resume it with task-id=<id> instead of submitting again",
+          err->message);
+      g_error_free (err);
+    }
+    goto done;
+  }
+
+  data = g_bytes_get_data (ex.body, &len);
+  if (is_success (answer->http_status)) {
+    task_id = seedance_submit_answer_parse (data, len, &err);
+    if (task_id == NULL) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN,
+          "the submission was accepted (HTTP %u) but %s: a task may exist and "
+          "be billed; look for it in your Modellix dashboard and resume it "
+          "with task-id=<id> instead of submitting again",
+          answer->http_status, err->message);
+      g_error_free (err);
+    } else {
+      GST_INFO ("submitted task %s", task_id);
+    }
+  } else if (answer->http_status >= 500) {
+    set_http_error (&err, ex.msg, ex.body, "The submission");
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN,
+        "%s. A task may exist and be billed, so it is not sent again: look "
+        "for it in your Modellix dashboard and resume it with task-id=<id>",
+        err->message);
+    g_error_free (err);
+  } else {
+    set_http_error (error, ex.msg, ex.body, "The submission");
+  }
+
+done:
+  exchange_clear (&ex);
+  g_bytes_unref (bytes);
+  g_free (path);
+  return task_id;
+}
+
+/**
+ * seedance_client_query:
+ * @client: the client
+ * @task_id: the task
+ * @answer: (out): status and Retry-After of the answer
+ * @cancellable: (nullable): cancels the request
+ * @error: on failure; see seedance_error_is_retryable_query()
+ *
+ * Returns: (transfer full) (nullable): the task's state.
+ */
+SeedanceTask *
+seedance_client_query (SeedanceClient * client, const gchar * task_id,
+    SeedanceAnswer * answer, GCancellable * cancellable, GError ** error)
+{
+  gchar *escaped = g_uri_escape_string (task_id, NULL, FALSE);
+  gchar *path = g_strconcat ("/api/v1/tasks/", escaped, NULL);
+  GError *err = NULL;
+  SeedanceTask *task = NULL;
+  Exchange ex;
+  const gchar *data;
+  gsize len;
+
+  if (!api_exchange (client, "GET", path, NULL, answer, &ex, cancellable,
+          &err)) {
+    if (err->domain == SEEDANCE_ERROR
+        || g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      g_propagate_error (error, err);
+    } else {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NETWORK,
+          "querying task %s at %s failed: %s", task_id, client->origin,
+          err->message);
+      g_error_free (err);
+    }
+    goto done;
+  }
+
+  data = g_bytes_get_data (ex.body, &len);
+  if (is_success (answer->http_status)) {
+    task = seedance_task_parse (data, len, &err);
+    if (task == NULL) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+          "the answer about task %s is unusable: %s", task_id, err->message);
+      g_error_free (err);
+    } else if (task->task_id && strcmp (task->task_id, task_id) != 0) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+          "the answer about task %s describes another task", task_id);
+      g_clear_pointer (&task, seedance_task_free);
+    }
+  } else {
+    gchar *what = g_strdup_printf ("Querying task %s", task_id);
+
+    set_http_error (error, ex.msg, ex.body, what);
+    g_free (what);
+  }
+
+done:
+  exchange_clear (&ex);
+  g_free (path);
+  g_free (escaped);
+  return task;
+}
+
+/**
+ * seedance_error_is_retryable_query:
+ * @error: an error of seedance_client_query()
+ *
+ * Returns: whether asking again later may succeed: network failures,
+ * 429, 5xx and unreadable answers.
+ */
+gboolean
+seedance_error_is_retryable_query (const GError * error)
+{
+  return g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NETWORK)
+      || g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_RATE_LIMITED)
+      || g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_SERVER)
+      || g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE);
+}
+
+/* Discards the bytes before offset from a server that ignored Range. */
+static gboolean
+skip_to (GInputStream * in, guint64 offset, GCancellable * cancellable,
+    GError ** error)
+{
+  while (offset > 0) {
+    gssize n = g_input_stream_skip (in, MIN (offset, 1 << 20), cancellable,
+        error);
+
+    if (n < 0)
+      return FALSE;
+    if (n == 0) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+          "the file ended before the requested offset");
+      return FALSE;
+    }
+    offset -= n;
+  }
+  return TRUE;
+}
+
+/**
+ * seedance_client_open_download:
+ * @client: the client
+ * @url: the result URL (on the storage host; never sent the key)
+ * @offset: first byte wanted; a Range request when not 0
+ * @download: (out): the body stream and what the answer said of the size
+ * @cancellable: (nullable): cancels the request
+ * @error: a %SEEDANCE_ERROR_DOWNLOAD error
+ */
+gboolean
+seedance_client_open_download (SeedanceClient * client, const gchar * url,
+    guint64 offset, SeedanceDownload * download, GCancellable * cancellable,
+    GError ** error)
+{
+  SoupMessage *msg;
+  SoupMessageHeaders *headers;
+  GInputStream *in;
+  GError *err = NULL;
+  guint status;
+  goffset length;
+
+  memset (download, 0, sizeof (*download));
+  download->total_size = -1;
+
+  msg = soup_message_new ("GET", url);
+  if (msg == NULL) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+        "the result URL '%s' is not a valid URL", url);
+    return FALSE;
+  }
+  headers = soup_message_get_request_headers (msg);
+  if (offset > 0)
+    soup_message_headers_set_range (headers, offset, -1);
+  /* The bytes are the clip: no content coding may change them. */
+  soup_message_headers_replace (headers, "Accept-Encoding", "identity");
+
+  GST_DEBUG ("GET %s from byte %" G_GUINT64_FORMAT, url, offset);
+  in = soup_session_send (client->session, msg, cancellable, &err);
+  if (in == NULL) {
+    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_propagate_error (error, err);
+    else {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+          "downloading the clip failed: %s", err->message);
+      g_error_free (err);
+    }
+    g_object_unref (msg);
+    return FALSE;
+  }
+
+  status = soup_message_get_status (msg);
+  headers = soup_message_get_response_headers (msg);
+  length = soup_message_headers_get_content_length (headers);
+  download->http_status = status;
+
+  if (status == SOUP_STATUS_PARTIAL_CONTENT && offset > 0) {
+    guint64 start;
+    gint64 total;
+
+    if (!seedance_parse_content_range (soup_message_headers_get_one (headers,
+                "Content-Range"), &start, &total) || start != offset) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+          "the file host answered a request from byte %" G_GUINT64_FORMAT
+          " with a mismatched Content-Range", offset);
+      goto failed;
+    }
+    download->total_size = total;
+  } else if (status == SOUP_STATUS_OK) {
+    if (soup_message_headers_get_encoding (headers) ==
+        SOUP_ENCODING_CONTENT_LENGTH)
+      download->total_size = length;
+    if (offset > 0 && !skip_to (in, offset, cancellable, error))
+      goto failed;
+  } else {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+        "downloading the clip failed with HTTP %u %s%s", status,
+        soup_status_get_phrase (status) ? soup_status_get_phrase (status) : "",
+        (status == 403 || status == 404 || status == 410) ?
+        " (result URLs expire 24 hours after the task ends)" : "");
+    goto failed;
+  }
+
+  download->stream = in;
+  download->message = G_OBJECT (msg);
+  return TRUE;
+
+failed:
+  {
+    g_input_stream_close (in, NULL, NULL);
+    g_object_unref (in);
+    g_object_unref (msg);
+    return FALSE;
+  }
+}
+
+/**
+ * seedance_download_clear:
+ * @download: an open download, or one that was cleared already
+ */
+void
+seedance_download_clear (SeedanceDownload * download)
+{
+  if (download->stream) {
+    /* A plain close would read the rest of the body to keep the
+     * connection; a cancelled close drops it, which a seek wants. */
+    GCancellable *dropped = g_cancellable_new ();
+
+    g_cancellable_cancel (dropped);
+    g_input_stream_close (download->stream, dropped, NULL);
+    g_object_unref (dropped);
+    g_clear_object (&download->stream);
+  }
+  g_clear_object (&download->message);
+  download->total_size = -1;
+  download->http_status = 0;
+}

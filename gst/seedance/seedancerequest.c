@@ -1,0 +1,570 @@
+/* GStreamer Seedance plugin
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* The request: validation of what the user set, naming the property, and
+ * the JSON body the API expects. Nothing here touches the network. */
+
+#include <errno.h>
+#include <string.h>
+#include <stdio.h>
+#include <gst/gst.h>
+#include <json-glib/json-glib.h>
+
+#include "seedancerequest.h"
+#include "seedanceenums.h"
+#include "seedanceerror.h"
+
+GST_DEBUG_CATEGORY_STATIC (seedance_request_debug);
+#define GST_CAT_DEFAULT seedance_request_debug
+
+static const struct
+{
+  const gchar *field;
+  const gchar *property;
+} field_names[SEEDANCE_N_FIELDS] = {
+  {"prompt", "prompt"},
+  {"first_frame_image", "first-frame-image"},
+  {"last_frame_image", "last-frame-image"},
+  {"reference_images", "reference-images"},
+  {"audio_urls", "audio-urls"},
+  {"camera_fixed", "camera-fixed"},
+  {"duration", "duration"},
+  {"execution_expires_after", "execution-expires-after"},
+  {"generate_audio", "generate-audio"},
+  {"ratio", "ratio"},
+  {"resolution", "resolution"},
+  {"return_last_frame", "return-last-frame"},
+  {"seed", "seed"},
+};
+
+#define IMAGE_FORMS "an http(s) URL, a data:image/...;base64 URI, " \
+  "base64 image data, or a readable local image file (PNG, JPEG, WebP, " \
+  "GIF, BMP or TIFF) of at most 10 MiB"
+
+static void
+ensure_debug_category (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized)) {
+    GST_DEBUG_CATEGORY_INIT (seedance_request_debug, "seedancerequest", 0,
+        "Seedance request building");
+    g_once_init_leave (&initialized, 1);
+  }
+}
+
+const gchar *
+seedance_field_name (SeedanceField field)
+{
+  g_return_val_if_fail (field < SEEDANCE_N_FIELDS, NULL);
+  return field_names[field].field;
+}
+
+const gchar *
+seedance_field_property_name (SeedanceField field)
+{
+  g_return_val_if_fail (field < SEEDANCE_N_FIELDS, NULL);
+  return field_names[field].property;
+}
+
+/**
+ * seedance_request_init:
+ * @request: (out caller-allocates): the request to set to the schema's
+ *   defaults, with no field set
+ */
+void
+seedance_request_init (SeedanceRequest * request)
+{
+  memset (request, 0, sizeof (*request));
+  request->duration = SEEDANCE_DURATION_DEFAULT;
+  request->execution_expires_after = SEEDANCE_EXPIRES_DEFAULT;
+  request->generate_audio = TRUE;
+  request->ratio = GST_SEEDANCE_RATIO_1_1;
+  request->resolution = GST_SEEDANCE_RESOLUTION_720P;
+  request->seed = SEEDANCE_SEED_DEFAULT;
+}
+
+void
+seedance_request_clear (SeedanceRequest * request)
+{
+  g_free (request->prompt);
+  g_free (request->first_frame_image);
+  g_free (request->last_frame_image);
+  g_strfreev (request->reference_images);
+  g_strfreev (request->audio_urls);
+  seedance_request_init (request);
+}
+
+void
+seedance_request_copy (SeedanceRequest * dest, const SeedanceRequest * src)
+{
+  *dest = *src;
+  dest->prompt = g_strdup (src->prompt);
+  dest->first_frame_image = g_strdup (src->first_frame_image);
+  dest->last_frame_image = g_strdup (src->last_frame_image);
+  dest->reference_images = g_strdupv (src->reference_images);
+  dest->audio_urls = g_strdupv (src->audio_urls);
+}
+
+static gboolean
+field_error (GError ** error, SeedanceField field, const gchar * format, ...)
+    G_GNUC_PRINTF (3, 4);
+
+/* Sets an INVALID_PROPERTY error that starts with the property's name, and
+ * returns FALSE so callers can write "return field_error (...)". */
+static gboolean
+field_error (GError ** error, SeedanceField field, const gchar * format, ...)
+{
+  va_list args;
+  gchar *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+      "Invalid property '%s': %s", seedance_field_property_name (field), text);
+  g_free (text);
+  return FALSE;
+}
+
+static gboolean
+is_set (const SeedanceRequest * request, SeedanceField field)
+{
+  return (request->set_fields & (1u << field)) != 0;
+}
+
+static guint
+list_length (GStrv list)
+{
+  return list ? g_strv_length (list) : 0;
+}
+
+static gboolean
+has_prefix_ci (const gchar * s, const gchar * prefix)
+{
+  return g_ascii_strncasecmp (s, prefix, strlen (prefix)) == 0;
+}
+
+/* An absolute http(s) URL with a host. */
+static gboolean
+is_http_url (const gchar * value)
+{
+  GUri *uri;
+  gboolean ok;
+
+  if (!has_prefix_ci (value, "http://") && !has_prefix_ci (value, "https://"))
+    return FALSE;
+
+  uri = g_uri_parse (value, G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL)
+    return FALSE;
+  ok = g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+  g_uri_unref (uri);
+  return ok;
+}
+
+/* The image formats the service accepts, recognised by their first bytes
+ * so a misnamed file is still sent with the right type. */
+static const gchar *
+sniff_image_mime (const guint8 * data, gsize len)
+{
+  if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    return "image/png";
+  if (len >= 3 && memcmp (data, "\xff\xd8\xff", 3) == 0)
+    return "image/jpeg";
+  if (len >= 12 && memcmp (data, "RIFF", 4) == 0
+      && memcmp (data + 8, "WEBP", 4) == 0)
+    return "image/webp";
+  if (len >= 6 && (memcmp (data, "GIF87a", 6) == 0
+          || memcmp (data, "GIF89a", 6) == 0))
+    return "image/gif";
+  if (len >= 2 && memcmp (data, "BM", 2) == 0)
+    return "image/bmp";
+  if (len >= 4 && (memcmp (data, "II*\0", 4) == 0
+          || memcmp (data, "MM\0*", 4) == 0))
+    return "image/tiff";
+  return NULL;
+}
+
+/* Bare base64 is told from a file name by decoding its start: it must be
+ * the base64 of a known image format. */
+static gboolean
+is_base64_image (const gchar * value)
+{
+  gsize len = strlen (value), i, out_len;
+  gchar head[33];
+  guchar *decoded;
+  gboolean ok;
+
+  if (len < 16)
+    return FALSE;
+  for (i = 0; i < len; i++) {
+    if (!g_ascii_isalnum (value[i]) && value[i] != '+' && value[i] != '/'
+        && value[i] != '=')
+      return FALSE;
+  }
+  /* 32 characters decode to 24 bytes, enough for every magic we know. */
+  g_strlcpy (head, value, MIN (len, 32) / 4 * 4 + 1);
+  decoded = g_base64_decode (head, &out_len);
+  ok = sniff_image_mime (decoded, out_len) != NULL;
+  g_free (decoded);
+  return ok;
+}
+
+static gboolean
+is_data_image_uri (const gchar * value)
+{
+  const gchar *comma;
+
+  if (!has_prefix_ci (value, "data:image/"))
+    return FALSE;
+  comma = strchr (value, ',');
+  return comma != NULL && comma[1] != '\0';
+}
+
+/* Reads a local image file and returns it as a data: URI. */
+static gchar *
+image_file_to_data_uri (const gchar * path, SeedanceField field,
+    GError ** error)
+{
+  GMappedFile *mapped;
+  GError *err = NULL;
+  const guint8 *data;
+  gsize size;
+  const gchar *mime;
+  gchar *b64, *uri;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+    field_error (error, field, "'%s' is not a URL, not image data and not an "
+        "existing regular file; allowed: %s", path, IMAGE_FORMS);
+    return NULL;
+  }
+
+  mapped = g_mapped_file_new (path, FALSE, &err);
+  if (mapped == NULL) {
+    field_error (error, field, "cannot read '%s': %s; allowed: %s", path,
+        err->message, IMAGE_FORMS);
+    g_clear_error (&err);
+    return NULL;
+  }
+
+  data = (const guint8 *) g_mapped_file_get_contents (mapped);
+  size = g_mapped_file_get_length (mapped);
+  if (size > SEEDANCE_MAX_IMAGE_FILE_SIZE) {
+    field_error (error, field, "'%s' is %" G_GSIZE_FORMAT " bytes; a local "
+        "image may be at most %d bytes (10 MiB): put a larger image on an "
+        "http(s) URL", path, size, SEEDANCE_MAX_IMAGE_FILE_SIZE);
+    g_mapped_file_unref (mapped);
+    return NULL;
+  }
+
+  mime = sniff_image_mime (data, size);
+  if (mime == NULL) {
+    field_error (error, field, "'%s' is not an image the service accepts "
+        "(PNG, JPEG, WebP, GIF, BMP or TIFF)", path);
+    g_mapped_file_unref (mapped);
+    return NULL;
+  }
+
+  b64 = g_base64_encode (data, size);
+  g_mapped_file_unref (mapped);
+  uri = g_strconcat ("data:", mime, ";base64,", b64, NULL);
+  g_free (b64);
+  GST_DEBUG ("%s: read %" G_GSIZE_FORMAT " bytes of %s from '%s'",
+      seedance_field_property_name (field), size, mime, path);
+  return uri;
+}
+
+/* Turns one image value into what the API receives: URLs, data: URIs and
+ * base64 as given, local files (plain paths or file:// URIs) inline. */
+static gchar *
+resolve_image (const gchar * value, SeedanceField field, GError ** error)
+{
+  if (value == NULL || *value == '\0') {
+    field_error (error, field, "the value is empty; allowed: %s", IMAGE_FORMS);
+    return NULL;
+  }
+
+  if (has_prefix_ci (value, "http://") || has_prefix_ci (value, "https://")) {
+    if (!is_http_url (value)) {
+      field_error (error, field, "'%s' is not a valid http(s) URL", value);
+      return NULL;
+    }
+    return g_strdup (value);
+  }
+
+  if (has_prefix_ci (value, "data:")) {
+    if (!is_data_image_uri (value)) {
+      field_error (error, field, "a data: URI must be of the form "
+          "data:image/<type>;base64,<data>");
+      return NULL;
+    }
+    return g_strdup (value);
+  }
+
+  if (has_prefix_ci (value, "file:")) {
+    gchar *path = g_filename_from_uri (value, NULL, NULL), *uri;
+
+    if (path == NULL) {
+      field_error (error, field, "'%s' is not a valid local file URI", value);
+      return NULL;
+    }
+    uri = image_file_to_data_uri (path, field, error);
+    g_free (path);
+    return uri;
+  }
+
+  if (!g_file_test (value, G_FILE_TEST_EXISTS) && is_base64_image (value))
+    return g_strdup (value);
+
+  return image_file_to_data_uri (value, field, error);
+}
+
+static gboolean
+check_list (GStrv list, SeedanceField field, guint max, GError ** error)
+{
+  guint n = list_length (list), i;
+
+  if (n > max)
+    return field_error (error, field, "%u items given; allowed: 1 to %u", n,
+        max);
+  for (i = 0; i < n; i++) {
+    if (*list[i] == '\0')
+      return field_error (error, field, "item %u is an empty string", i + 1);
+  }
+  return TRUE;
+}
+
+static gboolean
+check_prompt (const gchar * prompt, GError ** error)
+{
+  glong chars;
+  const gchar *p;
+
+  if (prompt == NULL)
+    return field_error (error, SEEDANCE_FIELD_PROMPT, "it is required: "
+        "describe the clip in 1 to %d characters", SEEDANCE_PROMPT_MAX_CHARS);
+
+  if (!g_utf8_validate (prompt, -1, NULL))
+    return field_error (error, SEEDANCE_FIELD_PROMPT, "it is not valid UTF-8");
+
+  for (p = prompt; *p && g_ascii_isspace (*p); p++);
+  if (*p == '\0')
+    return field_error (error, SEEDANCE_FIELD_PROMPT, "it is empty: describe "
+        "the clip in 1 to %d characters", SEEDANCE_PROMPT_MAX_CHARS);
+
+  chars = g_utf8_strlen (prompt, -1);
+  if (chars > SEEDANCE_PROMPT_MAX_CHARS)
+    return field_error (error, SEEDANCE_FIELD_PROMPT, "it has %ld characters; "
+        "allowed: 1 to %d", chars, SEEDANCE_PROMPT_MAX_CHARS);
+  return TRUE;
+}
+
+/* The checks that need no file access; the property specs already bound
+ * the numbers, but the request can also be built without the element. */
+static gboolean
+check_request (const SeedanceRequest * r, GError ** error)
+{
+  guint i, n_refs = list_length (r->reference_images);
+
+  if (!check_prompt (r->prompt, error))
+    return FALSE;
+
+  if (n_refs > 0 && (r->first_frame_image || r->last_frame_image))
+    return field_error (error, SEEDANCE_FIELD_REFERENCE_IMAGES, "it cannot "
+        "be used together with first-frame-image or last-frame-image: "
+        "use either reference images or first/last frames");
+
+  if (!check_list (r->reference_images, SEEDANCE_FIELD_REFERENCE_IMAGES,
+          SEEDANCE_MAX_REFERENCE_IMAGES, error))
+    return FALSE;
+  if (!check_list (r->audio_urls, SEEDANCE_FIELD_AUDIO_URLS,
+          SEEDANCE_MAX_AUDIO_URLS, error))
+    return FALSE;
+  for (i = 0; i < list_length (r->audio_urls); i++) {
+    if (!is_http_url (r->audio_urls[i]))
+      return field_error (error, SEEDANCE_FIELD_AUDIO_URLS, "item %u ('%s') "
+          "is not an http(s) URL; allowed: 1 to 3 http(s) URLs", i + 1,
+          r->audio_urls[i]);
+  }
+
+  if (r->duration < SEEDANCE_DURATION_MIN
+      || r->duration > SEEDANCE_DURATION_MAX)
+    return field_error (error, SEEDANCE_FIELD_DURATION, "%d; allowed: %d to "
+        "%d seconds", r->duration, SEEDANCE_DURATION_MIN,
+        SEEDANCE_DURATION_MAX);
+  if (r->execution_expires_after < SEEDANCE_EXPIRES_MIN
+      || r->execution_expires_after > SEEDANCE_EXPIRES_MAX)
+    return field_error (error, SEEDANCE_FIELD_EXECUTION_EXPIRES_AFTER,
+        "%d; allowed: %d to %d seconds", r->execution_expires_after,
+        SEEDANCE_EXPIRES_MIN, SEEDANCE_EXPIRES_MAX);
+  if (r->seed < SEEDANCE_SEED_MIN || r->seed > SEEDANCE_SEED_MAX)
+    return field_error (error, SEEDANCE_FIELD_SEED, "%" G_GINT64_FORMAT
+        "; allowed: -1 (random) to %" G_GINT64_FORMAT, r->seed,
+        SEEDANCE_SEED_MAX);
+  if (seedance_enum_to_nick (GST_TYPE_SEEDANCE_RATIO, r->ratio) == NULL)
+    return field_error (error, SEEDANCE_FIELD_RATIO, "unknown value %d",
+        r->ratio);
+  if (seedance_enum_to_nick (GST_TYPE_SEEDANCE_RESOLUTION,
+          r->resolution) == NULL)
+    return field_error (error, SEEDANCE_FIELD_RESOLUTION, "unknown value %d",
+        r->resolution);
+  return TRUE;
+}
+
+static gboolean
+add_image (JsonBuilder * builder, const gchar * value, SeedanceField field,
+    GError ** error)
+{
+  gchar *resolved = resolve_image (value, field, error);
+
+  if (resolved == NULL)
+    return FALSE;
+  json_builder_add_string_value (builder, resolved);
+  g_free (resolved);
+  return TRUE;
+}
+
+static gboolean
+add_members (JsonBuilder * b, const SeedanceRequest * r, GError ** error)
+{
+  guint i;
+
+  json_builder_set_member_name (b, "prompt");
+  json_builder_add_string_value (b, r->prompt);
+
+  if (r->first_frame_image) {
+    json_builder_set_member_name (b, "first_frame_image");
+    if (!add_image (b, r->first_frame_image, SEEDANCE_FIELD_FIRST_FRAME_IMAGE,
+            error))
+      return FALSE;
+  }
+  if (r->last_frame_image) {
+    json_builder_set_member_name (b, "last_frame_image");
+    if (!add_image (b, r->last_frame_image, SEEDANCE_FIELD_LAST_FRAME_IMAGE,
+            error))
+      return FALSE;
+  }
+  if (list_length (r->reference_images) > 0) {
+    json_builder_set_member_name (b, "reference_images");
+    json_builder_begin_array (b);
+    for (i = 0; r->reference_images[i]; i++) {
+      if (!add_image (b, r->reference_images[i],
+              SEEDANCE_FIELD_REFERENCE_IMAGES, error))
+        return FALSE;
+    }
+    json_builder_end_array (b);
+  }
+  if (list_length (r->audio_urls) > 0) {
+    json_builder_set_member_name (b, "audio_urls");
+    json_builder_begin_array (b);
+    for (i = 0; r->audio_urls[i]; i++)
+      json_builder_add_string_value (b, r->audio_urls[i]);
+    json_builder_end_array (b);
+  }
+  if (is_set (r, SEEDANCE_FIELD_CAMERA_FIXED)) {
+    json_builder_set_member_name (b, "camera_fixed");
+    json_builder_add_boolean_value (b, r->camera_fixed);
+  }
+  if (is_set (r, SEEDANCE_FIELD_DURATION)) {
+    json_builder_set_member_name (b, "duration");
+    json_builder_add_int_value (b, r->duration);
+  }
+  if (is_set (r, SEEDANCE_FIELD_EXECUTION_EXPIRES_AFTER)) {
+    json_builder_set_member_name (b, "execution_expires_after");
+    json_builder_add_int_value (b, r->execution_expires_after);
+  }
+  if (is_set (r, SEEDANCE_FIELD_GENERATE_AUDIO)) {
+    json_builder_set_member_name (b, "generate_audio");
+    json_builder_add_boolean_value (b, r->generate_audio);
+  }
+  if (is_set (r, SEEDANCE_FIELD_RATIO)) {
+    json_builder_set_member_name (b, "ratio");
+    json_builder_add_string_value (b,
+        seedance_enum_to_nick (GST_TYPE_SEEDANCE_RATIO, r->ratio));
+  }
+  if (is_set (r, SEEDANCE_FIELD_RESOLUTION)) {
+    json_builder_set_member_name (b, "resolution");
+    json_builder_add_string_value (b,
+        seedance_enum_to_nick (GST_TYPE_SEEDANCE_RESOLUTION, r->resolution));
+  }
+  if (is_set (r, SEEDANCE_FIELD_RETURN_LAST_FRAME)) {
+    json_builder_set_member_name (b, "return_last_frame");
+    json_builder_add_boolean_value (b, r->return_last_frame);
+  }
+  if (is_set (r, SEEDANCE_FIELD_SEED)) {
+    json_builder_set_member_name (b, "seed");
+    json_builder_add_int_value (b, r->seed);
+  }
+  return TRUE;
+}
+
+/**
+ * seedance_request_build_body:
+ * @request: what the user asked for
+ * @length: (out) (optional): length of the body in bytes
+ * @error: a #SEEDANCE_ERROR_INVALID_PROPERTY error naming the property
+ *
+ * Validates @request and builds the JSON body of the submission: the
+ * prompt, every optional field the user set with the schema's JSON type,
+ * local image files read and inlined as data: URIs.
+ *
+ * Returns: (transfer full) (nullable): the body, or %NULL on error.
+ */
+gchar *
+seedance_request_build_body (const SeedanceRequest * request, gsize * length,
+    GError ** error)
+{
+  JsonBuilder *builder;
+  JsonGenerator *generator;
+  JsonNode *root;
+  gchar *body = NULL;
+  gsize len;
+
+  g_return_val_if_fail (request != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  ensure_debug_category ();
+
+  if (!check_request (request, error))
+    return NULL;
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  if (!add_members (builder, request, error)) {
+    g_object_unref (builder);
+    return NULL;
+  }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+  body = json_generator_to_data (generator, &len);
+  json_node_unref (root);
+  g_object_unref (generator);
+  g_object_unref (builder);
+
+  if (len > SEEDANCE_MAX_BODY_SIZE) {
+    SeedanceField field = list_length (request->reference_images) > 0 ?
+        SEEDANCE_FIELD_REFERENCE_IMAGES : SEEDANCE_FIELD_FIRST_FRAME_IMAGE;
+
+    field_error (error, field, "the request with its inline images would be "
+        "%" G_GSIZE_FORMAT " bytes; at most %d bytes (48 MiB) are sent: put "
+        "large images on http(s) URLs", len, SEEDANCE_MAX_BODY_SIZE);
+    g_free (body);
+    return NULL;
+  }
+
+  GST_DEBUG ("request body of %" G_GSIZE_FORMAT " bytes", len);
+  if (length)
+    *length = len;
+  return body;
+}

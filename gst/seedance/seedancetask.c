@@ -1,0 +1,371 @@
+/* GStreamer Seedance plugin
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* Parsing of the API's answers. Every byte comes from the network: sizes
+ * and nesting are bounded before json-glib sees them, and every field's
+ * type is checked; unknown fields are ignored. */
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "seedancetask.h"
+#include "seedanceerror.h"
+
+/* json-glib recurses per nesting level; the envelope needs about five. */
+#define MAX_NESTING 32
+#define MAX_ID_LENGTH 256
+#define MAX_TEXT_LENGTH 2048
+
+void
+seedance_task_free (SeedanceTask * task)
+{
+  if (task == NULL)
+    return;
+  g_free (task->task_id);
+  g_free (task->status);
+  g_free (task->video_url);
+  g_free (task->last_frame_url);
+  g_free (task->failure);
+  g_free (task);
+}
+
+static gboolean
+nesting_within_bound (const gchar * data, gsize length)
+{
+  gsize i;
+  gint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (i = 0; i < length; i++) {
+    gchar c = data[i];
+
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = FALSE;
+    } else if (c == '"') {
+      in_string = TRUE;
+    } else if (c == '{' || c == '[') {
+      if (++depth > MAX_NESTING)
+        return FALSE;
+    } else if (c == '}' || c == ']') {
+      depth--;
+    }
+  }
+  return TRUE;
+}
+
+/* Returns the root object of the answer, or NULL with BAD_RESPONSE. */
+static JsonParser *
+parse_object (const gchar * data, gsize length, GError ** error)
+{
+  JsonParser *parser;
+  GError *err = NULL;
+  JsonNode *root;
+
+  if (length > SEEDANCE_MAX_ANSWER_SIZE) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+        "the answer is %" G_GSIZE_FORMAT " bytes, more than the %d accepted",
+        length, SEEDANCE_MAX_ANSWER_SIZE);
+    return NULL;
+  }
+  if (!nesting_within_bound (data, length)) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+        "the answer nests deeper than %d levels", MAX_NESTING);
+    return NULL;
+  }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &err)) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+        "the answer is not JSON: %s", err->message);
+    g_error_free (err);
+    g_object_unref (parser);
+    return NULL;
+  }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+        "the answer is not a JSON object");
+    g_object_unref (parser);
+    return NULL;
+  }
+  return parser;
+}
+
+static JsonObject *
+member_object (JsonObject * object, const gchar * name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ?
+      json_node_get_object (node) : NULL;
+}
+
+/* A string member that is present, a string, and within max_len bytes. */
+static const gchar *
+member_string (JsonObject * object, const gchar * name, gsize max_len)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+  const gchar *s;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  s = json_node_get_string (node);
+  if (s == NULL || *s == '\0' || strlen (s) > max_len)
+    return NULL;
+  return s;
+}
+
+static gboolean
+is_valid_id (const gchar * id)
+{
+  const gchar *p;
+
+  if (id == NULL)
+    return FALSE;
+  for (p = id; *p; p++) {
+    if (!g_ascii_isgraph (*p))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+is_http_url (const gchar * url)
+{
+  return url && (g_ascii_strncasecmp (url, "http://", 7) == 0
+      || g_ascii_strncasecmp (url, "https://", 8) == 0);
+}
+
+static gboolean
+status_is_one_of (const gchar * status, const gchar * const *names)
+{
+  for (; *names; names++) {
+    if (g_ascii_strcasecmp (status, *names) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static SeedanceTaskState
+state_from_status (const gchar * status)
+{
+  static const gchar *const success[] =
+      { "success", "succeeded", "completed", NULL };
+  static const gchar *const failure[] =
+      { "failed", "canceled", "cancelled", "error", NULL };
+
+  if (status_is_one_of (status, success))
+    return SEEDANCE_TASK_SUCCEEDED;
+  if (status_is_one_of (status, failure))
+    return SEEDANCE_TASK_FAILED;
+  /* Unknown statuses mean "still running", as the API reference asks. */
+  return SEEDANCE_TASK_RUNNING;
+}
+
+/* Picks the video and last-frame URLs out of a resources array whose items
+ * are objects with url/type, or bare URL strings. */
+static void
+read_resources (JsonArray * resources, SeedanceTask * task)
+{
+  guint i, n = json_array_get_length (resources);
+
+  for (i = 0; i < n; i++) {
+    JsonNode *item = json_array_get_element (resources, i);
+    const gchar *url = NULL, *type = NULL;
+
+    if (JSON_NODE_HOLDS_OBJECT (item)) {
+      JsonObject *o = json_node_get_object (item);
+
+      url = member_string (o, "url", MAX_TEXT_LENGTH);
+      type = member_string (o, "type", 64);
+    } else if (JSON_NODE_HOLDS_VALUE (item)
+        && json_node_get_value_type (item) == G_TYPE_STRING) {
+      url = json_node_get_string (item);
+    }
+    if (!is_http_url (url) || strlen (url) > MAX_TEXT_LENGTH)
+      continue;
+
+    if (type && g_ascii_strcasecmp (type, "image") == 0) {
+      if (task->last_frame_url == NULL)
+        task->last_frame_url = g_strdup (url);
+    } else if (type == NULL || g_ascii_strcasecmp (type, "video") == 0) {
+      if (task->video_url == NULL)
+        task->video_url = g_strdup (url);
+    }
+  }
+}
+
+static JsonArray *
+find_resources (JsonObject * data)
+{
+  JsonObject *result = member_object (data, "result");
+  JsonNode *node = NULL;
+
+  if (result)
+    node = json_object_get_member (result, "resources");
+  if (node == NULL)
+    node = json_object_get_member (data, "resources");
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) :
+      NULL;
+}
+
+/* The reason a task failed, looked for where the API reference says. */
+static gchar *
+failure_reason (JsonObject * root, JsonObject * data)
+{
+  JsonNode *node = json_object_get_member (data, "error");
+  const gchar *s;
+
+  if (node && JSON_NODE_HOLDS_OBJECT (node)) {
+    JsonObject *e = json_node_get_object (node);
+    const gchar *msg = member_string (e, "message", MAX_TEXT_LENGTH);
+    const gchar *code = member_string (e, "code", 128);
+
+    if (msg && code)
+      return g_strdup_printf ("%s (%s)", msg, code);
+    if (msg)
+      return g_strdup (msg);
+  }
+  if ((s = member_string (data, "error", MAX_TEXT_LENGTH)))
+    return g_strdup (s);
+  if ((s = member_string (data, "message", MAX_TEXT_LENGTH)))
+    return g_strdup (s);
+  if ((s = member_string (data, "fail_reason", MAX_TEXT_LENGTH)))
+    return g_strdup (s);
+  if ((s = member_string (root, "message", MAX_TEXT_LENGTH)))
+    return g_strdup (s);
+  return g_strdup ("the API gave no reason");
+}
+
+/**
+ * seedance_task_parse:
+ * @data: the body of a task query answer
+ * @length: its length in bytes
+ * @error: a #SEEDANCE_ERROR_BAD_RESPONSE error when the answer is unusable
+ *
+ * Returns: (transfer full) (nullable): the task, or %NULL on error. A
+ * success without a video resource is an error.
+ */
+SeedanceTask *
+seedance_task_parse (const gchar * data, gsize length, GError ** error)
+{
+  JsonParser *parser;
+  JsonObject *root, *d;
+  const gchar *id, *status;
+  SeedanceTask *task;
+  JsonArray *resources;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (!(parser = parse_object (data, length, error)))
+    return NULL;
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  d = member_object (root, "data");
+  id = member_string (d, "task_id", MAX_ID_LENGTH);
+  status = member_string (d, "status", 64);
+  if (d == NULL || status == NULL) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+        "the task answer has no data.status string");
+    g_object_unref (parser);
+    return NULL;
+  }
+  if (id && !is_valid_id (id)) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+        "the task answer has a malformed data.task_id");
+    g_object_unref (parser);
+    return NULL;
+  }
+
+  task = g_new0 (SeedanceTask, 1);
+  task->task_id = g_strdup (id);
+  task->status = g_strdup (status);
+  task->state = state_from_status (status);
+
+  if (task->state == SEEDANCE_TASK_SUCCEEDED) {
+    if ((resources = find_resources (d)))
+      read_resources (resources, task);
+    if (task->video_url == NULL) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+          "the task succeeded but its result has no video resource with an "
+          "http(s) URL");
+      seedance_task_free (task);
+      task = NULL;
+    }
+  } else if (task->state == SEEDANCE_TASK_FAILED) {
+    task->failure = failure_reason (root, d);
+  }
+
+  g_object_unref (parser);
+  return task;
+}
+
+/**
+ * seedance_submit_answer_parse:
+ * @data: the body of a 2xx answer to a submission
+ * @length: its length in bytes
+ * @error: a #SEEDANCE_ERROR_BAD_RESPONSE error when it has no usable task id
+ *
+ * Returns: (transfer full) (nullable): the new task's id.
+ */
+gchar *
+seedance_submit_answer_parse (const gchar * data, gsize length,
+    GError ** error)
+{
+  JsonParser *parser;
+  JsonObject *root;
+  const gchar *id;
+  gchar *result = NULL;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+
+  if (!(parser = parse_object (data, length, error)))
+    return NULL;
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  id = member_string (member_object (root, "data"), "task_id", MAX_ID_LENGTH);
+  if (is_valid_id (id))
+    result = g_strdup (id);
+  else
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+        "the answer has no usable data.task_id");
+
+  g_object_unref (parser);
+  return result;
+}
+
+/**
+ * seedance_error_answer_message:
+ * @data: the body of an error answer
+ * @length: its length in bytes
+ *
+ * Returns: (transfer full) (nullable): the envelope's "message", or %NULL
+ * when the body is not the API's JSON error.
+ */
+gchar *
+seedance_error_answer_message (const gchar * data, gsize length)
+{
+  JsonParser *parser;
+  const gchar *msg;
+  gchar *result;
+
+  if (data == NULL || !(parser = parse_object (data, length, NULL)))
+    return NULL;
+
+  msg = member_string (json_node_get_object (json_parser_get_root (parser)),
+      "message", MAX_TEXT_LENGTH);
+  result = g_strdup (msg);
+  g_object_unref (parser);
+  return result;
+}
