@@ -1137,18 +1137,13 @@ gst_seedance_src_get_size (GstBaseSrc * bsrc, guint64 * size)
 static gboolean
 gst_seedance_src_query (GstBaseSrc * bsrc, GstQuery * query)
 {
-  gboolean ret = GST_BASE_SRC_CLASS (parent_class)->query (bsrc, query);
-
-  if (ret && GST_QUERY_TYPE (query) == GST_QUERY_SCHEDULING) {
-    GstSchedulingFlags flags;
-    gint minsize, maxsize, align;
-
-    /* Like souphttpsrc: every random access costs a request, so demuxers
-     * should prefer push mode. */
-    gst_query_parse_scheduling (query, &flags, &minsize, &maxsize, &align);
-    gst_query_set_scheduling (query,
-        flags | GST_SCHEDULING_FLAG_BANDWIDTH_LIMITED, minsize, maxsize,
-        align);
+  if (GST_QUERY_TYPE (query) == GST_QUERY_SCHEDULING) {
+    /* Push mode only: in pull mode a demuxer's every jump between tracks
+     * would cost an HTTP request. Seeks stay possible (Range requests). */
+    gst_query_set_scheduling (query, GST_SCHEDULING_FLAG_SEEKABLE |
+        GST_SCHEDULING_FLAG_BANDWIDTH_LIMITED, 1, -1, 0);
+    gst_query_add_scheduling_mode (query, GST_PAD_MODE_PUSH);
+    return TRUE;
   }
-  return ret;
+  return GST_BASE_SRC_CLASS (parent_class)->query (bsrc, query);
 }

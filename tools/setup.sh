@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages gst-seedance needs (only when one is missing)
+# and builds the project into ./build. Sourced by make-clip.sh and
+# run-tests.sh; safe to run again.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+builddir=${SEEDANCE_BUILDDIR:-$top/build}
+
+install_packages () {
+  local pkgs missing=()
+  mapfile -t pkgs < <(grep -v '^#' "$top/tools/debian-packages.txt" | grep .)
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing ${#missing[@]} Debian packages: ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build_project () {
+  local log
+  log=$(mktemp)
+  if [ ! -f "$builddir/build.ninja" ]; then
+    meson setup "$builddir" "$top" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
+  fi
+  ninja -C "$builddir" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
+  rm -f "$log"
+}
+
+install_packages
+build_project
