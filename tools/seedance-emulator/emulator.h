@@ -54,7 +54,8 @@ typedef struct
    * g_get_user_cache_dir()/seedance-emulator. */
   const gchar *clip_cache_dir;
   /* How long a task takes from submission to success, in milliseconds; the
-   * first third is "pending", the rest "processing". */
+   * first third is "pending", the rest "processing" (and longer while the
+   * clip is still rendering). 3000 after seedance_emulator_config_init(). */
   guint generation_ms;
   /* TRUE puts the moov atom first (faststart), FALSE at the end. */
   gboolean faststart;
