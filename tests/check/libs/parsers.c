@@ -1,0 +1,525 @@
+/* gst-seedance: unit tests of the answer, header and property parsers
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* Everything here parses bytes from the network or the user, so each
+ * parser is fed the good, the odd and the hostile. No network. */
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <gst/check/gstcheck.h>
+
+#include "seedanceclient.h"
+#include "seedanceerror.h"
+#include "seedancerequest.h"
+#include "seedancetask.h"
+
+static SeedanceTask *
+parse_task (const gchar * json, GError ** error)
+{
+  return seedance_task_parse (json, strlen (json), error);
+}
+
+static void
+assert_bad_task (const gchar * json)
+{
+  GError *error = NULL;
+  SeedanceTask *task = parse_task (json, &error);
+
+  fail_unless (task == NULL, "accepted: %s", json);
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_BAD_RESPONSE), "wrong error for: %s", json);
+  g_error_free (error);
+}
+
+GST_START_TEST (test_task_running)
+{
+  SeedanceTask *task = parse_task ("{\"code\":0,\"message\":\"success\","
+      "\"data\":{\"task_id\":\"task-1\",\"model_id\":\"m\","
+      "\"status\":\"processing\",\"extra\":[1,2,{\"x\":null}]}}", NULL);
+
+  fail_unless (task != NULL);
+  fail_unless_equals_string (task->task_id, "task-1");
+  fail_unless_equals_string (task->status, "processing");
+  fail_unless_equals_int (task->state, SEEDANCE_TASK_RUNNING);
+  fail_unless (task->video_url == NULL);
+  seedance_task_free (task);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_task_statuses)
+{
+  static const struct
+  {
+    const gchar *status;
+    SeedanceTaskState state;
+  } cases[] = {
+    {"pending", SEEDANCE_TASK_RUNNING},
+    {"queued", SEEDANCE_TASK_RUNNING},
+    {"SUCCESS", SEEDANCE_TASK_SUCCEEDED},
+    {"Completed", SEEDANCE_TASK_SUCCEEDED},
+    {"succeeded", SEEDANCE_TASK_SUCCEEDED},
+    {"failed", SEEDANCE_TASK_FAILED},
+    {"Canceled", SEEDANCE_TASK_FAILED},
+    {"cancelled", SEEDANCE_TASK_FAILED},
+    {"ERROR", SEEDANCE_TASK_FAILED},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    gchar *json = g_strdup_printf ("{\"data\":{\"task_id\":\"t\","
+        "\"status\":\"%s\",\"result\":{\"resources\":[{\"url\":"
+        "\"https://cdn.example/v.mp4\",\"type\":\"video\"}]}}}",
+        cases[i].status);
+    SeedanceTask *task = parse_task (json, NULL);
+
+    fail_unless (task != NULL, "%s", json);
+    fail_unless_equals_int (task->state, cases[i].state);
+    seedance_task_free (task);
+    g_free (json);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_task_success_resources)
+{
+  SeedanceTask *task;
+
+  /* Objects under data.result.resources, the image after the video. */
+  task = parse_task ("{\"data\":{\"task_id\":\"t\",\"status\":\"success\","
+      "\"result\":{\"resources\":[{\"url\":\"https://cdn.example/v.mp4\","
+      "\"type\":\"video\",\"width\":1280,\"height\":720},{\"url\":"
+      "\"https://cdn.example/last.png\",\"type\":\"image\"}]}}}", NULL);
+  fail_unless (task != NULL);
+  fail_unless_equals_string (task->video_url, "https://cdn.example/v.mp4");
+  fail_unless_equals_string (task->last_frame_url,
+      "https://cdn.example/last.png");
+  seedance_task_free (task);
+
+  /* Older answers: resources directly under data, bare URL strings. */
+  task = parse_task ("{\"data\":{\"status\":\"success\",\"resources\":"
+      "[\"https://cdn.example/old.mp4\"]}}", NULL);
+  fail_unless (task != NULL);
+  fail_unless_equals_string (task->video_url, "https://cdn.example/old.mp4");
+  fail_unless (task->task_id == NULL);
+  seedance_task_free (task);
+
+  /* An image first and a non-http URL are not taken for the video. */
+  task = parse_task ("{\"data\":{\"status\":\"success\",\"result\":"
+      "{\"resources\":[{\"url\":\"https://cdn.example/a.png\",\"type\":"
+      "\"image\"},{\"url\":\"file:///etc/passwd\",\"type\":\"video\"},"
+      "{\"url\":\"http://127.0.0.1:1/v.mp4\",\"type\":\"video\"}]}}}", NULL);
+  fail_unless (task != NULL);
+  fail_unless_equals_string (task->video_url, "http://127.0.0.1:1/v.mp4");
+  seedance_task_free (task);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_task_success_without_video)
+{
+  assert_bad_task ("{\"data\":{\"status\":\"success\"}}");
+  assert_bad_task ("{\"data\":{\"status\":\"success\",\"result\":"
+      "{\"resources\":[]}}}");
+  assert_bad_task ("{\"data\":{\"status\":\"success\",\"result\":"
+      "{\"resources\":[{\"url\":\"https://x/a.png\",\"type\":\"image\"}]}}}");
+  assert_bad_task ("{\"data\":{\"status\":\"success\",\"result\":"
+      "{\"resources\":[{\"url\":42,\"type\":\"video\"}]}}}");
+  assert_bad_task ("{\"data\":{\"status\":\"success\",\"result\":"
+      "{\"resources\":{\"url\":\"https://x/v.mp4\"}}}}");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_task_failure_reason)
+{
+  static const struct
+  {
+    const gchar *json;
+    const gchar *reason;
+  } cases[] = {
+    {"{\"data\":{\"status\":\"failed\",\"error\":{\"code\":\"nsfw\","
+          "\"message\":\"the prompt was refused\"}}}",
+        "the prompt was refused (nsfw)"},
+    {"{\"data\":{\"status\":\"failed\",\"error\":\"quota\"}}", "quota"},
+    {"{\"data\":{\"status\":\"failed\",\"message\":\"m1\"}}", "m1"},
+    {"{\"data\":{\"status\":\"failed\",\"fail_reason\":\"r1\"}}", "r1"},
+    {"{\"message\":\"envelope\",\"data\":{\"status\":\"failed\"}}",
+        "envelope"},
+    {"{\"data\":{\"status\":\"failed\",\"error\":7}}",
+        "the API gave no reason"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    SeedanceTask *task = parse_task (cases[i].json, NULL);
+
+    fail_unless (task != NULL, "%s", cases[i].json);
+    fail_unless_equals_int (task->state, SEEDANCE_TASK_FAILED);
+    fail_unless_equals_string (task->failure, cases[i].reason);
+    seedance_task_free (task);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_task_hostile)
+{
+  GString *deep = g_string_new ("{\"data\":{\"status\":\"processing\","
+      "\"x\":");
+  gchar *big;
+  guint i;
+
+  assert_bad_task ("");
+  assert_bad_task ("{\"code\":0,");
+  assert_bad_task ("<html><body>502 Bad Gateway</body></html>");
+  assert_bad_task ("[1,2,3]");
+  assert_bad_task ("\"success\"");
+  assert_bad_task ("{\"data\":null}");
+  assert_bad_task ("{\"data\":{\"status\":5}}");
+  assert_bad_task ("{\"data\":{\"status\":\"\"}}");
+  assert_bad_task ("{\"data\":{\"status\":[\"success\"]}}");
+  assert_bad_task ("{\"data\":{\"task_id\":\"a b\",\"status\":\"pending\"}}");
+  assert_bad_task ("{\"data\":\"success\"}");
+
+  for (i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  for (i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append (deep, "}}");
+  assert_bad_task (deep->str);
+  g_string_free (deep, TRUE);
+
+  big = g_strnfill (SEEDANCE_MAX_ANSWER_SIZE + 1, ' ');
+  assert_bad_task (big);
+  g_free (big);
+
+  /* Huge and negative numbers in fields we ignore are harmless. */
+  {
+    SeedanceTask *task = parse_task ("{\"data\":{\"status\":\"pending\","
+        "\"progress\":-1e308,\"eta\":123456789012345678901234567890}}",
+        NULL);
+
+    fail_unless (task != NULL);
+    seedance_task_free (task);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_submit_answer)
+{
+  static const gchar *bad[] = {
+    "{\"code\":0,\"data\":{\"status\":\"pending\"}}",
+    "{\"code\":0,\"data\":{\"task_id\":12}}",
+    "{\"code\":0,\"data\":{\"task_id\":\"\"}}",
+    "{\"code\":0,\"data\":{\"task_id\":\"bad\\nid\"}}",
+    "{\"code\":0}",
+    "<html></html>",
+    "",
+  };
+  GError *error = NULL;
+  gchar *id;
+  guint i;
+
+  id = seedance_submit_answer_parse ("{\"code\":0,\"message\":\"success\","
+      "\"data\":{\"status\":\"pending\",\"task_id\":\"task-abc123\","
+      "\"model_id\":\"model-123\",\"get_result\":{\"method\":\"GET\","
+      "\"url\":\"https://elsewhere.example/x\"}}}", 166, &error);
+  g_assert_no_error (error);
+  fail_unless_equals_string (id, "task-abc123");
+  g_free (id);
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    id = seedance_submit_answer_parse (bad[i], strlen (bad[i]), &error);
+    fail_unless (id == NULL, "accepted %s", bad[i]);
+    fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+            SEEDANCE_ERROR_BAD_RESPONSE));
+    g_clear_error (&error);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_error_answer_message)
+{
+  gchar *msg;
+
+  msg = seedance_error_answer_message ("{\"code\":400,\"message\":"
+      "\"Bad Request: duration: must be 4..15\"}", 55);
+  fail_unless_equals_string (msg, "Bad Request: duration: must be 4..15");
+  g_free (msg);
+
+  fail_unless (seedance_error_answer_message ("<html>", 6) == NULL);
+  fail_unless (seedance_error_answer_message ("{\"message\":3}", 13) == NULL);
+  fail_unless (seedance_error_answer_message (NULL, 0) == NULL);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_retry_after)
+{
+  GDateTime *now = g_date_time_new_utc (2026, 11, 25, 8, 0, 0);
+  GDateTime *later = g_date_time_add_seconds (now, 30);
+  GDateTime *earlier = g_date_time_add_seconds (now, -30);
+  gchar *later_s = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
+  gchar *earlier_s = g_date_time_format (earlier, "%a, %d %b %Y %H:%M:%S GMT");
+
+  fail_unless_equals_int64 (seedance_parse_retry_after ("5", now), 5000);
+  fail_unless_equals_int64 (seedance_parse_retry_after (" 10 ", now), 10000);
+  fail_unless_equals_int64 (seedance_parse_retry_after ("0", now), 0);
+  fail_unless_equals_int64 (seedance_parse_retry_after (later_s, now), 30000);
+  fail_unless_equals_int64 (seedance_parse_retry_after (earlier_s, now), 0);
+  /* Capped at 15 minutes, however large. */
+  fail_unless_equals_int64 (seedance_parse_retry_after
+      ("99999999999999999999999", now), 15 * 60 * 1000);
+  fail_unless_equals_int64 (seedance_parse_retry_after (NULL, now), -1);
+  fail_unless_equals_int64 (seedance_parse_retry_after ("", now), -1);
+  fail_unless_equals_int64 (seedance_parse_retry_after ("-5", now), -1);
+  fail_unless_equals_int64 (seedance_parse_retry_after ("5s", now), -1);
+  fail_unless_equals_int64 (seedance_parse_retry_after ("soon", now), -1);
+
+  g_free (later_s);
+  g_free (earlier_s);
+  g_date_time_unref (now);
+  g_date_time_unref (later);
+  g_date_time_unref (earlier);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_content_range)
+{
+  static const gchar *bad[] = {
+    NULL, "", "bytes", "bytes */1000", "bytes 10-5/1000", "bytes 0-999/999",
+    "bytes a-b/c", "items 0-1/2", "bytes 0-1/2x", "bytes -1-2/3",
+    "bytes 0-18446744073709551615/18446744073709551615",
+  };
+  guint64 start;
+  gint64 total;
+  guint i;
+
+  fail_unless (seedance_parse_content_range ("bytes 100-199/1000", &start,
+          &total));
+  fail_unless_equals_uint64 (start, 100);
+  fail_unless_equals_int64 (total, 1000);
+  fail_unless (seedance_parse_content_range ("bytes 0-0/*", &start, &total));
+  fail_unless_equals_uint64 (start, 0);
+  fail_unless_equals_int64 (total, -1);
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++)
+    fail_if (seedance_parse_content_range (bad[i], &start, &total),
+        "accepted %s", bad[i]);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_api_url)
+{
+  static const struct
+  {
+    const gchar *url;
+    const gchar *origin;
+  } good[] = {
+    {"https://api.modellix.ai", "https://api.modellix.ai"},
+    {"https://api.modellix.ai/", "https://api.modellix.ai"},
+    {"HTTPS://api.modellix.ai:8443", "https://api.modellix.ai:8443"},
+    {"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+    {"http://127.1.2.3", "http://127.1.2.3"},
+    {"http://localhost:1", "http://localhost:1"},
+    {"http://[::1]:80", "http://[::1]:80"},
+  };
+  static const gchar *bad[] = {
+    NULL, "", "api.modellix.ai", "ftp://api.modellix.ai",
+    "http://api.modellix.ai", "http://10.0.0.1", "http://localhost.example",
+    "https://api.modellix.ai/api/v1", "https://api.modellix.ai?x=1",
+    "https://api.modellix.ai#f", "https://user:pw@api.modellix.ai",
+    "https://", "file:///tmp",
+  };
+  GError *error = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (good); i++) {
+    gchar *origin = NULL;
+
+    fail_unless (seedance_check_api_url (good[i].url, &origin, &error),
+        "rejected %s", good[i].url);
+    fail_unless_equals_string (origin, good[i].origin);
+    g_free (origin);
+  }
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    fail_if (seedance_check_api_url (bad[i], NULL, &error), "accepted %s",
+        bad[i]);
+    fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+            SEEDANCE_ERROR_INVALID_PROPERTY));
+    fail_unless (strstr (error->message, "api-url") != NULL);
+    g_clear_error (&error);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_model)
+{
+  static const gchar *bad[] = {
+    NULL, "", "seedance", "/x", "x/", "a/b/c", "../x", "a/..", "a/b?c",
+    "a b/c", "a/%2e%2e",
+  };
+  GError *error = NULL;
+  guint i;
+
+  fail_unless (seedance_check_model ("bytedance/seedance-2.0-fast-i2v", NULL));
+  fail_unless (seedance_check_model ("p_1/m.2", NULL));
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    fail_if (seedance_check_model (bad[i], &error), "accepted %s", bad[i]);
+    fail_unless (strstr (error->message, "'model'") != NULL);
+    g_clear_error (&error);
+  }
+}
+
+GST_END_TEST;
+
+/* A 1x1 PNG, as bytes and as base64. */
+static const guint8 tiny_png[] = {
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d,
+  0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01,
+  0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00,
+  0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+  0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00,
+  0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+};
+
+static gchar *
+body_with_first_frame (const gchar * image, GError ** error)
+{
+  SeedanceRequest r;
+  gchar *body;
+
+  seedance_request_init (&r);
+  r.prompt = g_strdup ("p");
+  r.first_frame_image = g_strdup (image);
+  body = seedance_request_build_body (&r, NULL, error);
+  seedance_request_clear (&r);
+  return body;
+}
+
+GST_START_TEST (test_image_forms)
+{
+  gchar *b64 = g_base64_encode (tiny_png, sizeof (tiny_png));
+  gchar *dir = g_dir_make_tmp ("seedance-parsers-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "frame.jpg", NULL);
+  gchar *uri, *body, *expected;
+  GError *error = NULL;
+
+  /* Bare base64 of an image is sent as given. */
+  body = body_with_first_frame (b64, &error);
+  g_assert_no_error (error);
+  expected = g_strdup_printf ("\"first_frame_image\":\"%s\"", b64);
+  fail_unless (strstr (body, expected) != NULL, "%s", body);
+  g_free (expected);
+  g_free (body);
+
+  /* A file named .jpg holding a PNG goes as image/png, by file:// too. */
+  fail_unless (g_file_set_contents (path, (const gchar *) tiny_png,
+          sizeof (tiny_png), NULL));
+  uri = g_filename_to_uri (path, NULL, NULL);
+  body = body_with_first_frame (uri, &error);
+  g_assert_no_error (error);
+  expected = g_strdup_printf ("data:image/png;base64,%s", b64);
+  fail_unless (strstr (body, expected) != NULL, "%s", body);
+  g_free (expected);
+  g_free (body);
+  g_free (uri);
+
+  /* A missing path that happens to be base64 alphabet is still a path. */
+  fail_if (body_with_first_frame ("/no/such/dir/frameimage", &error));
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_INVALID_PROPERTY));
+  fail_unless (strstr (error->message, "first-frame-image") != NULL);
+  g_clear_error (&error);
+
+  /* data: URIs must be images with data. */
+  fail_if (body_with_first_frame ("data:text/plain;base64,aGk=", &error));
+  g_clear_error (&error);
+  fail_if (body_with_first_frame ("data:image/png;base64,", &error));
+  g_clear_error (&error);
+  fail_if (body_with_first_frame ("https://", &error));
+  g_clear_error (&error);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+  g_free (b64);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_body_size_bound)
+{
+  SeedanceRequest r;
+  gchar *dir = g_dir_make_tmp ("seedance-parsers-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "big.png", NULL);
+  gsize size = 9 * 1024 * 1024;
+  gchar *data = g_malloc0 (size);
+  GError *error = NULL;
+  guint i;
+
+  /* Nine 9 MiB images are each allowed, together too large to send. */
+  memcpy (data, tiny_png, sizeof (tiny_png));
+  fail_unless (g_file_set_contents (path, data, size, NULL));
+  seedance_request_init (&r);
+  r.prompt = g_strdup ("p");
+  r.reference_images = g_new0 (gchar *, 10);
+  for (i = 0; i < 9; i++)
+    r.reference_images[i] = g_strdup (path);
+
+  fail_if (seedance_request_build_body (&r, NULL, &error));
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_INVALID_PROPERTY));
+  fail_unless (strstr (error->message, "reference-images") != NULL);
+  fail_unless (strstr (error->message, "48 MiB") != NULL);
+  g_clear_error (&error);
+
+  seedance_request_clear (&r);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+  g_free (data);
+}
+
+GST_END_TEST;
+
+static Suite *
+parsers_suite (void)
+{
+  Suite *s = suite_create ("parsers");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_task_running);
+  tcase_add_test (tc, test_task_statuses);
+  tcase_add_test (tc, test_task_success_resources);
+  tcase_add_test (tc, test_task_success_without_video);
+  tcase_add_test (tc, test_task_failure_reason);
+  tcase_add_test (tc, test_task_hostile);
+  tcase_add_test (tc, test_submit_answer);
+  tcase_add_test (tc, test_error_answer_message);
+  tcase_add_test (tc, test_retry_after);
+  tcase_add_test (tc, test_content_range);
+  tcase_add_test (tc, test_api_url);
+  tcase_add_test (tc, test_model);
+  tcase_add_test (tc, test_image_forms);
+  tcase_add_test (tc, test_body_size_bound);
+  return s;
+}
+
+GST_CHECK_MAIN (parsers);
