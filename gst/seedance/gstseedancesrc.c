@@ -268,6 +268,21 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   src->download_retries = 0;
 }
 
+/* The clip is plain bytes in system memory: the allocation query is
+ * answered here, not downstream. Besides saving a round trip, this keeps
+ * the streaming thread out of a GStreamer 1.22 queue deadlock: a queue
+ * whose downstream returned EOS drops a serialized query without waking
+ * its sender, and qtdemux asks us to reconfigure (hence to query) exactly
+ * when it exposes its pads at a moov atom at the end, just before EOS. */
+static GstPadProbeReturn
+gst_seedance_src_allocation_probe (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  if (GST_QUERY_TYPE (GST_PAD_PROBE_INFO_QUERY (info)) == GST_QUERY_ALLOCATION)
+    return GST_PAD_PROBE_HANDLED;
+  return GST_PAD_PROBE_OK;
+}
+
 static void
 gst_seedance_src_init (GstSeedanceSrc * src)
 {
@@ -289,6 +304,8 @@ gst_seedance_src_init (GstSeedanceSrc * src)
 
   gst_base_src_set_format (GST_BASE_SRC (src), GST_FORMAT_BYTES);
   gst_base_src_set_blocksize (GST_BASE_SRC (src), DEFAULT_BLOCKSIZE);
+  gst_pad_add_probe (GST_BASE_SRC_PAD (src), GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      gst_seedance_src_allocation_probe, NULL, NULL);
 }
 
 static void
