@@ -228,11 +228,12 @@ GST_START_TEST (test_submit_answer)
   GError *error = NULL;
   gchar *id;
   guint i;
-
-  id = seedance_submit_answer_parse ("{\"code\":0,\"message\":\"success\","
+  const gchar *good = "{\"code\":0,\"message\":\"success\","
       "\"data\":{\"status\":\"pending\",\"task_id\":\"task-abc123\","
       "\"model_id\":\"model-123\",\"get_result\":{\"method\":\"GET\","
-      "\"url\":\"https://elsewhere.example/x\"}}}", 166, &error);
+      "\"url\":\"https://elsewhere.example/x\"}}}";
+
+  id = seedance_submit_answer_parse (good, strlen (good), &error);
   g_assert_no_error (error);
   fail_unless_equals_string (id, "task-abc123");
   g_free (id);
@@ -251,9 +252,10 @@ GST_END_TEST;
 GST_START_TEST (test_error_answer_message)
 {
   gchar *msg;
+  const gchar *answer = "{\"code\":400,\"message\":"
+      "\"Bad Request: duration: must be 4..15\"}";
 
-  msg = seedance_error_answer_message ("{\"code\":400,\"message\":"
-      "\"Bad Request: duration: must be 4..15\"}", 55);
+  msg = seedance_error_answer_message (answer, strlen (answer));
   fail_unless_equals_string (msg, "Bad Request: duration: must be 4..15");
   g_free (msg);
 
