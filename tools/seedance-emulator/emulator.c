@@ -23,9 +23,15 @@
 
 #include "emulator.h"
 #include "clipgen.h"
+#include "faults.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include <glib/gstdio.h>
 
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
@@ -48,6 +54,9 @@ GST_DEBUG_CATEGORY_STATIC (emulator_debug);
 
 #define BODY_SIZE_KEY "seedance-emulator-body-size"
 #define LOGGED_KEY "seedance-emulator-logged"
+#define FAULT_KEY "seedance-emulator-fault"
+#define SENT_STATUS_KEY "seedance-emulator-sent-status"
+#define DEFERRED_KEY "seedance-emulator-deferred"
 
 typedef enum
 {
@@ -71,6 +80,15 @@ typedef struct
   gchar *clip_name;             /* the names under /files/ */
   gchar *frame_name;
   gchar *error;                 /* why the render failed */
+
+  /* Task faults, set at creation or by an "id=" fault, under the lock. */
+  gchar *fault_specs;           /* the specs applied, ", " separated */
+  Fault *fail;                  /* fails when its time is up, this reason */
+  gboolean never_finish;        /* stays "processing" */
+  gboolean no_video;            /* success without the video resource */
+  gchar *get_result_to;         /* origin of get_result.url, NULL = API */
+  gchar *result_to;             /* origin of the result URLs, NULL = files */
+  guint64 clip_bytes;           /* serve the clip padded to this; 0 = not */
 } EmulatorTask;
 
 struct _SeedanceEmulator
@@ -91,6 +109,11 @@ struct _SeedanceEmulator
   GMainLoop *loop;
   SoupServer *api_server;
   SoupServer *files_server;
+  SoupServer *other_server;
+  /* Server thread only: slow answers waiting (Deferred) and hand-written
+   * download answers in progress (RawWriter), ended by stop(). */
+  GList *deferred;
+  GList *writers;
 
   /* Start handshake with the server thread. */
   GMutex start_lock;
@@ -99,6 +122,7 @@ struct _SeedanceEmulator
   GError *start_error;
   gchar *api_origin;            /* written by the thread before start_done */
   gchar *files_origin;
+  gchar *other_origin;
 
   /* Clip rendering, off the server thread. */
   GThreadPool *render_pool;
@@ -109,6 +133,7 @@ struct _SeedanceEmulator
   GHashTable *tasks;            /* task id -> EmulatorTask */
   GHashTable *files;            /* name -> path, what /files/ serves */
   GPtrArray *requests;          /* SeedanceEmulatorRequest, oldest first */
+  GPtrArray *faults;            /* Fault not consumed yet, in order */
 };
 
 static void
@@ -211,6 +236,10 @@ emulator_task_free (EmulatorTask * task)
   g_free (task->clip_name);
   g_free (task->frame_name);
   g_free (task->error);
+  g_free (task->fault_specs);
+  fault_free (task->fail);
+  g_free (task->get_result_to);
+  g_free (task->result_to);
   g_free (task);
 }
 
@@ -232,6 +261,7 @@ seedance_emulator_request_free (SeedanceEmulatorRequest * request)
   g_free (request->authorization);
   g_free (request->range);
   g_free (request->body);
+  g_free (request->fault);
   g_free (request);
 }
 
@@ -249,6 +279,7 @@ request_copy (const SeedanceEmulatorRequest * request)
   copy->range = g_strdup (request->range);
   copy->body = g_strdup (request->body);
   copy->status = request->status;
+  copy->fault = g_strdup (request->fault);
   return copy;
 }
 
@@ -259,10 +290,15 @@ static guint
 answered_status (SoupServerMessage * msg)
 {
   guint status = soup_server_message_get_status (msg);
+  gpointer sent = g_object_get_data (G_OBJECT (msg), SENT_STATUS_KEY);
   SoupMessageHeaders *headers;
   SoupMessageBody *body;
   SoupRange *ranges;
   gint n;
+
+  /* Closed or answered by hand on a stolen connection. */
+  if (sent != NULL)
+    return GPOINTER_TO_UINT (sent) - 1;
 
   if (status != SOUP_STATUS_OK ||
       soup_server_message_get_method (msg) != SOUP_METHOD_GET)
@@ -313,10 +349,14 @@ log_request (SeedanceEmulator * self, SeedanceEmulatorOrigin origin,
     g_bytes_unref (bytes);
   }
   request->status = answered_status (msg);
+  request->fault = g_strdup (g_object_get_data (G_OBJECT (msg), FAULT_KEY));
 
-  GST_DEBUG ("%s %s %s -> %u",
-      origin == SEEDANCE_EMULATOR_ORIGIN_API ? "api" : "files",
-      request->method, request->path, request->status);
+  GST_DEBUG ("%s %s %s -> %u%s%s",
+      origin == SEEDANCE_EMULATOR_ORIGIN_API ? "api" :
+      origin == SEEDANCE_EMULATOR_ORIGIN_FILES ? "files" : "other",
+      request->method, request->path, request->status,
+      request->fault != NULL ? ", fault " : "",
+      request->fault != NULL ? request->fault : "");
 
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->requests, request);
@@ -345,6 +385,13 @@ files_request_finished_cb (SoupServer * server, SoupServerMessage * msg,
     gpointer user_data)
 {
   log_request (user_data, SEEDANCE_EMULATOR_ORIGIN_FILES, msg);
+}
+
+static void
+other_request_finished_cb (SoupServer * server, SoupServerMessage * msg,
+    gpointer user_data)
+{
+  log_request (user_data, SEEDANCE_EMULATOR_ORIGIN_OTHER, msg);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -399,15 +446,21 @@ respond_error (SoupServerMessage * msg, guint status, const gchar * category,
 }
 
 static void
-begin_envelope (JsonBuilder * builder)
+begin_envelope_with_message (JsonBuilder * builder, const gchar * message)
 {
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "code");
   json_builder_add_int_value (builder, 0);
   json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, "success");
+  json_builder_add_string_value (builder, message);
   json_builder_set_member_name (builder, "data");
   json_builder_begin_object (builder);
+}
+
+static void
+begin_envelope (JsonBuilder * builder)
+{
+  begin_envelope_with_message (builder, "success");
 }
 
 static void
@@ -644,6 +697,74 @@ member_boolean (JsonObject * obj, const gchar * name, gboolean fallback)
 /* ---------------------------------------------------------------------- */
 /* Rendering                                                               */
 
+/* Writes beside @clip a copy padded to @bytes with a trailing "free" box
+ * (a sparse run of zeros): still a valid MP4 that plays as @clip does. Reuses
+ * a copy made before. */
+static gboolean
+pad_clip (const gchar * clip, guint64 bytes, gchar ** padded, GError ** error)
+{
+  gchar *contents = NULL, *base, *path, *tmp = NULL;
+  guint8 header[16];
+  gsize length, header_size;
+  guint64 pad;
+  GStatBuf st;
+  gint fd = -1, err;
+
+  base = g_str_has_suffix (clip, ".mp4") ?
+      g_strndup (clip, strlen (clip) - 4) : g_strdup (clip);
+  path = g_strdup_printf ("%s-%" G_GUINT64_FORMAT ".mp4", base, bytes);
+  g_free (base);
+  if (g_stat (path, &st) == 0 && (guint64) st.st_size == bytes) {
+    *padded = path;
+    return TRUE;
+  }
+
+  if (!g_file_get_contents (clip, &contents, &length, error))
+    goto failed;
+  if (bytes < length + 16) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "clip-bytes=%" G_GUINT64_FORMAT " is below the clip's %" G_GSIZE_FORMAT
+        " bytes + 16", bytes, length);
+    goto failed;
+  }
+  pad = bytes - length;
+  if (pad <= G_MAXUINT32) {
+    GST_WRITE_UINT32_BE (header, pad);
+    memcpy (header + 4, "free", 4);
+    header_size = 8;
+  } else {
+    GST_WRITE_UINT32_BE (header, 1);
+    memcpy (header + 4, "free", 4);
+    GST_WRITE_UINT64_BE (header + 8, pad);
+    header_size = 16;
+  }
+
+  tmp = g_strdup_printf ("%s.XXXXXX", path);
+  fd = g_mkstemp (tmp);
+  if (fd < 0 || write (fd, contents, length) != (gssize) length ||
+      write (fd, header, header_size) != (gssize) header_size ||
+      ftruncate (fd, bytes) != 0 || g_close (fd, NULL) != TRUE ||
+      g_rename (tmp, path) != 0) {
+    err = errno;
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+        "could not write %s: %s", path, g_strerror (err));
+    if (fd >= 0)
+      close (fd);
+    g_unlink (tmp);
+    goto failed;
+  }
+  g_free (contents);
+  g_free (tmp);
+  *padded = path;
+  return TRUE;
+
+failed:
+  g_free (contents);
+  g_free (tmp);
+  g_free (path);
+  return FALSE;
+}
+
 static void
 render_func (gpointer data, gpointer user_data)
 {
@@ -656,6 +777,16 @@ render_func (gpointer data, gpointer user_data)
 
   ok = seedance_clip_render (task->params, self->cache_dir, &clip, &frame,
       &cached, self->cancellable, &error);
+  /* clip_bytes was set before the task was pushed and never changes. */
+  if (ok && task->clip_bytes > 0) {
+    gchar *padded = NULL;
+
+    ok = pad_clip (clip, task->clip_bytes, &padded, &error);
+    g_free (clip);
+    clip = padded;
+    if (!ok)
+      g_clear_pointer (&frame, g_free);
+  }
 
   g_mutex_lock (&self->lock);
   if (ok) {
@@ -677,6 +808,514 @@ render_func (gpointer data, gpointer user_data)
   }
   g_mutex_unlock (&self->lock);
   g_clear_error (&error);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Faults                                                                  */
+
+/* Takes the first queued fault for @target (for a poll, one whose task
+ * filter is unset or @task_id): a copy, while the queued one counts down.
+ * NULL when there is none. */
+static Fault *
+take_fault (SeedanceEmulator * self, FaultTarget target, const gchar * task_id)
+{
+  Fault *taken = NULL;
+  guint i;
+
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->faults->len; i++) {
+    Fault *fault = self->faults->pdata[i];
+
+    if (fault->target != target)
+      continue;
+    if (fault->task_filter != NULL &&
+        g_strcmp0 (fault->task_filter, task_id) != 0)
+      continue;
+    taken = fault_copy (fault);
+    if (fault->count > 0 && --fault->count == 0)
+      g_ptr_array_remove_index (self->faults, i);
+    break;
+  }
+  g_mutex_unlock (&self->lock);
+  return taken;
+}
+
+/* Called with the lock held. */
+static void
+apply_task_fault (EmulatorTask * task, const Fault * fault)
+{
+  gchar *specs;
+
+  switch (fault->kind) {
+    case FAULT_FAIL:
+      fault_free (task->fail);
+      task->fail = fault_copy (fault);
+      task->never_finish = FALSE;
+      break;
+    case FAULT_NEVER_FINISH:
+      g_clear_pointer (&task->fail, fault_free);
+      task->never_finish = TRUE;
+      break;
+    case FAULT_NO_VIDEO:
+      task->no_video = TRUE;
+      break;
+    case FAULT_GET_RESULT_ORIGIN:
+      g_free (task->get_result_to);
+      task->get_result_to = g_strdup (fault->to);
+      break;
+    case FAULT_RESULT_ORIGIN:
+      g_free (task->result_to);
+      task->result_to = g_strdup (fault->to);
+      break;
+    case FAULT_CLIP_BYTES:
+      task->clip_bytes = fault->size;
+      break;
+    default:
+      g_assert_not_reached ();
+  }
+
+  specs = task->fault_specs != NULL ?
+      g_strconcat (task->fault_specs, ", ", fault->spec, NULL) :
+      g_strdup (fault->spec);
+  g_free (task->fault_specs);
+  task->fault_specs = specs;
+}
+
+/* Task faults in one group exclude each other; a task takes the oldest
+ * queued fault of each group. */
+static guint
+task_fault_group (const Fault * fault)
+{
+  switch (fault->kind) {
+    case FAULT_GET_RESULT_ORIGIN:
+      return 1 << 1;
+    case FAULT_RESULT_ORIGIN:
+      return 1 << 2;
+    case FAULT_CLIP_BYTES:
+      return 1 << 3;
+    default:                   /* fail, never-finish, no-video: the outcome */
+      return 1 << 0;
+  }
+}
+
+/* Gives the queued task faults to a new task, the oldest of each group;
+ * lock held. */
+static void
+apply_queued_task_faults (SeedanceEmulator * self, EmulatorTask * task)
+{
+  guint i = 0, groups = 0;
+
+  while (i < self->faults->len) {
+    Fault *fault = self->faults->pdata[i];
+
+    if (fault->target != FAULT_TARGET_TASK ||
+        (groups & task_fault_group (fault)) != 0) {
+      i++;
+      continue;
+    }
+    groups |= task_fault_group (fault);
+    apply_task_fault (task, fault);
+    if (fault->count > 0 && --fault->count == 0)
+      g_ptr_array_remove_index (self->faults, i);
+    else
+      i++;
+  }
+}
+
+/* "other", "files", "api" or an origin as given. */
+static const gchar *
+resolve_origin (SeedanceEmulator * self, const gchar * to)
+{
+  if (to == NULL)
+    return NULL;
+  if (strcmp (to, "other") == 0)
+    return self->other_origin;
+  if (strcmp (to, "files") == 0)
+    return self->files_origin;
+  if (strcmp (to, "api") == 0)
+    return self->api_origin;
+  return to;
+}
+
+/* Records in the request log which faults shaped the answer to @msg. */
+static void
+mark_fault (SoupServerMessage * msg, const gchar * first, const gchar * second)
+{
+  gchar *specs;
+
+  if (first == NULL && second == NULL)
+    return;
+  if (first != NULL && second != NULL)
+    specs = g_strconcat (first, ", ", second, NULL);
+  else
+    specs = g_strdup (first != NULL ? first : second);
+  g_object_set_data_full (G_OBJECT (msg), FAULT_KEY, specs, g_free);
+}
+
+static void
+respond_node (SoupServerMessage * msg, guint status, JsonNode * root)
+{
+  gchar *text = json_to_string (root, FALSE);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json",
+      SOUP_MEMORY_TAKE, text, strlen (text));
+}
+
+static void
+respond_take (SoupServerMessage * msg, guint status,
+    const gchar * content_type, gchar * text, gsize length)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE,
+      text, length);
+}
+
+#define PLACEHOLDER(n) "@@seedance-fault-" n "@@"
+
+/* Serializes @root, then replaces each quoted placeholder string of
+ * @replacements ({placeholder, literal}, ..., NULL) by its raw literal: how
+ * JSON that json-glib cannot build (1e999, 2^64) is made. */
+static GString *
+serialize_with (JsonNode * root, const gchar * const *replacements)
+{
+  gchar *text = json_to_string (root, FALSE);
+  GString *out = g_string_new (text);
+  guint i;
+
+  g_free (text);
+  for (i = 0; replacements[i] != NULL; i += 2) {
+    gchar *quoted = g_strdup_printf ("\"%s\"", replacements[i]);
+
+    g_string_replace (out, quoted, replacements[i + 1], 0);
+    g_free (quoted);
+  }
+  return out;
+}
+
+static JsonObject *
+answer_data (JsonNode * root)
+{
+  JsonObject *envelope = json_node_get_object (root);
+
+  return json_object_get_object_member (envelope, "data");
+}
+
+/* A minimal envelope when there is no normal answer to alter. */
+static JsonNode *
+placeholder_answer (const gchar * task_id, const gchar * status)
+{
+  JsonBuilder *builder = json_builder_new ();
+  JsonNode *root;
+
+  begin_envelope (builder);
+  if (task_id != NULL) {
+    json_builder_set_member_name (builder, "task_id");
+    json_builder_add_string_value (builder, task_id);
+  }
+  json_builder_set_member_name (builder, "model_id");
+  json_builder_add_string_value (builder, MODEL_ID);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, status);
+  end_envelope (builder);
+  root = json_builder_get_root (builder);
+  g_object_unref (builder);
+  return root;
+}
+
+/* "2" (seconds), "date+2" (an HTTP date 2 s from now) or verbatim. */
+static void
+set_retry_after (SoupServerMessage * msg, const gchar * value)
+{
+  SoupMessageHeaders *headers;
+  gchar *text;
+
+  if (value == NULL)
+    return;
+  if (g_str_has_prefix (value, "date+") || g_str_has_prefix (value, "date-")) {
+    GDateTime *now = g_date_time_new_now_utc ();
+    GDateTime *then = g_date_time_add_seconds (now,
+        g_ascii_strtod (value + 4, NULL));
+
+    text = soup_date_time_to_string (then, SOUP_DATE_HTTP);
+    g_date_time_unref (then);
+    g_date_time_unref (now);
+  } else {
+    text = g_strdup (value);
+  }
+  headers = soup_server_message_get_response_headers (msg);
+  soup_message_headers_replace (headers, "Retry-After", text);
+  g_free (text);
+}
+
+/* libsoup 3.2 knows no phrase for 429. */
+static const gchar *
+status_phrase (guint status)
+{
+  const gchar *phrase = soup_status_get_phrase (status);
+
+  if (status == 429)
+    return "Too Many Requests";
+  if (phrase == NULL || strcmp (phrase, "Unknown Error") == 0)
+    return "Error";
+  return phrase;
+}
+
+/* Closes the connection of @msg without an answer: with a RST (SO_LINGER
+ * 0) or a FIN. The request has been read in full. */
+static void
+close_connection (SoupServerMessage * msg, gboolean reset)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  GIOStream *stream;
+
+  if (reset && socket != NULL) {
+    struct linger linger = { 1, 0 };
+
+    if (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER,
+            &linger, sizeof (linger)) != 0)
+      GST_WARNING ("SO_LINGER: %s", g_strerror (errno));
+  }
+  stream = soup_server_message_steal_connection (msg);
+  if (stream != NULL) {
+    g_io_stream_close (stream, NULL, NULL);
+    g_object_unref (stream);
+  }
+  g_object_set_data (G_OBJECT (msg), SENT_STATUS_KEY, GUINT_TO_POINTER (1));
+}
+
+/* A slow answer: @msg has its answer; it goes out @delay_ms later, without
+ * blocking the server thread. */
+typedef struct
+{
+  SeedanceEmulator *self;
+  SoupServerMessage *msg;
+  SeedanceEmulatorOrigin origin;
+  GSource *source;
+  gulong finished_id;
+  gboolean finished;
+} Deferred;
+
+static void
+deferred_finished_cb (SoupServerMessage * msg, gpointer user_data)
+{
+  Deferred *deferred = user_data;
+
+  deferred->finished = TRUE;
+}
+
+static void
+deferred_free (gpointer data)
+{
+  Deferred *deferred = data;
+
+  deferred->self->deferred = g_list_remove (deferred->self->deferred, deferred);
+  g_signal_handler_disconnect (deferred->msg, deferred->finished_id);
+  g_object_unref (deferred->msg);
+  g_free (deferred);
+}
+
+static gboolean
+deferred_cb (gpointer data)
+{
+  Deferred *deferred = data;
+
+  log_request (deferred->self, deferred->origin, deferred->msg);
+  if (!deferred->finished)
+    soup_server_message_unpause (deferred->msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+defer_answer (SeedanceEmulator * self, SoupServerMessage * msg,
+    SeedanceEmulatorOrigin origin, guint delay_ms)
+{
+  Deferred *deferred = g_new0 (Deferred, 1);
+
+  deferred->self = self;
+  deferred->msg = g_object_ref (msg);
+  deferred->origin = origin;
+  deferred->finished_id = g_signal_connect (msg, "finished",
+      G_CALLBACK (deferred_finished_cb), deferred);
+  deferred->source = g_timeout_source_new (delay_ms);
+  g_source_set_callback (deferred->source, deferred_cb, deferred,
+      deferred_free);
+  g_source_attach (deferred->source, self->context);
+  /* The context holds the source until it has run or stop() destroys it. */
+  g_source_unref (deferred->source);
+  self->deferred = g_list_prepend (self->deferred, deferred);
+
+  g_object_set_data (G_OBJECT (msg), DEFERRED_KEY, GINT_TO_POINTER (TRUE));
+  soup_server_message_pause (msg);
+}
+
+/* Answers an API request (submit or query) as @fault says. @answer is the
+ * normal answer when there is one (a task exists), NULL otherwise; it may be
+ * changed. FAULT_SLOW is the caller's. */
+static void
+respond_api_fault (SeedanceEmulator * self, SoupServerMessage * msg,
+    const Fault * fault, JsonNode * answer, const gchar * task_id)
+{
+  JsonNode *root;
+  JsonObject *data;
+  GString *text;
+
+  switch (fault->kind) {
+    case FAULT_STATUS:
+      respond_error (msg, fault->status, status_phrase (fault->status), "%s",
+          fault->message != NULL ? fault->message : "injected fault");
+      soup_server_message_set_status (msg, fault->status,
+          status_phrase (fault->status));
+      set_retry_after (msg, fault->retry_after);
+      if (fault->status == SOUP_STATUS_UNAUTHORIZED)
+        soup_message_headers_replace (soup_server_message_get_response_headers
+            (msg), "WWW-Authenticate", "Bearer");
+      return;
+    case FAULT_RESET:
+    case FAULT_CLOSE:
+      close_connection (msg, fault->kind == FAULT_RESET);
+      return;
+    case FAULT_MALFORMED:
+      respond_take (msg, SOUP_STATUS_OK, "application/json",
+          g_strdup ("{\"code\":0,"), strlen ("{\"code\":0,"));
+      return;
+    case FAULT_HTML:{
+      const gchar *html = "<!DOCTYPE html>\n<html><head><title>502 Bad "
+          "Gateway</title></head>\n<body><h1>Bad Gateway</h1><p>The proxy "
+          "received an invalid response.</p></body></html>\n";
+
+      respond_take (msg, SOUP_STATUS_OK, "text/html; charset=utf-8",
+          g_strdup (html), strlen (html));
+      return;
+    }
+    case FAULT_WRONG_TYPES:{
+      const gchar *wrong = "{\"code\":\"0\",\"message\":200,\"data\":"
+          "{\"task_id\":12345,\"model_id\":false,\"status\":5,"
+          "\"get_result\":\"GET\",\"result\":\"resources\",\"error\":7}}";
+
+      respond_take (msg, SOUP_STATUS_OK, "application/json", g_strdup (wrong),
+          strlen (wrong));
+      return;
+    }
+    case FAULT_REDIRECT:{
+      GUri *uri = soup_server_message_get_uri (msg);
+      const gchar *query = g_uri_get_query (uri);
+      gchar *location;
+
+      location = g_strconcat (resolve_origin (self, fault->to),
+          g_uri_get_path (uri), query != NULL ? "?" : "", query, NULL);
+      soup_server_message_set_redirect (msg, fault->status, location);
+      g_free (location);
+      return;
+    }
+    default:
+      break;
+  }
+
+  /* The rest alter the normal answer, or a stand-in for it. */
+  root = answer != NULL ? json_node_ref (answer) :
+      placeholder_answer (task_id, "pending");
+  data = answer_data (root);
+
+  switch (fault->kind) {
+    case FAULT_NO_TASK_ID:{
+      const gchar *const none[] = { NULL };
+
+      json_object_remove_member (data, "task_id");
+      json_object_remove_member (data, "get_result");
+      text = serialize_with (root, none);
+      break;
+    }
+    case FAULT_OVERSIZED:{
+      const gchar *const empty[] = { PLACEHOLDER ("padding"), "\"\"", NULL };
+      const gchar *padded[] = { PLACEHOLDER ("padding"), NULL, NULL };
+      gchar *padding;
+      gsize pad;
+
+      json_object_set_string_member (data, "padding", PLACEHOLDER ("padding"));
+      text = serialize_with (root, empty);
+      /* Exactly fault->size bytes when the answer is shorter. */
+      pad = fault->size > text->len ? fault->size - text->len : 0;
+      g_string_free (text, TRUE);
+      padding = g_malloc (pad + 3);
+      padding[0] = '"';
+      memset (padding + 1, 'x', pad);
+      padding[pad + 1] = '"';
+      padding[pad + 2] = '\0';
+      padded[1] = padding;
+      text = serialize_with (root, padded);
+      g_free (padding);
+      break;
+    }
+    case FAULT_DEEP_NESTING:{
+      const gchar *nested[] = { PLACEHOLDER ("nested"), NULL, NULL };
+      GString *arrays = g_string_sized_new (fault->size * 2);
+      guint64 i;
+
+      for (i = 0; i < fault->size; i++)
+        g_string_append_c (arrays, '[');
+      for (i = 0; i < fault->size; i++)
+        g_string_append_c (arrays, ']');
+      json_object_set_string_member (data, "nested", PLACEHOLDER ("nested"));
+      nested[1] = arrays->str;
+      text = serialize_with (root, nested);
+      g_string_free (arrays, TRUE);
+      break;
+    }
+    case FAULT_HUGE_NUMBERS:
+    case FAULT_NEGATIVE_NUMBERS:{
+      gboolean huge = fault->kind == FAULT_HUGE_NUMBERS;
+      const gchar *const numbers[] = {
+        PLACEHOLDER ("code"), huge ? "18446744073709551616" : "0",
+        PLACEHOLDER ("progress"), huge ? "1e999" : "-42",
+        PLACEHOLDER ("elapsed"),
+        huge ? "340282366920938463463374607431768211456" :
+            "-9223372036854775808",
+        PLACEHOLDER ("width"), huge ? "99999999999999999999999" : "-1280",
+        PLACEHOLDER ("height"), huge ? "1e308" : "-720",
+        PLACEHOLDER ("duration"), huge ? "1.7976931348623157e309" : "-5",
+        NULL
+      };
+      JsonObject *result;
+
+      json_object_set_string_member (json_node_get_object (root), "code",
+          PLACEHOLDER ("code"));
+      json_object_set_string_member (data, "progress",
+          PLACEHOLDER ("progress"));
+      json_object_set_string_member (data, "elapsed", PLACEHOLDER ("elapsed"));
+      result = json_object_has_member (data, "result") ?
+          json_object_get_object_member (data, "result") : NULL;
+      if (result != NULL && json_object_has_member (result, "resources")) {
+        JsonArray *resources = json_object_get_array_member (result,
+            "resources");
+        guint i;
+
+        for (i = 0; i < json_array_get_length (resources); i++) {
+          JsonObject *resource = json_array_get_object_element (resources, i);
+
+          json_object_set_string_member (resource, "width",
+              PLACEHOLDER ("width"));
+          json_object_set_string_member (resource, "height",
+              PLACEHOLDER ("height"));
+          json_object_set_string_member (resource, "duration",
+              PLACEHOLDER ("duration"));
+        }
+      }
+      text = serialize_with (root, numbers);
+      break;
+    }
+    default:
+      g_assert_not_reached ();
+      return;
+  }
+  json_node_unref (root);
+
+  {
+    gsize length = text->len;
+
+    respond_take (msg, SOUP_STATUS_OK, "application/json",
+        g_string_free (text, FALSE), length);
+  }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -731,21 +1370,67 @@ new_task_id (SeedanceEmulator * self)
   return id;
 }
 
+/* The normal answer to a submission; lock held. */
+static JsonNode *
+submit_answer (SeedanceEmulator * self, EmulatorTask * task)
+{
+  JsonBuilder *builder;
+  JsonNode *root;
+  gchar *url;
+
+  url = g_strconcat (task->get_result_to != NULL ?
+      resolve_origin (self, task->get_result_to) : self->api_origin,
+      TASKS_PREFIX, task->id, NULL);
+  builder = json_builder_new ();
+  begin_envelope (builder);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "pending");
+  json_builder_set_member_name (builder, "task_id");
+  json_builder_add_string_value (builder, task->id);
+  json_builder_set_member_name (builder, "model_id");
+  json_builder_add_string_value (builder, MODEL_ID);
+  json_builder_set_member_name (builder, "get_result");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, "GET");
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, url);
+  json_builder_end_object (builder);
+  end_envelope (builder);
+  root = json_builder_get_root (builder);
+  g_object_unref (builder);
+  g_free (url);
+  return root;
+}
+
 static void
 handle_submit (SeedanceEmulator * self, SoupServerMessage * msg)
 {
   JsonParser *parser;
   JsonObject *obj = NULL;
-  JsonBuilder *builder;
   EmulatorTask *task;
   SeedanceClipParams *params;
-  gchar *detail, *url;
+  JsonNode *answer;
+  Fault *fault;
+  gchar *detail, *task_faults;
 
   parser = json_parser_new ();
   detail = validate_body (msg, parser, &obj);
   if (detail != NULL) {
     respond_error (msg, SOUP_STATUS_BAD_REQUEST, "Bad Request", "%s", detail);
     g_free (detail);
+    g_object_unref (parser);
+    return;
+  }
+
+  /* Only a submission that would succeed meets a fault: one that does not
+   * create the task answers before anything is created. */
+  fault = take_fault (self, FAULT_TARGET_SUBMIT, NULL);
+  if (fault != NULL && !fault->created) {
+    GST_INFO ("submission: fault %s, no task created", fault->spec);
+    mark_fault (msg, fault->spec, NULL);
+    respond_api_fault (self, msg, fault, NULL, NULL);
+    fault_free (fault);
     g_object_unref (parser);
     return;
   }
@@ -773,46 +1458,42 @@ handle_submit (SeedanceEmulator * self, SoupServerMessage * msg)
   g_mutex_lock (&self->lock);
   task->id = new_task_id (self);
   task->generation_ms = self->generation_ms;
+  apply_queued_task_faults (self, task);
   g_hash_table_insert (self->tasks, task->id, task);
+  answer = submit_answer (self, task);
+  task_faults = g_strdup (task->fault_specs);
   g_mutex_unlock (&self->lock);
 
-  GST_INFO ("task %s: %ux%u, %u s, audio %d, first frame %s", task->id,
-      params->width, params->height, params->duration, params->audio,
-      params->first_frame != NULL ? "yes" : "no");
+  GST_INFO ("task %s: %ux%u, %u s, audio %d, first frame %s%s%s%s%s",
+      task->id, params->width, params->height, params->duration,
+      params->audio, params->first_frame != NULL ? "yes" : "no",
+      fault != NULL ? ", fault " : "", fault != NULL ? fault->spec : "",
+      task_faults != NULL ? ", task faults " : "",
+      task_faults != NULL ? task_faults : "");
   /* The task stays in the table until stop(), which drains the pool first,
    * so the worker's pointer stays valid. */
   g_thread_pool_push (self->render_pool, task, NULL);
 
-  url = g_strconcat (self->api_origin, TASKS_PREFIX, task->id, NULL);
-  builder = json_builder_new ();
-  begin_envelope (builder);
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, "pending");
-  json_builder_set_member_name (builder, "task_id");
-  json_builder_add_string_value (builder, task->id);
-  json_builder_set_member_name (builder, "model_id");
-  json_builder_add_string_value (builder, MODEL_ID);
-  json_builder_set_member_name (builder, "get_result");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, "GET");
-  json_builder_set_member_name (builder, "url");
-  json_builder_add_string_value (builder, url);
-  json_builder_end_object (builder);
-  end_envelope (builder);
-  respond_json (msg, SOUP_STATUS_OK, builder);
-  g_object_unref (builder);
-  g_free (url);
+  mark_fault (msg, fault != NULL ? fault->spec : NULL, task_faults);
+  if (fault == NULL || fault->kind == FAULT_SLOW)
+    respond_node (msg, SOUP_STATUS_OK, answer);
+  else
+    respond_api_fault (self, msg, fault, answer, task->id);
+  if (fault != NULL && fault->kind == FAULT_SLOW)
+    defer_answer (self, msg, SEEDANCE_EMULATOR_ORIGIN_API, fault->delay_ms);
+  json_node_unref (answer);
+  fault_free (fault);
+  g_free (task_faults);
 }
 
 static void
-add_resource (JsonBuilder * builder, const gchar * files_origin,
+add_resource (JsonBuilder * builder, const gchar * origin,
     const gchar * name, const gchar * type, const EmulatorTask * task,
     const gchar * format)
 {
   gchar *url;
 
-  url = g_strconcat (files_origin, FILES_PREFIX, name, NULL);
+  url = g_strconcat (origin, FILES_PREFIX, name, NULL);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "url");
   json_builder_add_string_value (builder, url);
@@ -828,27 +1509,25 @@ add_resource (JsonBuilder * builder, const gchar * files_origin,
   g_free (url);
 }
 
-static void
-handle_task (SeedanceEmulator * self, SoupServerMessage * msg,
-    const gchar * task_id)
+/* The normal answer to a query of @task; lock held. */
+static JsonNode *
+task_answer (SeedanceEmulator * self, EmulatorTask * task)
 {
-  EmulatorTask *task;
+  const Fault *fail = NULL;
   JsonBuilder *builder;
+  JsonNode *root;
   const gchar *status;
   gint64 elapsed_ms;
-
-  g_mutex_lock (&self->lock);
-  task = g_hash_table_lookup (self->tasks, task_id);
-  if (task == NULL) {
-    g_mutex_unlock (&self->lock);
-    respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not Found", "task %s", task_id);
-    return;
-  }
 
   elapsed_ms = (g_get_monotonic_time () - task->submitted) / 1000;
   if (elapsed_ms < task->generation_ms / 3)
     status = "pending";
-  else if (elapsed_ms < task->generation_ms || task->render == RENDER_RUNNING)
+  else if (task->never_finish || elapsed_ms < task->generation_ms)
+    status = "processing";
+  else if (task->fail != NULL) {
+    fail = task->fail;
+    status = fail->fail_status;
+  } else if (task->render == RENDER_RUNNING)
     status = "processing";
   else if (task->render == RENDER_DONE)
     status = "success";
@@ -856,7 +1535,8 @@ handle_task (SeedanceEmulator * self, SoupServerMessage * msg,
     status = "failed";
 
   builder = json_builder_new ();
-  begin_envelope (builder);
+  begin_envelope_with_message (builder, fail != NULL &&
+      fail->where == FAULT_REASON_ENVELOPE ? fail->reason : "success");
   json_builder_set_member_name (builder, "task_id");
   json_builder_add_string_value (builder, task->id);
   json_builder_set_member_name (builder, "model_id");
@@ -864,16 +1544,45 @@ handle_task (SeedanceEmulator * self, SoupServerMessage * msg,
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, status);
 
-  if (strcmp (status, "success") == 0) {
+  if (fail != NULL) {
+    switch (fail->where) {
+      case FAULT_REASON_ERROR:
+        json_builder_set_member_name (builder, "error");
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "code");
+        json_builder_add_string_value (builder, fail->code);
+        json_builder_set_member_name (builder, "message");
+        json_builder_add_string_value (builder, fail->reason);
+        json_builder_end_object (builder);
+        break;
+      case FAULT_REASON_ERROR_STRING:
+        json_builder_set_member_name (builder, "error");
+        json_builder_add_string_value (builder, fail->reason);
+        break;
+      case FAULT_REASON_MESSAGE:
+        json_builder_set_member_name (builder, "message");
+        json_builder_add_string_value (builder, fail->reason);
+        break;
+      case FAULT_REASON_FAIL_REASON:
+        json_builder_set_member_name (builder, "fail_reason");
+        json_builder_add_string_value (builder, fail->reason);
+        break;
+      case FAULT_REASON_ENVELOPE:
+      case FAULT_REASON_NONE:
+        break;
+    }
+  } else if (strcmp (status, "success") == 0) {
+    const gchar *origin = task->result_to != NULL ?
+        resolve_origin (self, task->result_to) : self->files_origin;
+
     json_builder_set_member_name (builder, "result");
     json_builder_begin_object (builder);
     json_builder_set_member_name (builder, "resources");
     json_builder_begin_array (builder);
-    add_resource (builder, self->files_origin, task->clip_name, "video", task,
-        "mp4");
+    if (!task->no_video)
+      add_resource (builder, origin, task->clip_name, "video", task, "mp4");
     if (task->return_last_frame)
-      add_resource (builder, self->files_origin, task->frame_name, "image",
-          task, "png");
+      add_resource (builder, origin, task->frame_name, "image", task, "png");
     json_builder_end_array (builder);
     json_builder_end_object (builder);
   } else if (strcmp (status, "failed") == 0) {
@@ -886,10 +1595,46 @@ handle_task (SeedanceEmulator * self, SoupServerMessage * msg,
     json_builder_end_object (builder);
   }
   end_envelope (builder);
+  root = json_builder_get_root (builder);
+  g_object_unref (builder);
+  return root;
+}
+
+static void
+handle_task (SeedanceEmulator * self, SoupServerMessage * msg,
+    const gchar * task_id)
+{
+  EmulatorTask *task;
+  JsonNode *answer = NULL;
+  Fault *fault;
+  gchar *task_faults = NULL;
+
+  fault = take_fault (self, FAULT_TARGET_POLL, task_id);
+
+  g_mutex_lock (&self->lock);
+  task = g_hash_table_lookup (self->tasks, task_id);
+  if (task != NULL) {
+    answer = task_answer (self, task);
+    task_faults = g_strdup (task->fault_specs);
+  }
   g_mutex_unlock (&self->lock);
 
-  respond_json (msg, SOUP_STATUS_OK, builder);
-  g_object_unref (builder);
+  mark_fault (msg, fault != NULL ? fault->spec : NULL, task_faults);
+  if (fault != NULL && fault->kind != FAULT_SLOW) {
+    /* An unknown task still meets the fault, with a stand-in answer. */
+    respond_api_fault (self, msg, fault, answer, task_id);
+  } else if (answer == NULL) {
+    respond_error (msg, SOUP_STATUS_NOT_FOUND, "Not Found", "task %s", task_id);
+  } else {
+    respond_node (msg, SOUP_STATUS_OK, answer);
+  }
+  if (fault != NULL && fault->kind == FAULT_SLOW)
+    defer_answer (self, msg, SEEDANCE_EMULATOR_ORIGIN_API, fault->delay_ms);
+
+  if (answer != NULL)
+    json_node_unref (answer);
+  fault_free (fault);
+  g_free (task_faults);
 }
 
 static void
@@ -1021,9 +1766,204 @@ range_unsatisfiable (SoupServerMessage * msg, gsize size)
   return unsatisfiable;
 }
 
+/* A download answered by hand on the stolen connection, so that it can be
+ * slow, cut short, chunked or blind to Range: headers, then the body in
+ * chunks (each after delay_ms), then the connection is closed (FIN). */
+typedef struct
+{
+  SeedanceEmulator *self;
+  GIOStream *stream;
+  GCancellable *cancellable;
+  GBytes *head;                 /* status line and headers */
+  GBytes *body;                 /* the bytes the answer is about */
+  gsize offset;                 /* of body, sent */
+  gsize limit;                  /* of body, to send before closing */
+  gsize chunk;
+  guint delay_ms;
+  gboolean chunked;
+  gboolean head_sent;
+  gboolean waited;
+  gboolean trailer_sent;
+  GSource *timer;
+  GBytes *pending;              /* being written */
+} RawWriter;
+
+static void raw_next (RawWriter * writer);
+
+static void
+raw_finish (RawWriter * writer)
+{
+  SeedanceEmulator *self = writer->self;
+
+  GST_DEBUG ("download answer ends after %" G_GSIZE_FORMAT " of %"
+      G_GSIZE_FORMAT " bytes", writer->offset, g_bytes_get_size (writer->body));
+  self->writers = g_list_remove (self->writers, writer);
+  g_io_stream_close (writer->stream, NULL, NULL);
+  g_object_unref (writer->stream);
+  g_object_unref (writer->cancellable);
+  g_bytes_unref (writer->head);
+  g_bytes_unref (writer->body);
+  g_free (writer);
+}
+
+static void
+raw_written_cb (GObject * source, GAsyncResult * result, gpointer user_data)
+{
+  RawWriter *writer = user_data;
+  GError *error = NULL;
+
+  g_clear_pointer (&writer->pending, g_bytes_unref);
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result,
+          NULL, &error)) {
+    GST_DEBUG ("download answer: %s", error->message);
+    g_error_free (error);
+    raw_finish (writer);
+    return;
+  }
+  raw_next (writer);
+}
+
+static void
+raw_write (RawWriter * writer, GBytes * bytes)
+{
+  gsize size;
+  gconstpointer data = g_bytes_get_data (bytes, &size);
+
+  writer->pending = bytes;
+  g_output_stream_write_all_async (g_io_stream_get_output_stream
+      (writer->stream), data, size, G_PRIORITY_DEFAULT, writer->cancellable,
+      raw_written_cb, writer);
+}
+
+static gboolean
+raw_timer_cb (gpointer data)
+{
+  RawWriter *writer = data;
+
+  writer->timer = NULL;
+  raw_next (writer);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+raw_next (RawWriter * writer)
+{
+  if (!writer->head_sent) {
+    writer->head_sent = TRUE;
+    raw_write (writer, g_bytes_ref (writer->head));
+    return;
+  }
+  if (writer->offset < writer->limit) {
+    GBytes *piece;
+    gsize n;
+
+    if (writer->delay_ms > 0 && !writer->waited) {
+      writer->waited = TRUE;
+      writer->timer = g_timeout_source_new (writer->delay_ms);
+      g_source_set_callback (writer->timer, raw_timer_cb, writer, NULL);
+      g_source_attach (writer->timer, writer->self->context);
+      g_source_unref (writer->timer);
+      return;
+    }
+    writer->waited = FALSE;
+    n = MIN (writer->chunk, writer->limit - writer->offset);
+    piece = g_bytes_new_from_bytes (writer->body, writer->offset, n);
+    if (writer->chunked) {
+      GByteArray *framed = g_byte_array_sized_new (n + 32);
+      gchar size_line[32];
+
+      g_snprintf (size_line, sizeof (size_line), "%" G_GSIZE_MODIFIER
+          "x\r\n", n);
+      g_byte_array_append (framed, (const guint8 *) size_line,
+          strlen (size_line));
+      g_byte_array_append (framed, g_bytes_get_data (piece, NULL), n);
+      g_byte_array_append (framed, (const guint8 *) "\r\n", 2);
+      g_bytes_unref (piece);
+      piece = g_byte_array_free_to_bytes (framed);
+    }
+    writer->offset += n;
+    raw_write (writer, piece);
+    return;
+  }
+  if (writer->chunked && !writer->trailer_sent &&
+      writer->limit == g_bytes_get_size (writer->body)) {
+    writer->trailer_sent = TRUE;
+    raw_write (writer, g_bytes_new_static ("0\r\n\r\n", 5));
+    return;
+  }
+  raw_finish (writer);
+}
+
+/* Answers @msg (a GET of @bytes) by hand as the FAULT_BODY @fault says. */
+static void
+respond_raw_download (SeedanceEmulator * self, SoupServerMessage * msg,
+    const Fault * fault, GBytes * bytes, const gchar * content_type)
+{
+  SoupMessageHeaders *request_headers;
+  RawWriter *writer;
+  GIOStream *stream;
+  GString *head;
+  gsize size = g_bytes_get_size (bytes), start = 0, end = size - 1, length;
+  SoupRange *ranges;
+  gboolean partial = FALSE;
+  guint status;
+  gint n;
+
+  request_headers = soup_server_message_get_request_headers (msg);
+  if (!fault->ignore_range && size > 0 &&
+      soup_message_headers_get_ranges (request_headers, size, &ranges, &n)) {
+    /* The first range only. */
+    start = ranges[0].start;
+    end = ranges[0].end;
+    partial = TRUE;
+    soup_message_headers_free_ranges (request_headers, ranges);
+  }
+  length = size > 0 ? end - start + 1 : 0;
+  status = partial ? SOUP_STATUS_PARTIAL_CONTENT : SOUP_STATUS_OK;
+
+  head = g_string_new (NULL);
+  g_string_append_printf (head, "HTTP/1.1 %u %s\r\n", status,
+      status_phrase (status));
+  g_string_append (head, "Server: seedance-emulator-files\r\n");
+  g_string_append_printf (head, "Content-Type: %s\r\n", content_type);
+  if (!fault->ignore_range)
+    g_string_append (head, "Accept-Ranges: bytes\r\n");
+  if (partial)
+    g_string_append_printf (head, "Content-Range: bytes %" G_GSIZE_FORMAT
+        "-%" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT "\r\n", start, end, size);
+  if (fault->chunked)
+    g_string_append (head, "Transfer-Encoding: chunked\r\n");
+  else
+    g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\n",
+        length);
+  g_string_append (head, "Connection: close\r\n\r\n");
+
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL) {
+    g_string_free (head, TRUE);
+    return;
+  }
+  g_object_set_data (G_OBJECT (msg), SENT_STATUS_KEY,
+      GUINT_TO_POINTER (status + 1));
+
+  writer = g_new0 (RawWriter, 1);
+  writer->self = self;
+  writer->stream = stream;
+  writer->cancellable = g_cancellable_new ();
+  writer->head = g_string_free_to_bytes (head);
+  writer->body = g_bytes_new_from_bytes (bytes, start, length);
+  writer->limit = fault->drop_at >= 0 ?
+      MIN ((guint64) fault->drop_at, length) : length;
+  writer->chunk = fault->chunk;
+  writer->delay_ms = fault->delay_ms;
+  writer->chunked = fault->chunked;
+  self->writers = g_list_prepend (self->writers, writer);
+  raw_next (writer);
+}
+
 static void
 handle_files (SeedanceEmulator * self, SoupServerMessage * msg,
-    const gchar * path)
+    const gchar * path, gboolean with_faults)
 {
   const gchar *method = soup_server_message_get_method (msg);
   SoupMessageHeaders *headers;
@@ -1031,6 +1971,7 @@ handle_files (SeedanceEmulator * self, SoupServerMessage * msg,
   GBytes *bytes;
   GError *error = NULL;
   gchar *file = NULL;
+  Fault *fault = NULL;
 
   if (g_str_has_prefix (path, FILES_PREFIX)) {
     /* Only names of rendered clips are served, so no request can reach a
@@ -1052,11 +1993,32 @@ handle_files (SeedanceEmulator * self, SoupServerMessage * msg,
     return;
   }
 
+  /* Downloads meet faults, HEAD requests do not. */
+  if (with_faults && method == SOUP_METHOD_GET)
+    fault = take_fault (self, FAULT_TARGET_DOWNLOAD, NULL);
+  if (fault != NULL) {
+    mark_fault (msg, fault->spec, NULL);
+    if (fault->kind == FAULT_STATUS) {
+      gchar *text = g_strdup_printf ("%s\n", fault->message != NULL ?
+          fault->message : status_phrase (fault->status));
+
+      respond_take (msg, fault->status, "text/plain", text, strlen (text));
+      soup_server_message_set_status (msg, fault->status,
+          status_phrase (fault->status));
+      set_retry_after (msg, fault->retry_after);
+      goto done;
+    } else if (fault->kind == FAULT_RESET || fault->kind == FAULT_CLOSE) {
+      close_connection (msg, fault->kind == FAULT_RESET);
+      goto done;
+    }
+  }
+
   mapped = g_mapped_file_new (file, FALSE, &error);
   if (mapped == NULL) {
     GST_WARNING ("cannot map %s: %s", file, error->message);
     g_error_free (error);
     g_free (file);
+    fault_free (fault);
     respond_text (msg, SOUP_STATUS_NOT_FOUND, "Not Found\n");
     return;
   }
@@ -1067,7 +2029,11 @@ handle_files (SeedanceEmulator * self, SoupServerMessage * msg,
   soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
   bytes = g_mapped_file_get_bytes (mapped);
 
-  if (method == SOUP_METHOD_GET && range_unsatisfiable (msg,
+  if (fault != NULL && (fault->ignore_range ||
+          !range_unsatisfiable (msg, g_bytes_get_size (bytes)))) {
+    respond_raw_download (self, msg, fault, bytes,
+        g_str_has_suffix (file, ".png") ? "image/png" : "video/mp4");
+  } else if (method == SOUP_METHOD_GET && range_unsatisfiable (msg,
           g_bytes_get_size (bytes))) {
     gchar *content_range = g_strdup_printf ("bytes */%" G_GSIZE_FORMAT,
         g_bytes_get_size (bytes));
@@ -1085,6 +2051,8 @@ handle_files (SeedanceEmulator * self, SoupServerMessage * msg,
   }
   g_bytes_unref (bytes);
   g_mapped_file_unref (mapped);
+done:
+  fault_free (fault);
   g_free (file);
 }
 
@@ -1093,15 +2061,29 @@ api_handler (SoupServer * server, SoupServerMessage * msg,
     const gchar * path, GHashTable * query, gpointer user_data)
 {
   handle_api (user_data, msg, path);
-  log_request (user_data, SEEDANCE_EMULATOR_ORIGIN_API, msg);
+  /* A slow answer is logged when it goes out. */
+  if (g_object_get_data (G_OBJECT (msg), DEFERRED_KEY) == NULL)
+    log_request (user_data, SEEDANCE_EMULATOR_ORIGIN_API, msg);
 }
 
 static void
 files_handler (SoupServer * server, SoupServerMessage * msg,
     const gchar * path, GHashTable * query, gpointer user_data)
 {
-  handle_files (user_data, msg, path);
+  handle_files (user_data, msg, path, TRUE);
   log_request (user_data, SEEDANCE_EMULATOR_ORIGIN_FILES, msg);
+}
+
+/* The third origin: serves the clips without faults, 404 for the rest. */
+static void
+other_handler (SoupServer * server, SoupServerMessage * msg,
+    const gchar * path, GHashTable * query, gpointer user_data)
+{
+  if (g_str_has_prefix (path, FILES_PREFIX))
+    handle_files (user_data, msg, path, FALSE);
+  else
+    respond_text (msg, SOUP_STATUS_NOT_FOUND, "Not Found\n");
+  log_request (user_data, SEEDANCE_EMULATOR_ORIGIN_OTHER, msg);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1187,6 +2169,17 @@ setup_servers (SeedanceEmulator * self, GError ** error)
   if (!listen_server (self->files_server, self->address, self->files_port,
           &self->files_origin, error))
     return FALSE;
+
+  self->other_server = soup_server_new ("server-header",
+      "seedance-emulator-other ", NULL);
+  soup_server_add_handler (self->other_server, NULL, other_handler, self, NULL);
+  g_signal_connect (self->other_server, "request-finished",
+      G_CALLBACK (other_request_finished_cb), self);
+  g_signal_connect (self->other_server, "request-aborted",
+      G_CALLBACK (other_request_finished_cb), self);
+  if (!listen_server (self->other_server, self->address, 0,
+          &self->other_origin, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -1216,16 +2209,47 @@ server_thread (gpointer data)
   if (ok)
     g_main_loop_run (self->loop);
 
+  /* Slow answers never go out; hand-written downloads end: a timer's at
+   * once, one in a write when its cancelled write returns. */
+  while (self->deferred != NULL) {
+    Deferred *deferred = self->deferred->data;
+
+    g_source_destroy (deferred->source);
+  }
+  {
+    GList *writers = g_list_copy (self->writers), *l;
+
+    for (l = writers; l != NULL; l = l->next) {
+      RawWriter *writer = l->data;
+
+      if (writer->timer != NULL) {
+        g_source_destroy (writer->timer);
+        writer->timer = NULL;
+        raw_finish (writer);
+      } else {
+        g_cancellable_cancel (writer->cancellable);
+      }
+    }
+    g_list_free (writers);
+  }
+
   /* Close listeners and clients, let their sources run, then free: the
    * connections' pending sources still reference the servers. */
   if (self->api_server != NULL)
     soup_server_disconnect (self->api_server);
   if (self->files_server != NULL)
     soup_server_disconnect (self->files_server);
+  if (self->other_server != NULL)
+    soup_server_disconnect (self->other_server);
   drain_context (self->context);
   g_clear_object (&self->api_server);
   g_clear_object (&self->files_server);
+  g_clear_object (&self->other_server);
   drain_context (self->context);
+  /* Cancelled writes whose callbacks came late. */
+  while (self->writers != NULL) {
+    g_main_context_iteration (self->context, TRUE);
+  }
 
   g_main_context_pop_thread_default (self->context);
   return NULL;
@@ -1258,11 +2282,13 @@ emulator_free (SeedanceEmulator * self)
   g_hash_table_unref (self->tasks);
   g_hash_table_unref (self->files);
   g_ptr_array_unref (self->requests);
+  g_ptr_array_unref (self->faults);
   g_free (self->address);
   g_free (self->api_key);
   g_free (self->cache_dir);
   g_free (self->api_origin);
   g_free (self->files_origin);
+  g_free (self->other_origin);
   g_free (self);
 }
 
@@ -1319,6 +2345,7 @@ seedance_emulator_start (const SeedanceEmulatorConfig * config, GError ** error)
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify)
       seedance_emulator_request_free);
+  self->faults = g_ptr_array_new_with_free_func ((GDestroyNotify) fault_free);
   self->cancellable = g_cancellable_new ();
 
   if (g_mkdir_with_parents (self->cache_dir, 0755) != 0) {
@@ -1535,4 +2562,164 @@ seedance_emulator_get_clip_path (SeedanceEmulator * emulator,
     path = g_strdup (task->clip_path);
   g_mutex_unlock (&emulator->lock);
   return path;
+}
+
+/**
+ * seedance_emulator_get_other_origin:
+ * @emulator: an emulator
+ *
+ * Returns: (transfer none): "http://HOST:PORT" of the third origin, which
+ *   logs every request, serves /files/ as the file host does (without
+ *   faults) and answers 404 to anything else.
+ */
+const gchar *
+seedance_emulator_get_other_origin (SeedanceEmulator * emulator)
+{
+  g_return_val_if_fail (emulator != NULL, NULL);
+  return emulator->other_origin;
+}
+
+/**
+ * seedance_emulator_check_fault:
+ * @spec: a fault spec
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when @spec is valid; otherwise %FALSE with @error
+ *   (G_IO_ERROR_INVALID_ARGUMENT) saying what is wrong.
+ */
+gboolean
+seedance_emulator_check_fault (const gchar * spec, GError ** error)
+{
+  Fault *fault = fault_parse (spec, error);
+
+  fault_free (fault);
+  return fault != NULL;
+}
+
+/**
+ * seedance_emulator_add_fault:
+ * @emulator: an emulator
+ * @spec: a fault spec, see README.md beside this file
+ * @error: return location for a #GError
+ *
+ * Queues a fault: the next matching requests (or, for "task:", the next
+ * tasks created) meet it. A "task:" fault with "id=TASK" applies to that
+ * existing task at once. Thread-safe.
+ *
+ * Returns: %FALSE with @error set when @spec is invalid or names an unknown
+ *   task.
+ */
+gboolean
+seedance_emulator_add_fault (SeedanceEmulator * emulator, const gchar * spec,
+    GError ** error)
+{
+  Fault *fault;
+
+  g_return_val_if_fail (emulator != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  fault = fault_parse (spec, error);
+  if (fault == NULL)
+    return FALSE;
+
+  g_mutex_lock (&emulator->lock);
+  if (fault->task_id != NULL) {
+    EmulatorTask *task = g_hash_table_lookup (emulator->tasks,
+        fault->task_id);
+
+    if (task == NULL) {
+      g_mutex_unlock (&emulator->lock);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+          "fault '%s': no task %s", spec, fault->task_id);
+      fault_free (fault);
+      return FALSE;
+    }
+    apply_task_fault (task, fault);
+    fault_free (fault);
+  } else {
+    g_ptr_array_add (emulator->faults, fault);
+  }
+  g_mutex_unlock (&emulator->lock);
+  GST_INFO ("fault added: %s", spec);
+  return TRUE;
+}
+
+/**
+ * seedance_emulator_clear_faults:
+ * @emulator: an emulator
+ *
+ * Drops the faults not consumed yet. Faults already given to tasks stay.
+ */
+void
+seedance_emulator_clear_faults (SeedanceEmulator * emulator)
+{
+  g_return_if_fail (emulator != NULL);
+
+  g_mutex_lock (&emulator->lock);
+  g_ptr_array_set_size (emulator->faults, 0);
+  g_mutex_unlock (&emulator->lock);
+}
+
+/**
+ * seedance_emulator_count_faults:
+ * @emulator: an emulator
+ *
+ * Returns: the number of faults waiting to be consumed; one that lasts
+ *   forever counts as one.
+ */
+guint
+seedance_emulator_count_faults (SeedanceEmulator * emulator)
+{
+  guint count;
+
+  g_return_val_if_fail (emulator != NULL, 0);
+
+  g_mutex_lock (&emulator->lock);
+  count = emulator->faults->len;
+  g_mutex_unlock (&emulator->lock);
+  return count;
+}
+
+static gint
+compare_submitted (gconstpointer a, gconstpointer b)
+{
+  const EmulatorTask *ta = *(EmulatorTask * const *) a;
+  const EmulatorTask *tb = *(EmulatorTask * const *) b;
+
+  return ta->submitted < tb->submitted ? -1 : ta->submitted > tb->submitted;
+}
+
+/**
+ * seedance_emulator_list_tasks:
+ * @emulator: an emulator
+ *
+ * Every task created, including those whose submission met a fault after
+ * the task was created ("created").
+ *
+ * Returns: (transfer full): the task ids, oldest first, NULL-terminated;
+ *   free with g_strfreev().
+ */
+gchar **
+seedance_emulator_list_tasks (SeedanceEmulator * emulator)
+{
+  GPtrArray *tasks;
+  GHashTableIter iter;
+  gpointer value;
+  gchar **ids;
+  guint i;
+
+  g_return_val_if_fail (emulator != NULL, NULL);
+
+  g_mutex_lock (&emulator->lock);
+  tasks = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, emulator->tasks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (tasks, value);
+  g_ptr_array_sort (tasks, compare_submitted);
+  ids = g_new0 (gchar *, tasks->len + 1);
+  for (i = 0; i < tasks->len; i++)
+    ids[i] = g_strdup (((EmulatorTask *) tasks->pdata[i])->id);
+  g_mutex_unlock (&emulator->lock);
+  g_ptr_array_free (tasks, TRUE);
+  return ids;
 }

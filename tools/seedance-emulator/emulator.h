@@ -21,6 +21,8 @@ typedef enum
 {
   SEEDANCE_EMULATOR_ORIGIN_API,         /* submit + task endpoints */
   SEEDANCE_EMULATOR_ORIGIN_FILES,       /* the storage/CDN host with the clips */
+  SEEDANCE_EMULATOR_ORIGIN_OTHER,       /* a third origin, target of the
+                                         * redirect and foreign-URL faults */
 } SeedanceEmulatorOrigin;
 
 /* One entry of the request log, recorded when the request is answered. */
@@ -33,7 +35,10 @@ typedef struct
   gchar *authorization;         /* the Authorization header, NULL when absent */
   gchar *range;                 /* the Range header, NULL when absent */
   gchar *body;                  /* request body (NUL-terminated), NULL when empty */
-  guint status;                 /* HTTP status the emulator answered */
+  guint status;                 /* HTTP status the emulator answered; 0 when
+                                 * it closed the connection without one */
+  gchar *fault;                 /* the fault spec(s) that shaped the answer,
+                                 * ", " separated; NULL for none */
 } SeedanceEmulatorRequest;
 
 /* Called on the emulator's thread for each request, once it is logged. */
@@ -110,6 +115,33 @@ void              seedance_emulator_request_free (SeedanceEmulatorRequest * requ
 
 /* The directory the clips are cached in (absolute or as configured). */
 const gchar *     seedance_emulator_get_clip_cache_dir (SeedanceEmulator * emulator);
+
+/* Fault injection: see README.md beside this file for the spec syntax,
+ * e.g. "submit:500:created", "poll:429:retry-after=2",
+ * "download:drop-at=100000", "task:fail:reason=nope". Faults of one target
+ * are consumed in the order they were added. Thread-safe. */
+gboolean          seedance_emulator_add_fault (SeedanceEmulator * emulator,
+                                               const gchar * spec,
+                                               GError ** error);
+
+/* Forgets the faults not consumed yet (not those already given to tasks). */
+void              seedance_emulator_clear_faults (SeedanceEmulator * emulator);
+
+/* Number of faults waiting to be consumed (one that lasts forever counts). */
+guint             seedance_emulator_count_faults (SeedanceEmulator * emulator);
+
+/* The ids of every task created (whatever answer its submission got),
+ * oldest first; free with g_strfreev(). */
+gchar **          seedance_emulator_list_tasks (SeedanceEmulator * emulator);
+
+/* Checks a spec without an emulator (for a command line). */
+gboolean          seedance_emulator_check_fault (const gchar * spec,
+                                                 GError ** error);
+
+/* "http://127.0.0.1:PORT" of the third origin: it logs every request, serves
+ * /files/{name} as the files origin does (no faults) and answers 404 to
+ * anything else. Redirect and foreign-URL faults point there by default. */
+const gchar *     seedance_emulator_get_other_origin (SeedanceEmulator * emulator);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeedanceEmulator, seedance_emulator_stop)
 

@@ -12,8 +12,9 @@
  *   $ seedance-emulator --api-port 8080
  *   MODELLIX_BASE_URL=http://127.0.0.1:8080
  *   SEEDANCE_FILES_ORIGIN=http://127.0.0.1:40123
+ *   SEEDANCE_OTHER_ORIGIN=http://127.0.0.1:40125
  *
- * The two lines on stdout are the only ones there (a script can eval them);
+ * The three lines on stdout are the only ones there (a script can eval them);
  * each request answered is logged on stderr, without its Authorization
  * header. Runs until SIGINT or SIGTERM. */
 
@@ -29,12 +30,49 @@ static void
 print_request (const SeedanceEmulatorRequest * request, gpointer user_data)
 {
   /* Never the Authorization value: the key is a secret. */
-  g_printerr ("seedance-emulator: %s %s %s%s%s %u\n",
-      request->origin == SEEDANCE_EMULATOR_ORIGIN_API ? "api" : "files",
+  g_printerr ("seedance-emulator: %s %s %s%s%s %u%s%s%s\n",
+      request->origin == SEEDANCE_EMULATOR_ORIGIN_API ? "api" :
+      request->origin == SEEDANCE_EMULATOR_ORIGIN_FILES ? "files" : "other",
       request->method, request->path,
       request->query != NULL ? "?" : "",
-      request->query != NULL ? request->query : "", request->status);
+      request->query != NULL ? request->query : "", request->status,
+      request->fault != NULL ? " (fault " : "",
+      request->fault != NULL ? request->fault : "",
+      request->fault != NULL ? ")" : "");
 }
+
+#define FAULT_HELP \
+"Faults (--fault SPEC, repeatable; see tools/seedance-emulator/README.md):\n" \
+"  SPEC := TARGET:KIND[=VALUE][:OPTION[=VALUE]]...   values are %-decoded\n" \
+"  Every fault lasts for count=N requests or tasks (default 1; count=forever);\n" \
+"  faults of a target are consumed in order.\n" \
+"\n" \
+"  submit:KIND   the next POSTs that would create a task (valid body and key)\n" \
+"    400..599[:retry-after=S|date+S|TEXT][:message=TEXT]   error answer\n" \
+"    reset | close        read the request, close with RST | FIN, no answer\n" \
+"    slow=MS              the normal answer MS late (task created at once)\n" \
+"    malformed | html | oversized[=SIZE] | wrong-types | no-task-id   200s\n" \
+"    redirect[=STATUS][:to=other|files|api|ORIGIN]\n" \
+"    created[=yes|no]     create the task first (default: yes for the 200s,\n" \
+"                         no for statuses, reset, close, redirect)\n" \
+"  poll:KIND     the next GET /api/v1/tasks/ID (option task=ID: that task's)\n" \
+"    400..599[:retry-after=...] | reset | close | slow=MS | malformed | html\n" \
+"    oversized[=SIZE] | wrong-types | deep-nesting[=DEPTH] | huge-numbers\n" \
+"    negative-numbers | redirect[=STATUS][:to=other|files|api|ORIGIN]\n" \
+"  download:KIND the next GETs of /files/ on the files origin (HEAD passes)\n" \
+"    400..599 (410 = expired) | reset | close\n" \
+"    drop-at=BYTES | slow[=MS] | ignore-range | chunked, combinable:\n" \
+"      [:drop-at=BYTES][:slow=MS][:delay=MS][:chunk=SIZE][:ignore-range]\n" \
+"      [:chunked]  (written by hand, Connection: close)\n" \
+"  task:KIND     the next tasks created (or the existing one given by id=ID)\n" \
+"    fail[=REASON][:reason=TEXT][:code=CODE][:status=WORD]\n" \
+"        [:where=error|error-string|message|fail-reason|envelope|none]\n" \
+"    never-finish | no-video | result-origin[=other|files|api|ORIGIN]\n" \
+"    get-result-origin[=other|files|api|ORIGIN] | clip-bytes=SIZE\n" \
+"  SIZE: bytes, or with k, M, G (KiB, MiB, GiB).\n" \
+"\n" \
+"Examples: --fault submit:500:created  --fault poll:429:retry-after=2:count=3\n" \
+"  --fault download:drop-at=100000  --fault task:fail:reason=content%3A%20nope\n"
 
 static gboolean
 quit_cb (gpointer data)
@@ -47,8 +85,11 @@ int
 main (int argc, char **argv)
 {
   gchar *address = NULL, *api_key = NULL, *cache_dir = NULL;
-  gint api_port = 0, files_port = 0, generation_ms = 3000;
+  gint api_port = 0, files_port = 0, generation_ms = 3000, pad_clip_mb = 0;
   gboolean faststart = FALSE;
+  gchar **faults = NULL;
+  gchar *pad_fault = NULL;
+  guint i;
   GOptionEntry entries[] = {
     {"address", 0, 0, G_OPTION_ARG_STRING, &address,
         "IP address to listen on (default 127.0.0.1)", "ADDRESS"},
@@ -66,6 +107,11 @@ main (int argc, char **argv)
     {"clip-cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &cache_dir,
         "Where rendered clips are cached (default: $SEEDANCE_EMULATOR_CACHE "
           "or ~/.cache/seedance-emulator)", "DIR"},
+    {"fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
+        "Inject a fault (repeatable; see below)", "SPEC"},
+    {"pad-clip-mb", 0, 0, G_OPTION_ARG_INT, &pad_clip_mb,
+        "Serve every clip padded to MB MiB (a real MP4 with a trailing "
+          "'free' box), as --fault task:clip-bytes=MBM:count=forever", "MB"},
     {NULL}
   };
   GOptionContext *context;
@@ -77,6 +123,7 @@ main (int argc, char **argv)
   context =
       g_option_context_new ("- emulate the Modellix API for gst-seedance");
   g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context, FAULT_HELP);
   if (!g_option_context_parse (context, &argc, &argv, &error)) {
     g_printerr ("seedance-emulator: %s\n", error->message);
     g_error_free (error);
@@ -86,10 +133,23 @@ main (int argc, char **argv)
   g_option_context_free (context);
 
   if (api_port < 0 || api_port > 65535 || files_port < 0 ||
-      files_port > 65535 || generation_ms < 0) {
-    g_printerr ("seedance-emulator: ports are 0..65535 and --generation-ms "
-        "is not negative\n");
+      files_port > 65535 || generation_ms < 0 || pad_clip_mb < 0) {
+    g_printerr ("seedance-emulator: ports are 0..65535, --generation-ms and "
+        "--pad-clip-mb are not negative\n");
     return 2;
+  }
+  if (pad_clip_mb > 0)
+    pad_fault = g_strdup_printf ("task:clip-bytes=%dM:count=forever",
+        pad_clip_mb);
+  /* All of them checked before anything listens. */
+  for (i = 0; faults != NULL && faults[i] != NULL; i++) {
+    if (!seedance_emulator_check_fault (faults[i], &error)) {
+      g_printerr ("seedance-emulator: %s\n", error->message);
+      g_error_free (error);
+      g_strfreev (faults);
+      g_free (pad_fault);
+      return 2;
+    }
   }
 
   seedance_emulator_config_init (&config);
@@ -106,8 +166,16 @@ main (int argc, char **argv)
   if (emulator == NULL) {
     g_printerr ("seedance-emulator: cannot start: %s\n", error->message);
     g_error_free (error);
+    g_strfreev (faults);
+    g_free (pad_fault);
     return 1;
   }
+  /* Valid (checked above): before the origins are printed, so before any
+   * client can know them. */
+  for (i = 0; faults != NULL && faults[i] != NULL; i++)
+    seedance_emulator_add_fault (emulator, faults[i], NULL);
+  if (pad_fault != NULL)
+    seedance_emulator_add_fault (emulator, pad_fault, NULL);
 
   /* Handlers first: a script may signal as soon as it has read the
    * origins. */
@@ -119,6 +187,8 @@ main (int argc, char **argv)
       (emulator));
   printf ("SEEDANCE_FILES_ORIGIN=%s\n", seedance_emulator_get_files_origin
       (emulator));
+  printf ("SEEDANCE_OTHER_ORIGIN=%s\n", seedance_emulator_get_other_origin
+      (emulator));
   fflush (stdout);
 
   g_main_loop_run (loop);
@@ -128,5 +198,7 @@ main (int argc, char **argv)
   g_free (address);
   g_free (api_key);
   g_free (cache_dir);
+  g_strfreev (faults);
+  g_free (pad_fault);
   return 0;
 }
