@@ -109,6 +109,8 @@ G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
 #define RETRY_CEILING_MS 30000
 /* Submissions that certainly reached no server are tried this often. */
 #define MAX_SUBMIT_ATTEMPTS 5
+/* Consecutive unusable task answers tolerated before giving up. */
+#define MAX_BAD_ANSWERS 5
 /* A dropped download is resumed this often before giving up. */
 #define MAX_DOWNLOAD_RETRIES 3
 /* While waiting, progress is reported at least this often. */
@@ -122,6 +124,10 @@ static void gst_seedance_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
 static void gst_seedance_src_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn gst_seedance_src_change_state (GstElement *
+    element, GstStateChange transition);
+static gboolean gst_seedance_src_check_not_uncertain (GstSeedanceSrc * src,
+    GError ** error);
 static gboolean gst_seedance_src_start (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_stop (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_unlock (GstBaseSrc * bsrc);
@@ -231,6 +237,9 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
 
   g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
 
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_seedance_src_change_state);
+
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
       "Seedance video generation source", "Source/Network",
@@ -261,8 +270,8 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   g_clear_pointer (&src->body, g_free);
   g_clear_pointer (&src->run_task_id, g_free);
   g_clear_pointer (&src->video_url, g_free);
+  g_clear_pointer (&src->fingerprint, g_free);
   src->body_length = 0;
-  src->submit_uncertain = FALSE;
   src->read_position = 0;
   src->content_size = -1;
   src->download_retries = 0;
@@ -298,14 +307,16 @@ gst_seedance_src_init (GstSeedanceSrc * src)
 
   src->download.total_size = -1;
   src->cancellable = g_cancellable_new ();
+  src->submit_cancellable = g_cancellable_new ();
   g_mutex_init (&src->wait_lock);
   g_cond_init (&src->wait_cond);
   gst_seedance_src_reset (src);
 
   gst_base_src_set_format (GST_BASE_SRC (src), GST_FORMAT_BYTES);
   gst_base_src_set_blocksize (GST_BASE_SRC (src), DEFAULT_BLOCKSIZE);
-  gst_pad_add_probe (GST_BASE_SRC_PAD (src), GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
-      gst_seedance_src_allocation_probe, NULL, NULL);
+  gst_pad_add_probe (GST_BASE_SRC_PAD (src),
+      GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, gst_seedance_src_allocation_probe,
+      NULL, NULL);
 }
 
 static void
@@ -327,7 +338,10 @@ gst_seedance_src_finalize (GObject * object)
   g_free (src->api_url);
   g_free (src->model);
   g_free (src->task_id);
+  g_free (src->task_fingerprint);
+  g_free (src->uncertain_fingerprint);
   g_object_unref (src->cancellable);
+  g_object_unref (src->submit_cancellable);
   g_mutex_clear (&src->wait_lock);
   g_cond_clear (&src->wait_cond);
 
@@ -440,6 +454,8 @@ gst_seedance_src_set_property (GObject * object, guint prop_id,
     case PROP_TASK_ID:
       g_free (src->task_id);
       src->task_id = g_value_dup_string (value);
+      /* The user's id is resumed whatever the request says. */
+      g_clear_pointer (&src->task_fingerprint, g_free);
       break;
     case PROP_POLL_INTERVAL:
       src->poll_interval = g_value_get_uint (value);
@@ -595,13 +611,55 @@ gst_seedance_src_post_error (GstSeedanceSrc * src, const GError * error,
       __FILE__, GST_FUNCTION, __LINE__, details);
 }
 
+static gchar *
+request_fingerprint (const gchar * origin, const gchar * model,
+    const gchar * body)
+{
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+  gchar *hex;
+
+  g_checksum_update (sum, (const guchar *) origin, -1);
+  g_checksum_update (sum, (const guchar *) "\n", 1);
+  g_checksum_update (sum, (const guchar *) model, -1);
+  g_checksum_update (sum, (const guchar *) "\n", 1);
+  g_checksum_update (sum, (const guchar *) body, -1);
+  hex = g_strdup (g_checksum_get_string (sum));
+  g_checksum_free (sum);
+  return hex;
+}
+
+/* Decides between resuming a task and submitting one. A task id the user
+ * set is resumed as is. One the element submitted is resumed only for the
+ * same request: after a property changed it would give the old clip. */
+static gboolean
+gst_seedance_src_choose_task (GstSeedanceSrc * src, const gchar * task_id,
+    const gchar * task_fingerprint, GError ** error)
+{
+  if (task_id && g_strcmp0 (task_fingerprint, src->fingerprint) == 0) {
+    src->run_task_id = g_strdup (task_id);
+    return TRUE;
+  }
+  if (task_id) {
+    GST_INFO_OBJECT (src, "the request changed since task %s: submitting a "
+        "new task", task_id);
+    GST_OBJECT_LOCK (src);
+    g_clear_pointer (&src->task_id, g_free);
+    g_clear_pointer (&src->task_fingerprint, g_free);
+    GST_OBJECT_UNLOCK (src);
+    g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_TASK_ID]);
+  }
+  return gst_seedance_src_check_not_uncertain (src, error);
+}
+
 static gboolean
 gst_seedance_src_start (GstBaseSrc * bsrc)
 {
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
   SeedanceRequest request;
   gchar *api_key = NULL, *api_url = NULL, *model = NULL, *origin = NULL;
+  gchar *task_id, *task_fingerprint;
   GError *error = NULL;
+  gboolean ok = FALSE;
 
   gst_seedance_src_reset (src);
 
@@ -610,8 +668,8 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
   api_key = g_strdup (src->api_key);
   api_url = g_strdup (src->api_url);
   model = g_strdup (src->model);
-  src->run_task_id = g_strdup (src->task_id && *src->task_id ?
-      src->task_id : NULL);
+  task_id = g_strdup (src->task_id && *src->task_id ? src->task_id : NULL);
+  task_fingerprint = g_strdup (src->task_fingerprint);
   src->run_poll_interval = src->poll_interval;
   src->run_timeout = src->timeout;
   GST_OBJECT_UNLOCK (src);
@@ -621,42 +679,46 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
     g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
         "Invalid property 'api-key': no API key; set api-key or the "
         "environment variable MODELLIX_API_KEY to your Modellix key");
-    goto invalid;
+    goto done;
   }
-  if (!seedance_check_api_url (api_url, &origin, &error))
-    goto invalid;
-  if (!seedance_check_model (model, &error))
-    goto invalid;
-  src->body = seedance_request_build_body (&request, &src->body_length,
-      &error);
-  if (src->body == NULL)
-    goto invalid;
+  if (!seedance_check_api_url (api_url, &origin, &error)
+      || !seedance_check_model (model, &error))
+    goto done;
+
+  if (task_id && task_fingerprint == NULL) {
+    /* Resuming the user's task needs no request at all. */
+    src->run_task_id = g_strdup (task_id);
+  } else {
+    src->body = seedance_request_build_body (&request, &src->body_length,
+        &error);
+    if (src->body == NULL)
+      goto done;
+    src->fingerprint = request_fingerprint (origin, model, src->body);
+    if (!gst_seedance_src_choose_task (src, task_id, task_fingerprint,
+            &error))
+      goto done;
+  }
 
   src->client = seedance_client_new (origin, api_key, model);
-  GST_INFO_OBJECT (src, "ready to %s at %s",
-      src->run_task_id ? "resume a task" : "submit a task", origin);
+  GST_INFO_OBJECT (src, "ready to %s at %s", src->run_task_id ?
+      "resume a task" : "submit a task", origin);
+  ok = TRUE;
 
+done:
+  if (!ok) {
+    GST_WARNING_OBJECT (src, "cannot start: %s", error->message);
+    gst_seedance_src_post_error (src, error, 0);
+    g_error_free (error);
+    gst_seedance_src_reset (src);
+  }
   seedance_request_clear (&request);
   clear_secret (&api_key);
   g_free (api_url);
   g_free (model);
   g_free (origin);
-  return TRUE;
-
-  /* ERROR */
-invalid:
-  {
-    GST_WARNING_OBJECT (src, "invalid settings: %s", error->message);
-    gst_seedance_src_post_error (src, error, 0);
-    g_error_free (error);
-    seedance_request_clear (&request);
-    clear_secret (&api_key);
-    g_free (api_url);
-    g_free (model);
-    g_free (origin);
-    gst_seedance_src_reset (src);
-    return FALSE;
-  }
+  g_free (task_id);
+  g_free (task_fingerprint);
+  return ok;
 }
 
 static gboolean
@@ -667,6 +729,25 @@ gst_seedance_src_stop (GstBaseSrc * bsrc)
   GST_DEBUG_OBJECT (src, "stopping");
   gst_seedance_src_reset (src);
   return TRUE;
+}
+
+static GstStateChangeReturn
+gst_seedance_src_change_state (GstElement * element, GstStateChange transition)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (element);
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      g_cancellable_reset (src->submit_cancellable);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* Stopping: a submission in flight is abandoned (and reported). */
+      g_cancellable_cancel (src->submit_cancellable);
+      break;
+    default:
+      break;
+  }
+  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
 
 /* Interrupts the request in flight and any wait, until unlock_stop(). The
@@ -784,6 +865,8 @@ gst_seedance_src_set_task_id (GstSeedanceSrc * src, const gchar * task_id)
   GST_OBJECT_LOCK (src);
   g_free (src->task_id);
   src->task_id = g_strdup (task_id);
+  g_free (src->task_fingerprint);
+  src->task_fingerprint = g_strdup (src->fingerprint);
   GST_OBJECT_UNLOCK (src);
   g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_TASK_ID]);
 }
@@ -810,8 +893,38 @@ gst_seedance_src_fail (GstSeedanceSrc * src, GError * error, guint status)
   return ret;
 }
 
+/* Fails when this very request was submitted before and the outcome of
+ * that submission is unknown: sending it again could pay twice. */
+static gboolean
+gst_seedance_src_check_not_uncertain (GstSeedanceSrc * src, GError ** error)
+{
+  gboolean uncertain;
+
+  GST_OBJECT_LOCK (src);
+  uncertain = src->fingerprint != NULL
+      && g_strcmp0 (src->uncertain_fingerprint, src->fingerprint) == 0;
+  GST_OBJECT_UNLOCK (src);
+
+  if (uncertain)
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN,
+        "An earlier submission of this same request was interrupted after it "
+        "was sent: a task may exist and be billed, so it is not sent again. "
+        "Look for it in your Modellix dashboard and resume it with "
+        "task-id=<id>, or use a new element to submit anyway");
+  return !uncertain;
+}
+
+static gboolean
+is_retryable_submit_error (const GError * error)
+{
+  /* Both mean the server certainly created no task. */
+  return g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NETWORK)
+      || g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_RATE_LIMITED);
+}
+
 /* Sends the submission once; again only when the server certainly created
- * no task (never reached, or 429). */
+ * no task. A flush does not cancel it (see submit_cancellable), so a task
+ * the server created is never lost to a seek. */
 static GstFlowReturn
 gst_seedance_src_submit (GstSeedanceSrc * src)
 {
@@ -820,39 +933,19 @@ gst_seedance_src_submit (GstSeedanceSrc * src)
   gchar *task_id = NULL;
   guint attempt;
 
-  if (src->submit_uncertain) {
-    g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN,
-        "An earlier submission was interrupted after it was sent: a task may "
-        "exist and be billed, so it is not sent again. Look for it in your "
-        "Modellix dashboard and resume it with task-id=<id>");
+  if (!gst_seedance_src_check_not_uncertain (src, &error))
     return gst_seedance_src_fail (src, error, 0);
-  }
 
   gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_START,
       "submitting the task");
 
-  for (attempt = 0; attempt < MAX_SUBMIT_ATTEMPTS; attempt++) {
+  for (attempt = 0;; attempt++) {
     gint64 delay;
 
-    src->submit_uncertain = TRUE;
     task_id = seedance_client_submit (src->client, src->body,
-        src->body_length, &answer, src->cancellable, &error);
-    if (task_id)
-      break;
-    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      src->submit_uncertain = FALSE;
-    if (!g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NETWORK)
-        && !g_error_matches (error, SEEDANCE_ERROR,
-            SEEDANCE_ERROR_RATE_LIMITED)) {
-      if (g_error_matches (error, SEEDANCE_ERROR,
-              SEEDANCE_ERROR_OUTCOME_UNKNOWN))
-        break;
-      /* Any other answer certainly created no task. */
-      src->submit_uncertain = FALSE;
-      break;
-    }
-    src->submit_uncertain = FALSE;
-    if (attempt + 1 == MAX_SUBMIT_ATTEMPTS)
+        src->body_length, &answer, src->submit_cancellable, &error);
+    if (task_id || !is_retryable_submit_error (error)
+        || attempt + 1 == MAX_SUBMIT_ATTEMPTS)
       break;
 
     delay = answer.retry_after_ms >= 0 ? answer.retry_after_ms :
@@ -864,13 +957,30 @@ gst_seedance_src_submit (GstSeedanceSrc * src)
       return GST_FLOW_FLUSHING;
   }
 
-  if (task_id == NULL)
-    return gst_seedance_src_fail (src, error, answer.http_status);
+  if (task_id) {
+    gst_seedance_src_set_task_id (src, task_id);
+    g_free (task_id);
+    return gst_seedance_src_is_flushing (src) ? GST_FLOW_FLUSHING :
+        GST_FLOW_OK;
+  }
 
-  src->submit_uncertain = FALSE;
-  gst_seedance_src_set_task_id (src, task_id);
-  g_free (task_id);
-  return GST_FLOW_OK;
+  if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN)) {
+    GST_OBJECT_LOCK (src);
+    g_free (src->uncertain_fingerprint);
+    src->uncertain_fingerprint = g_strdup (src->fingerprint);
+    GST_OBJECT_UNLOCK (src);
+
+    if (g_cancellable_is_cancelled (src->submit_cancellable)) {
+      /* Stopping posts no error, but the user must hear of the money. */
+      GST_ELEMENT_WARNING (src, RESOURCE, FAILED,
+          ("Stopped while a submission was in flight: a task may exist and "
+              "be billed. Look for it in your Modellix dashboard and resume "
+              "it with task-id=<id>"), ("%s", error->message));
+      g_error_free (error);
+      return GST_FLOW_FLUSHING;
+    }
+  }
+  return gst_seedance_src_fail (src, error, answer.http_status);
 }
 
 /* Polls the task until it ends, within the timeout; leaves the clip's URL
@@ -882,7 +992,7 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
   gint64 interval = src->run_poll_interval;
   gint64 timeout_us = (gint64) src->run_timeout * G_USEC_PER_SEC;
   gchar *last_status = NULL;
-  guint failures = 0;
+  guint failures = 0, bad_answers = 0;
   SeedanceAnswer answer = { 0, -1 };
   GError *error = NULL;
 
@@ -892,8 +1002,12 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
     gint64 now = g_get_monotonic_time (), elapsed = now - start, wait;
 
     if (task == NULL) {
+      /* An unusable answer may be a passing fault, but not forever. */
+      if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE))
+        bad_answers++;
       if (gst_seedance_src_is_flushing (src)
-          || !seedance_error_is_retryable_query (error))
+          || !seedance_error_is_retryable_query (error)
+          || bad_answers > MAX_BAD_ANSWERS)
         goto failed;
       wait = answer.retry_after_ms >= 0 ? answer.retry_after_ms :
           backoff_ms (MAX (src->run_poll_interval, 500), failures);
@@ -904,7 +1018,7 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
     } else {
       gboolean changed = g_strcmp0 (last_status, task->status) != 0;
 
-      failures = 0;
+      failures = bad_answers = 0;
       if (changed) {
         g_free (last_status);
         last_status = g_strdup (task->status);
@@ -1002,7 +1116,9 @@ gst_seedance_src_open_download (GstSeedanceSrc * src, guint64 offset)
 }
 
 /* Fills the buffer from the download; a dropped connection is resumed from
- * the next byte. Returns the number of bytes read, 0 at the end. */
+ * the next byte. Returns the number of bytes read, 0 at the end, -1 on
+ * error; after an error the download is closed, so the next call reopens
+ * it at the right offset. */
 static gssize
 gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
     GError ** error)
@@ -1013,28 +1129,43 @@ gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
     gssize n = g_input_stream_read (src->download.stream, data + filled,
         size - filled, src->cancellable, error);
 
-    if (n < 0) {
-      if (gst_seedance_src_is_flushing (src)
-          || src->download_retries >= MAX_DOWNLOAD_RETRIES)
-        return filled > 0 ? (gssize) filled : -1;
-      GST_INFO_OBJECT (src, "download dropped at byte %" G_GUINT64_FORMAT
-          ": %s; resuming", src->read_position + filled, (*error)->message);
-      g_clear_error (error);
-      if (!gst_seedance_src_wait (src, backoff_ms (200,
-                  src->download_retries++)))
-        return filled > 0 ? (gssize) filled : -1;
-      seedance_download_clear (&src->download);
-      if (!seedance_client_open_download (src->client, src->video_url,
-              src->read_position + filled, &src->download, src->cancellable,
-              error))
-        return filled > 0 ? (gssize) filled : -1;
-      continue;
-    }
     if (n == 0)
       break;
-    filled += n;
+    if (n > 0) {
+      filled += n;
+      continue;
+    }
+
+    if (gst_seedance_src_is_flushing (src))
+      goto failed;
+    if (src->download_retries >= MAX_DOWNLOAD_RETRIES) {
+      if (filled == 0)
+        goto failed;
+      /* Deliver what arrived; the next read fails again. */
+      g_clear_error (error);
+      seedance_download_clear (&src->download);
+      break;
+    }
+    GST_INFO_OBJECT (src, "download dropped at byte %" G_GUINT64_FORMAT
+        ": %s; resuming", src->read_position + filled, (*error)->message);
+    g_clear_error (error);
+    if (!gst_seedance_src_wait (src, backoff_ms (200,
+                src->download_retries++))) {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+          "cancelled");
+      goto failed;
+    }
+    seedance_download_clear (&src->download);
+    if (!seedance_client_open_download (src->client, src->video_url,
+            src->read_position + filled, &src->download, src->cancellable,
+            error))
+      goto failed;
   }
   return filled;
+
+failed:
+  seedance_download_clear (&src->download);
+  return -1;
 }
 
 static void

@@ -32,6 +32,10 @@ struct _GstSeedanceSrc
   gchar *api_url;
   gchar *model;
   gchar *task_id;               /* to resume; set once a task exists */
+  gchar *task_fingerprint;      /* request the element submitted task_id
+                                 * for; NULL when the user set task_id */
+  gchar *uncertain_fingerprint; /* request whose submission was cut off
+                                 * after it was sent: never resent */
   guint poll_interval;          /* ms before the first poll */
   guint timeout;                /* s for the whole wait, 0 = none */
 
@@ -42,7 +46,7 @@ struct _GstSeedanceSrc
   gchar *run_task_id;
   guint run_poll_interval;
   guint run_timeout;
-  gboolean submit_uncertain;    /* a submission was cut off: never resend */
+  gchar *fingerprint;           /* SHA-256 of origin, model and body */
   gchar *video_url;
   SeedanceDownload download;
   guint64 read_position;        /* next byte the open download gives */
@@ -51,6 +55,9 @@ struct _GstSeedanceSrc
 
   /* Cancellation of every request and wait; see unlock(). */
   GCancellable *cancellable;
+  /* A submission is cancelled only when the element stops, never by a
+   * flush: a flush must not lose a task the server may have created. */
+  GCancellable *submit_cancellable;
   GMutex wait_lock;
   GCond wait_cond;
   gboolean flushing;

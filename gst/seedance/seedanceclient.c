@@ -133,9 +133,15 @@ seedance_check_api_url (const gchar * url, gchar ** origin, GError ** error)
 
 invalid:
   {
+    /* Echo the URL only without its credentials, which may be secret. */
+    gchar *shown = uri ? g_uri_to_string_partial (uri,
+        G_URI_HIDE_USERINFO | G_URI_HIDE_PASSWORD) : NULL;
+
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-        "Invalid property 'api-url': '%s': %s; allowed: an origin such as %s",
-        url, why, SEEDANCE_DEFAULT_API_URL);
+        "Invalid property 'api-url': %s%s%s%s; allowed: an origin such as %s",
+        shown ? "'" : "", shown ? shown : "", shown ? "': " : "", why,
+        SEEDANCE_DEFAULT_API_URL);
+    g_free (shown);
     if (uri)
       g_uri_unref (uri);
     return FALSE;
@@ -333,17 +339,6 @@ wrote_headers_cb (SoupMessage * msg, gboolean * sent)
   *sent = TRUE;
 }
 
-/* Errors that prove no byte of the request reached a server. */
-static gboolean
-is_connect_error (const GError * error)
-{
-  return error->domain == G_RESOLVER_ERROR
-      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)
-      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
-      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE)
-      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED);
-}
-
 static SeedanceError
 error_code_for_status (guint status)
 {
@@ -516,10 +511,10 @@ seedance_client_submit (SeedanceClient * client, const gchar * body,
 
   if (!api_exchange (client, "POST", path, bytes, answer, &ex, cancellable,
           &err)) {
-    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-        && !ex.sent) {
+    if (!ex.sent && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_propagate_error (error, err);
-    } else if (!ex.sent && is_connect_error (err)) {
+    } else if (!ex.sent) {
+      /* No request was written, so no server can have created a task. */
       g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NETWORK,
           "cannot reach %s: %s", client->origin, err->message);
       g_error_free (err);

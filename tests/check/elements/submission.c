@@ -1,0 +1,224 @@
+/* gst-seedance: the paid submission is never sent twice by accident
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* Flushes, stops and restarts around a submission, against the emulator:
+ * each test counts the POSTs and the tasks the emulator created. */
+
+#include <string.h>
+#include <gst/check/gstcheck.h>
+
+#include "seedancetestutils.h"
+
+/* The moment a slow submission is surely in flight; the emulator holds
+ * its answer for much longer than this. */
+#define IN_FLIGHT_US (300 * G_TIME_SPAN_MILLISECOND)
+
+static guint
+count_tasks (SeedanceTestFixture * f)
+{
+  gchar **tasks = seedance_emulator_list_tasks (f->emulator);
+  guint n = g_strv_length (tasks);
+
+  g_strfreev (tasks);
+  return n;
+}
+
+/* A flushing seek while the POST is in flight (GES and NLE seek during
+ * preroll) must not lose the task the server creates: the element waits
+ * for the answer, keeps the id and goes on with it. */
+GST_START_TEST (test_flush_during_submission_keeps_task)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar **tasks;
+  gchar *task_id;
+
+  fail_unless (seedance_emulator_add_fault (f->emulator, "submit:slow=1000",
+          NULL));
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "prompt", "a flush while submitting", NULL);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  g_usleep (IN_FLIGHT_US);
+  fail_unless (gst_element_seek_simple (f->pipeline, GST_FORMAT_BYTES,
+          GST_SEEK_FLAG_FLUSH, 0));
+
+  {
+    GstMessage *msg = seedance_test_wait_eos_or_error (f->bus,
+        SEEDANCE_TEST_TIMEOUT);
+
+    fail_unless (msg != NULL);
+    fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+    gst_message_unref (msg);
+  }
+
+  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
+  tasks = seedance_emulator_list_tasks (f->emulator);
+  fail_unless_equals_int (g_strv_length (tasks), 1);
+  task_id = seedance_test_fixture_get_task_id (f);
+  fail_unless_equals_string (task_id, tasks[0]);
+
+  g_free (task_id);
+  g_strfreev (tasks);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* Stopping while the POST is in flight returns at once, warns that a task
+ * may exist, and a restart of the same request refuses to send it again. */
+GST_START_TEST (test_stop_during_submission_never_resends)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstMessage *msg;
+  GError *error = NULL;
+  gchar *debug = NULL;
+  gint64 start;
+
+  fail_unless (seedance_emulator_add_fault (f->emulator, "submit:slow=3000",
+          NULL));
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "prompt", "a stop while submitting", NULL);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  g_usleep (IN_FLIGHT_US);
+
+  /* READY, not NULL: a pipeline in NULL flushes its bus. */
+  start = g_get_monotonic_time ();
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (g_get_monotonic_time () - start < G_USEC_PER_SEC,
+      "stopping took %" G_GINT64_FORMAT " us", g_get_monotonic_time () - start);
+
+  msg = gst_bus_timed_pop_filtered (f->bus, 0, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL, "no warning that a task may exist");
+  gst_message_parse_warning (msg, &error, &debug);
+  fail_unless (strstr (error->message, "a task may exist") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+  g_free (debug);
+  gst_message_unref (msg);
+
+  /* The same request again: refused before anything is sent. */
+  msg = seedance_test_fixture_fail_to_start (f);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, "interrupted after it was sent");
+  gst_message_unref (msg);
+  /* GstBaseSrc's own "failed to start" follows ours. */
+  while ((msg = gst_bus_pop_filtered (f->bus, GST_MESSAGE_ERROR)))
+    gst_message_unref (msg);
+
+  /* The emulator logs the held POST when its answer goes out. */
+  seedance_test_fixture_wait_requests (f, "POST", NULL, 1);
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
+          NULL), 1);
+  fail_unless (count_tasks (f) <= 1);
+
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* Restarting the element resumes its task for the same request, and
+ * submits a new one once a request property changed. */
+GST_START_TEST (test_restart_resumes_only_the_same_request)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *first_id, *next_id;
+
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "prompt", "a first prompt", NULL);
+  seedance_test_fixture_run_to_eos (f);
+  first_id = seedance_test_fixture_get_task_id (f);
+  fail_unless (first_id != NULL);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  seedance_test_fixture_run_to_eos (f);
+  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
+  next_id = seedance_test_fixture_get_task_id (f);
+  fail_unless_equals_string (next_id, first_id);
+  g_free (next_id);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  g_object_set (f->src, "prompt", "a second prompt", NULL);
+  seedance_test_fixture_run_to_eos (f);
+  seedance_test_fixture_expect_requests (f, "POST", NULL, 2);
+  next_id = seedance_test_fixture_get_task_id (f);
+  fail_unless (next_id != NULL && g_strcmp0 (next_id, first_id) != 0);
+  fail_unless_equals_int (count_tasks (f), 2);
+
+  g_free (first_id);
+  g_free (next_id);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* With task-id set by the user the element needs no prompt and sends no
+ * POST: it polls that task and downloads its clip. */
+GST_START_TEST (test_resume_by_task_id_alone)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstElement *pipeline, *src;
+  GstBus *bus;
+  GstMessage *msg;
+  gchar *task_id;
+
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "prompt", "a clip to resume", NULL);
+  seedance_test_fixture_run_to_eos (f);
+  task_id = seedance_test_fixture_get_task_id (f);
+
+  pipeline = gst_parse_launch ("seedancesrc name=src ! fakesink", NULL);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  bus = gst_element_get_bus (pipeline);
+  g_object_set (src, "task-id", task_id,
+      "api-url", seedance_emulator_get_api_origin (f->emulator),
+      "api-key", SEEDANCE_TEST_API_KEY,
+      "poll-interval", (guint) SEEDANCE_TEST_POLL_INTERVAL, NULL);
+  fail_unless_equals_int (gst_element_set_state (pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  msg = seedance_test_wait_eos_or_error (bus, SEEDANCE_TEST_TIMEOUT);
+  fail_unless (msg != NULL);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+
+  seedance_test_fixture_wait_requests (f, "GET", SEEDANCE_TEST_FILES_PATH, 2);
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
+          NULL), 1);
+
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+  g_free (task_id);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+static Suite *
+submission_suite (void)
+{
+  Suite *s = suite_create ("submission");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_flush_during_submission_keeps_task);
+  tcase_add_test (tc, test_stop_during_submission_never_resends);
+  tcase_add_test (tc, test_restart_resumes_only_the_same_request);
+  tcase_add_test (tc, test_resume_by_task_id_alone);
+  return s;
+}
+
+SEEDANCE_CHECK_MAIN (submission);
