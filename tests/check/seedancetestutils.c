@@ -223,6 +223,40 @@ seedance_test_fixture_run_to_eos (SeedanceTestFixture * f)
   gst_message_unref (msg);
 }
 
+void
+seedance_test_fixture_run_resumed (SeedanceTestFixture * f,
+    const gchar * description, const gchar * task_id, const gchar * prompt)
+{
+  GstElement *pipeline = gst_parse_launch (description, NULL);
+  GstElement *src;
+  GstBus *bus;
+  GstMessage *msg;
+
+  fail_unless (pipeline != NULL, "could not parse '%s'", description);
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  bus = gst_element_get_bus (pipeline);
+  g_object_set (src, "task-id", task_id,
+      "api-url", seedance_emulator_get_api_origin (f->emulator),
+      "api-key", SEEDANCE_TEST_API_KEY,
+      "poll-interval", (guint) SEEDANCE_TEST_POLL_INTERVAL, NULL);
+  if (prompt)
+    g_object_set (src, "prompt", prompt, NULL);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  msg = seedance_test_wait_eos_or_error (bus, SEEDANCE_TEST_TIMEOUT);
+  fail_unless (msg != NULL, "resuming task %s hung", task_id);
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    fail_with_error_message (msg);
+  gst_message_unref (msg);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+}
+
 GstMessage *
 seedance_test_fixture_fail_to_start (SeedanceTestFixture * f)
 {

@@ -107,6 +107,13 @@ void                 seedance_test_fixture_launch_fakesink (SeedanceTestFixture 
  * change must not block: it has to return ASYNC. */
 void                 seedance_test_fixture_run_to_eos (SeedanceTestFixture * f);
 
+/* Runs one more pipeline from @description, whose "src" resumes @task_id
+ * against the fixture's emulator (with @prompt, when not NULL), to EOS. */
+void                 seedance_test_fixture_run_resumed (SeedanceTestFixture * f,
+                                                        const gchar * description,
+                                                        const gchar * task_id,
+                                                        const gchar * prompt);
+
 /* Sets PLAYING, expecting it to fail at once (validation in start()), and
  * returns the ERROR message posted. */
 GstMessage *         seedance_test_fixture_fail_to_start (SeedanceTestFixture * f);

@@ -168,9 +168,6 @@ GST_END_TEST;
 GST_START_TEST (test_resume_by_task_id_alone)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-  GstElement *pipeline, *src;
-  GstBus *bus;
-  GstMessage *msg;
   gchar *task_id;
 
   seedance_test_fixture_launch_fakesink (f);
@@ -178,29 +175,13 @@ GST_START_TEST (test_resume_by_task_id_alone)
   seedance_test_fixture_run_to_eos (f);
   task_id = seedance_test_fixture_get_task_id (f);
 
-  pipeline = gst_parse_launch ("seedancesrc name=src ! fakesink", NULL);
-  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
-  bus = gst_element_get_bus (pipeline);
-  g_object_set (src, "task-id", task_id,
-      "api-url", seedance_emulator_get_api_origin (f->emulator),
-      "api-key", SEEDANCE_TEST_API_KEY,
-      "poll-interval", (guint) SEEDANCE_TEST_POLL_INTERVAL, NULL);
-  fail_unless_equals_int (gst_element_set_state (pipeline,
-          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
-  msg = seedance_test_wait_eos_or_error (bus, SEEDANCE_TEST_TIMEOUT);
-  fail_unless (msg != NULL);
-  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
-  gst_message_unref (msg);
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
-      GST_STATE_CHANGE_SUCCESS);
+  seedance_test_fixture_run_resumed (f, "seedancesrc name=src ! fakesink",
+      task_id, NULL);
 
   seedance_test_fixture_wait_requests (f, "GET", SEEDANCE_TEST_FILES_PATH, 2);
   fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
           NULL), 1);
 
-  gst_object_unref (bus);
-  gst_object_unref (src);
-  gst_object_unref (pipeline);
   g_free (task_id);
   seedance_test_fixture_free (f);
 }

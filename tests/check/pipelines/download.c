@@ -614,29 +614,8 @@ GST_START_TEST (test_queue_qtdemux_moov_at_end)
   task_id = seedance_test_fixture_get_task_id (f);
   fail_unless (task_id != NULL);
 
-  for (run = 1; run < QUEUE_RUNS; run++) {
-    GstElement *pipeline = gst_parse_launch (description, NULL);
-    GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
-    GstBus *bus = gst_element_get_bus (pipeline);
-    GstMessage *msg;
-
-    g_object_set (src, "prompt", PROMPT, "task-id", task_id,
-        "api-url", seedance_emulator_get_api_origin (f->emulator),
-        "api-key", SEEDANCE_TEST_API_KEY,
-        "poll-interval", (guint) SEEDANCE_TEST_POLL_INTERVAL, NULL);
-    fail_unless_equals_int (gst_element_set_state (pipeline,
-            GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
-    msg = seedance_test_wait_eos_or_error (bus, SEEDANCE_TEST_TIMEOUT);
-    fail_unless (msg != NULL, "run %u hung", run);
-    fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
-    gst_message_unref (msg);
-
-    fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
-        GST_STATE_CHANGE_SUCCESS);
-    gst_object_unref (bus);
-    gst_object_unref (src);
-    gst_object_unref (pipeline);
-  }
+  for (run = 1; run < QUEUE_RUNS; run++)
+    seedance_test_fixture_run_resumed (f, description, task_id, PROMPT);
 
   /* One paid submission for all the runs. */
   seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
