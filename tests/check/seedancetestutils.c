@@ -257,6 +257,16 @@ seedance_test_fixture_run_resumed (SeedanceTestFixture * f,
   gst_object_unref (pipeline);
 }
 
+guint
+seedance_test_fixture_count_tasks (SeedanceTestFixture * f)
+{
+  gchar **tasks = seedance_emulator_list_tasks (f->emulator);
+  guint n = g_strv_length (tasks);
+
+  g_strfreev (tasks);
+  return n;
+}
+
 GstMessage *
 seedance_test_fixture_fail_to_start (SeedanceTestFixture * f)
 {

@@ -148,6 +148,9 @@ void                 seedance_test_assert_error (GstMessage * msg, GQuark domain
                                                  gint code,
                                                  const gchar * substring);
 
+/* The number of tasks the emulator created. */
+guint                seedance_test_fixture_count_tasks (SeedanceTestFixture * f);
+
 /* The number of requests the emulator logged, on any origin. */
 guint                seedance_test_fixture_count_requests (SeedanceTestFixture * f,
                                                            const gchar * method,

@@ -28,16 +28,6 @@ fixture_with_fault (const gchar * fault)
   return f;
 }
 
-static guint
-count_tasks (SeedanceTestFixture * f)
-{
-  gchar **tasks = seedance_emulator_list_tasks (f->emulator);
-  guint n = g_strv_length (tasks);
-
-  g_strfreev (tasks);
-  return n;
-}
-
 /* 429 proves no task was created: the POST is sent again after the
  * Retry-After delay, and the clip arrives. */
 GST_START_TEST (test_submit_429_retried_after_delay)
@@ -49,7 +39,7 @@ GST_START_TEST (test_submit_429_retried_after_delay)
   seedance_test_fixture_expect_requests (f, "POST", NULL, 2);
   fail_unless (g_get_monotonic_time () - start >= G_USEC_PER_SEC,
       "Retry-After: 1 was not honoured");
-  fail_unless_equals_int (count_tasks (f), 1);
+  fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
   seedance_test_fixture_free (f);
 }
 
@@ -103,7 +93,7 @@ GST_START_TEST (test_poll_transient_fault_retried)
 
   seedance_test_fixture_run_to_eos (f);
   seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
-  fail_unless_equals_int (count_tasks (f), 1);
+  fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
   seedance_test_fixture_free (f);
 }
 

@@ -19,16 +19,6 @@
  * its answer for much longer than this. */
 #define IN_FLIGHT_US (300 * G_TIME_SPAN_MILLISECOND)
 
-static guint
-count_tasks (SeedanceTestFixture * f)
-{
-  gchar **tasks = seedance_emulator_list_tasks (f->emulator);
-  guint n = g_strv_length (tasks);
-
-  g_strfreev (tasks);
-  return n;
-}
-
 /* A flushing seek while the POST is in flight (GES and NLE seek during
  * preroll) must not lose the task the server creates: the element waits
  * for the answer, keeps the id and goes on with it. */
@@ -119,7 +109,7 @@ GST_START_TEST (test_stop_during_submission_never_resends)
   seedance_test_fixture_wait_requests (f, "POST", NULL, 1);
   fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
           NULL), 1);
-  fail_unless (count_tasks (f) <= 1);
+  fail_unless (seedance_test_fixture_count_tasks (f) <= 1);
 
   seedance_test_fixture_free (f);
 }
@@ -154,7 +144,7 @@ GST_START_TEST (test_restart_resumes_only_the_same_request)
   seedance_test_fixture_expect_requests (f, "POST", NULL, 2);
   next_id = seedance_test_fixture_get_task_id (f);
   fail_unless (next_id != NULL && g_strcmp0 (next_id, first_id) != 0);
-  fail_unless_equals_int (count_tasks (f), 2);
+  fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 2);
 
   g_free (first_id);
   g_free (next_id);
