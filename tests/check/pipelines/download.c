@@ -33,6 +33,17 @@ fixture_new_with_faststart (gboolean faststart)
   return seedance_test_fixture_new (&config);
 }
 
+/* Watches what reaches the pipeline's element named "sink". */
+static void
+attach_sink_info (SeedanceTestFixture * f, SeedanceTestSinkInfo * info)
+{
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "sink");
+
+  seedance_test_sink_info_init (info);
+  seedance_test_sink_info_attach (info, sink);
+  gst_object_unref (sink);
+}
+
 /* The id in the path of the task polls, checking they all name one task. */
 static gchar *
 get_polled_task_id (SeedanceTestFixture * f)
@@ -80,7 +91,6 @@ GST_START_TEST (test_filesink_identical_bytes)
 {
   SeedanceTestFixture *f;
   SeedanceTestSinkInfo info;
-  GstElement *sink;
   gchar *out_path, *description, *task_id, *polled_id, *clip_path;
   gchar *written, *served;
   gsize written_len, served_len;
@@ -92,10 +102,7 @@ GST_START_TEST (test_filesink_identical_bytes)
       "! filesink name=sink location=\"%s\"", out_path);
   seedance_test_fixture_launch (f, description);
 
-  seedance_test_sink_info_init (&info);
-  sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "sink");
-  seedance_test_sink_info_attach (&info, sink);
-  gst_object_unref (sink);
+  attach_sink_info (f, &info);
 
   seedance_test_fixture_run_to_eos (f);
 
@@ -178,7 +185,6 @@ GST_START_TEST (test_qtdemux)
   const QtdemuxCase *c = &qtdemux_cases[__i__];
   SeedanceTestFixture *f;
   SeedanceTestSinkInfo info;
-  GstElement *sink;
   GPtrArray *requests;
   GStatBuf st;
   gchar *task_id, *clip_path;
@@ -196,10 +202,7 @@ GST_START_TEST (test_qtdemux)
   gst_util_set_object_arg (G_OBJECT (f->src), "ratio", c->ratio);
   gst_util_set_object_arg (G_OBJECT (f->src), "resolution", c->resolution);
 
-  seedance_test_sink_info_init (&info);
-  sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "sink");
-  seedance_test_sink_info_attach (&info, sink);
-  gst_object_unref (sink);
+  attach_sink_info (f, &info);
 
   seedance_test_fixture_run_to_eos (f);
 
