@@ -126,6 +126,8 @@ static void gst_seedance_src_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec);
 static GstStateChangeReturn gst_seedance_src_change_state (GstElement *
     element, GstStateChange transition);
+static gboolean gst_seedance_src_send_event (GstElement * element,
+    GstEvent * event);
 static gboolean gst_seedance_src_check_not_uncertain (GstSeedanceSrc * src,
     GError ** error);
 static gboolean gst_seedance_src_start (GstBaseSrc * bsrc);
@@ -239,6 +241,7 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_seedance_src_change_state);
+  element_class->send_event = GST_DEBUG_FUNCPTR (gst_seedance_src_send_event);
 
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class,
@@ -275,6 +278,8 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   src->read_position = 0;
   src->content_size = -1;
   src->download_retries = 0;
+  src->run_start = 0;
+  src->progress_open = FALSE;
 }
 
 /* The clip is plain bytes in system memory: the allocation query is
@@ -574,6 +579,7 @@ gst_seedance_src_post_error (GstSeedanceSrc * src, const GError * error,
   switch (error->domain == SEEDANCE_ERROR ? error->code : -1) {
     case SEEDANCE_ERROR_INVALID_PROPERTY:
     case SEEDANCE_ERROR_BAD_REQUEST:
+    case SEEDANCE_ERROR_REDIRECTED:
       code = GST_RESOURCE_ERROR_SETTINGS;
       break;
     case SEEDANCE_ERROR_UNAUTHORIZED:
@@ -738,16 +744,44 @@ gst_seedance_src_change_state (GstElement * element, GstStateChange transition)
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      g_mutex_lock (&src->wait_lock);
+      src->stopping = src->ending = FALSE;
+      g_mutex_unlock (&src->wait_lock);
       g_cancellable_reset (src->submit_cancellable);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       /* Stopping: a submission in flight is abandoned (and reported). */
+      g_mutex_lock (&src->wait_lock);
+      src->stopping = TRUE;
+      g_mutex_unlock (&src->wait_lock);
       g_cancellable_cancel (src->submit_cancellable);
       break;
     default:
       break;
   }
   return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+}
+
+/* An EOS sent to the element ends the stream (gst-launch-1.0 -e sends one
+ * on Ctrl-C): unlike a flush, it abandons a submission in flight, which
+ * is then reported like a stop. */
+static gboolean
+gst_seedance_src_send_event (GstElement * element, GstEvent * event)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (element);
+  gboolean submitting;
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    g_mutex_lock (&src->wait_lock);
+    submitting = src->submitting;
+    src->ending = TRUE;
+    g_mutex_unlock (&src->wait_lock);
+    if (submitting) {
+      GST_INFO_OBJECT (src, "EOS: abandoning the submission in flight");
+      g_cancellable_cancel (src->submit_cancellable);
+    }
+  }
+  return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
 }
 
 /* Interrupts the request in flight and any wait, until unlock_stop(). The
@@ -773,7 +807,7 @@ gst_seedance_src_unlock_stop (GstBaseSrc * bsrc)
 
   GST_DEBUG_OBJECT (src, "unlock stop");
   g_mutex_lock (&src->wait_lock);
-  src->flushing = FALSE;
+  src->flushing = src->ending = FALSE;
   g_mutex_unlock (&src->wait_lock);
   g_cancellable_reset (src->cancellable);
   return TRUE;
@@ -821,12 +855,20 @@ static void
 gst_seedance_src_post_progress (GstSeedanceSrc * src, GstProgressType type,
     const gchar * format, ...) G_GNUC_PRINTF (3, 4);
 
+/* One START, then CONTINUEs, then one of COMPLETE, ERROR or CANCELED. */
 static void
 gst_seedance_src_post_progress (GstSeedanceSrc * src, GstProgressType type,
     const gchar * format, ...)
 {
   va_list args;
   gchar *text;
+
+  if (type == GST_PROGRESS_TYPE_START)
+    src->progress_open = TRUE;
+  else if (!src->progress_open)
+    return;
+  else if (type != GST_PROGRESS_TYPE_CONTINUE)
+    src->progress_open = FALSE;
 
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
@@ -836,16 +878,19 @@ gst_seedance_src_post_progress (GstSeedanceSrc * src, GstProgressType type,
   g_free (text);
 }
 
-/* The seedance-task element message, on every status change. */
+/* The seedance-task element message, on every status change; @task is
+ * NULL before the first answer of the task endpoint. */
 static void
-gst_seedance_src_post_task (GstSeedanceSrc * src, const SeedanceTask * task,
-    gint64 elapsed_us)
+gst_seedance_src_post_task (GstSeedanceSrc * src, const gchar * status,
+    const SeedanceTask * task, gint64 elapsed_us)
 {
   GstStructure *s = gst_structure_new ("seedance-task",
       "task-id", G_TYPE_STRING, src->run_task_id,
-      "status", G_TYPE_STRING, task->status,
+      "status", G_TYPE_STRING, status,
       "elapsed", G_TYPE_DOUBLE, (gdouble) elapsed_us / G_USEC_PER_SEC, NULL);
 
+  if (task == NULL)
+    goto post;
   if (task->video_url)
     gst_structure_set (s, "video-url", G_TYPE_STRING, task->video_url, NULL);
   if (task->last_frame_url)
@@ -853,6 +898,7 @@ gst_seedance_src_post_task (GstSeedanceSrc * src, const SeedanceTask * task,
         task->last_frame_url, NULL);
   if (task->failure)
     gst_structure_set (s, "reason", G_TYPE_STRING, task->failure, NULL);
+post:
   gst_element_post_message (GST_ELEMENT (src),
       gst_message_new_element (GST_OBJECT (src), s));
 }
@@ -871,6 +917,22 @@ gst_seedance_src_set_task_id (GstSeedanceSrc * src, const gchar * task_id)
   g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_TASK_ID]);
 }
 
+/* Leaves create() on an interruption. A stop or an EOS ends the run, so
+ * its progress ends CANCELED; after a flush the run goes on. */
+static GstFlowReturn
+gst_seedance_src_interrupted (GstSeedanceSrc * src)
+{
+  gboolean ending;
+
+  g_mutex_lock (&src->wait_lock);
+  ending = src->stopping || src->ending;
+  g_mutex_unlock (&src->wait_lock);
+  if (ending)
+    gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_CANCELED,
+        "cancelled");
+  return GST_FLOW_FLUSHING;
+}
+
 /* Ends a run on an error, or quietly when it was cancelled. */
 static GstFlowReturn
 gst_seedance_src_fail (GstSeedanceSrc * src, GError * error, guint status)
@@ -880,9 +942,7 @@ gst_seedance_src_fail (GstSeedanceSrc * src, GError * error, guint status)
   if (gst_seedance_src_is_flushing (src)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
     GST_DEBUG_OBJECT (src, "cancelled: %s", error->message);
-    gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_CANCELED,
-        "cancelled");
-    ret = GST_FLOW_FLUSHING;
+    ret = gst_seedance_src_interrupted (src);
   } else {
     GST_WARNING_OBJECT (src, "%s", error->message);
     gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_ERROR, "%s",
@@ -914,6 +974,29 @@ gst_seedance_src_check_not_uncertain (GstSeedanceSrc * src, GError ** error)
   return !uncertain;
 }
 
+/* Milliseconds left before the timeout, G_MAXINT64 without one. */
+static gint64
+gst_seedance_src_remaining_ms (GstSeedanceSrc * src)
+{
+  gint64 timeout_us = (gint64) src->run_timeout * G_USEC_PER_SEC;
+
+  if (timeout_us == 0)
+    return G_MAXINT64;
+  return (src->run_start + timeout_us - g_get_monotonic_time ()) / 1000;
+}
+
+/* The POST is in flight between these two: an EOS cancels it then. A
+ * flush does not (see submit_cancellable); a stop always does. */
+static void
+gst_seedance_src_set_submitting (GstSeedanceSrc * src, gboolean submitting)
+{
+  g_mutex_lock (&src->wait_lock);
+  if (submitting && !src->stopping)
+    g_cancellable_reset (src->submit_cancellable);
+  src->submitting = submitting;
+  g_mutex_unlock (&src->wait_lock);
+}
+
 static gboolean
 is_retryable_submit_error (const GError * error)
 {
@@ -942,26 +1025,38 @@ gst_seedance_src_submit (GstSeedanceSrc * src)
   for (attempt = 0;; attempt++) {
     gint64 delay;
 
+    gst_seedance_src_set_submitting (src, TRUE);
     task_id = seedance_client_submit (src->client, src->body,
         src->body_length, &answer, src->submit_cancellable, &error);
+    gst_seedance_src_set_submitting (src, FALSE);
     if (task_id || !is_retryable_submit_error (error)
         || attempt + 1 == MAX_SUBMIT_ATTEMPTS)
       break;
 
     delay = answer.retry_after_ms >= 0 ? answer.retry_after_ms :
         backoff_ms (1000, attempt);
+    if (delay >= gst_seedance_src_remaining_ms (src)) {
+      /* No task exists: nothing to resume, the user may simply retry. */
+      g_prefix_error (&error, "No task was created within timeout=%u s; "
+          "the last attempt failed: ", src->run_timeout);
+      break;
+    }
     GST_INFO_OBJECT (src, "submission not accepted (%s), retrying in %"
         G_GINT64_FORMAT " ms", error->message, delay);
     g_clear_error (&error);
     if (!gst_seedance_src_wait (src, delay))
-      return GST_FLOW_FLUSHING;
+      return gst_seedance_src_interrupted (src);
   }
 
   if (task_id) {
     gst_seedance_src_set_task_id (src, task_id);
+    /* The id is news the user needs at once: with it a task that is
+     * interrupted later can be resumed instead of paid twice. */
+    gst_seedance_src_post_task (src, "submitted", NULL,
+        g_get_monotonic_time () - src->run_start);
     g_free (task_id);
-    return gst_seedance_src_is_flushing (src) ? GST_FLOW_FLUSHING :
-        GST_FLOW_OK;
+    return gst_seedance_src_is_flushing (src) ?
+        gst_seedance_src_interrupted (src) : GST_FLOW_OK;
   }
 
   if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN)) {
@@ -977,7 +1072,7 @@ gst_seedance_src_submit (GstSeedanceSrc * src)
               "be billed. Look for it in your Modellix dashboard and resume "
               "it with task-id=<id>"), ("%s", error->message));
       g_error_free (error);
-      return GST_FLOW_FLUSHING;
+      return gst_seedance_src_interrupted (src);
     }
   }
   return gst_seedance_src_fail (src, error, answer.http_status);
@@ -988,9 +1083,8 @@ gst_seedance_src_submit (GstSeedanceSrc * src)
 static GstFlowReturn
 gst_seedance_src_poll (GstSeedanceSrc * src)
 {
-  gint64 start = g_get_monotonic_time (), last_progress = start;
+  gint64 start = src->run_start, last_progress = g_get_monotonic_time ();
   gint64 interval = src->run_poll_interval;
-  gint64 timeout_us = (gint64) src->run_timeout * G_USEC_PER_SEC;
   gchar *last_status = NULL;
   guint failures = 0, bad_answers = 0;
   SeedanceAnswer answer = { 0, -1 };
@@ -1002,15 +1096,20 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
     gint64 now = g_get_monotonic_time (), elapsed = now - start, wait;
 
     if (task == NULL) {
-      /* An unusable answer may be a passing fault, but not forever. */
-      if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE))
+      /* An unusable answer may be a passing fault, but not forever; it
+       * says nothing about load, so it is asked again sooner. */
+      gboolean bad = g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_BAD_RESPONSE);
+
+      if (bad)
         bad_answers++;
       if (gst_seedance_src_is_flushing (src)
           || !seedance_error_is_retryable_query (error)
           || bad_answers > MAX_BAD_ANSWERS)
         goto failed;
       wait = answer.retry_after_ms >= 0 ? answer.retry_after_ms :
-          backoff_ms (MAX (src->run_poll_interval, 500), failures);
+          backoff_ms (bad ? src->run_poll_interval :
+          MAX (src->run_poll_interval, 500), failures);
       failures++;
       GST_INFO_OBJECT (src, "query failed (%s), retrying in %" G_GINT64_FORMAT
           " ms", error->message, wait);
@@ -1024,11 +1123,11 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
         last_status = g_strdup (task->status);
         GST_INFO_OBJECT (src, "task %s: %s after %.1f s", src->run_task_id,
             task->status, (gdouble) elapsed / G_USEC_PER_SEC);
-        gst_seedance_src_post_task (src, task, elapsed);
+        gst_seedance_src_post_task (src, task->status, task, elapsed);
       }
       if (changed || now - last_progress >= PROGRESS_EVERY_US) {
         gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_CONTINUE,
-            "task %s: %s, %" G_GINT64_FORMAT " s", src->run_task_id,
+            "%s: %s, %" G_GINT64_FORMAT " s", src->run_task_id,
             task->status, elapsed / G_USEC_PER_SEC);
         last_progress = now;
       }
@@ -1052,8 +1151,8 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
             MAX (POLL_CEILING_MS, (gint64) src->run_poll_interval));
     }
 
-    if (timeout_us > 0 && elapsed + wait * 1000 > timeout_us) {
-      wait = (timeout_us - elapsed) / 1000;
+    if (wait > gst_seedance_src_remaining_ms (src)) {
+      wait = gst_seedance_src_remaining_ms (src);
       if (wait <= 0) {
         g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT,
             "Task %s did not finish within timeout=%u s. It keeps running on "
@@ -1079,7 +1178,7 @@ failed:
 flushing:
   {
     g_free (last_status);
-    return GST_FLOW_FLUSHING;
+    return gst_seedance_src_interrupted (src);
   }
 }
 
@@ -1194,13 +1293,19 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   gssize n;
 
   if (src->video_url == NULL) {
+    /* timeout bounds the whole wait, submission included, across flushes */
+    if (src->run_start == 0)
+      src->run_start = g_get_monotonic_time ();
+    if (src->run_task_id && !src->progress_open)
+      gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_START,
+          "%s: resuming", src->run_task_id);
     if (src->run_task_id == NULL
         && (ret = gst_seedance_src_submit (src)) != GST_FLOW_OK)
       return ret;
     if ((ret = gst_seedance_src_poll (src)) != GST_FLOW_OK)
       return ret;
     gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_COMPLETE,
-        "task %s: downloading the clip", src->run_task_id);
+        "%s: downloading the clip", src->run_task_id);
   }
 
   if (src->content_size >= 0 && offset >= (guint64) src->content_size)

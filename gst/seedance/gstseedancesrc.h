@@ -48,10 +48,12 @@ struct _GstSeedanceSrc
   guint run_timeout;
   gchar *fingerprint;           /* SHA-256 of origin, model and body */
   gchar *video_url;
+  gint64 run_start;             /* monotonic us when the wait began, 0 before */
   SeedanceDownload download;
   guint64 read_position;        /* next byte the open download gives */
   gint64 content_size;          /* -1 while unknown */
   guint download_retries;
+  gboolean progress_open;       /* START posted, no end posted yet */
 
   /* Cancellation of every request and wait; see unlock(). */
   GCancellable *cancellable;
@@ -61,6 +63,9 @@ struct _GstSeedanceSrc
   GMutex wait_lock;
   GCond wait_cond;
   gboolean flushing;
+  gboolean stopping;            /* going to READY: cancel, never reset */
+  gboolean submitting;          /* the POST is in flight */
+  gboolean ending;              /* an EOS was sent to the element */
 };
 
 GST_ELEMENT_REGISTER_DECLARE (seedancesrc);

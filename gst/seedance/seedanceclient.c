@@ -183,6 +183,29 @@ seedance_check_model (const gchar * model, GError ** error)
   return FALSE;
 }
 
+/* libsoup's logger, into this category: every header but the key. */
+static void
+print_http_log (SoupLogger * logger, SoupLoggerLogLevel level,
+    char direction, const char *data, gpointer user_data)
+{
+  if (g_ascii_strncasecmp (data, "Authorization:", 14) == 0)
+    data = "Authorization: [redacted]";
+  GST_LOG ("%c %s", direction, data);
+}
+
+static void
+attach_http_log (SoupSession * session)
+{
+  SoupLogger *logger;
+
+  if (gst_debug_category_get_threshold (seedance_client_debug) < GST_LEVEL_LOG)
+    return;
+  logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
+  soup_logger_set_printer (logger, print_http_log, NULL, NULL);
+  soup_session_add_feature (session, SOUP_SESSION_FEATURE (logger));
+  g_object_unref (logger);
+}
+
 /**
  * seedance_client_new:
  * @origin: an origin accepted by seedance_check_api_url()
@@ -205,6 +228,7 @@ seedance_client_new (const gchar * origin, const gchar * api_key,
   client->session = soup_session_new_with_options ("user-agent",
       "gst-seedance/" VERSION, "timeout", IO_TIMEOUT_S, "idle-timeout",
       IO_TIMEOUT_S, NULL);
+  attach_http_log (client->session);
   client->origin = g_strdup (origin);
   client->authorization = g_strconcat ("Bearer ", api_key, NULL);
   client->model = g_strdup (model);
@@ -358,6 +382,8 @@ error_code_for_status (guint status)
     case HTTP_TOO_MANY_REQUESTS:
       return SEEDANCE_ERROR_RATE_LIMITED;
     default:
+      if (SOUP_STATUS_IS_REDIRECTION (status))
+        return SEEDANCE_ERROR_REDIRECTED;
       return status >= 500 ? SEEDANCE_ERROR_SERVER :
           SEEDANCE_ERROR_BAD_RESPONSE;
   }
@@ -378,6 +404,30 @@ advice_for_code (SeedanceError code)
   }
 }
 
+/* Where a redirect leads, as an origin: the rest of a Location may hold
+ * a token. */
+static gchar *
+redirect_advice (SoupMessage * msg)
+{
+  const gchar *location =
+      soup_message_headers_get_one (soup_message_get_response_headers (msg),
+      "Location");
+  GUri *target = location ? g_uri_parse_relative (soup_message_get_uri (msg),
+      location, G_URI_FLAGS_NONE, NULL) : NULL;
+  gchar *origin = NULL, *advice;
+
+  if (target && g_uri_get_host (target))
+    origin = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (target), NULL,
+        g_uri_get_host (target), g_uri_get_port (target), "", NULL, NULL);
+  advice = g_strdup_printf ("the API redirects to %s, which is not followed "
+      "so that the key goes only to api-url; set api-url to the API's own "
+      "origin", origin ? origin : "an unknown place");
+  g_free (origin);
+  if (target)
+    g_uri_unref (target);
+  return advice;
+}
+
 /* Turns a non-2xx API answer into an error carrying the server's message. */
 static void
 set_http_error (GError ** error, SoupMessage * msg, GBytes * body,
@@ -388,7 +438,8 @@ set_http_error (GError ** error, SoupMessage * msg, GBytes * body,
   gsize len = 0;
   const gchar *data = body ? g_bytes_get_data (body, &len) : NULL;
   gchar *server = seedance_error_answer_message (data, len);
-  const gchar *advice = advice_for_code (code);
+  gchar *advice = code == SEEDANCE_ERROR_REDIRECTED ?
+      redirect_advice (msg) : g_strdup (advice_for_code (code));
 
   g_set_error (error, SEEDANCE_ERROR, code, "%s failed with HTTP %u %s: %s%s%s",
       what, status, soup_status_get_phrase (status) ?
@@ -396,6 +447,7 @@ set_http_error (GError ** error, SoupMessage * msg, GBytes * body,
       server ? server : "(no message from the server)",
       advice ? "; " : "", advice ? advice : "");
   g_free (server);
+  g_free (advice);
 }
 
 typedef struct
@@ -584,7 +636,11 @@ seedance_client_query (SeedanceClient * client, const gchar * task_id,
 
   if (!api_exchange (client, "GET", path, NULL, answer, &ex, cancellable,
           &err)) {
-    if (err->domain == SEEDANCE_ERROR
+    if (g_error_matches (err, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE)) {
+      g_prefix_error (&err, "the answer about task %s is unusable: ",
+          task_id);
+      g_propagate_error (error, err);
+    } else if (err->domain == SEEDANCE_ERROR
         || g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_propagate_error (error, err);
     } else {

@@ -35,6 +35,8 @@ GQuark seedance_error_quark (void);
  * @SEEDANCE_ERROR_TIMEOUT: the task did not finish in time
  * @SEEDANCE_ERROR_NETWORK: the server could not be reached
  * @SEEDANCE_ERROR_DOWNLOAD: the result could not be downloaded
+ * @SEEDANCE_ERROR_REDIRECTED: the API answered with a redirect, which is
+ *   not followed so that the key stays with api-url
  */
 typedef enum
 {
@@ -51,6 +53,7 @@ typedef enum
   SEEDANCE_ERROR_TIMEOUT,
   SEEDANCE_ERROR_NETWORK,
   SEEDANCE_ERROR_DOWNLOAD,
+  SEEDANCE_ERROR_REDIRECTED,
 } SeedanceError;
 
 G_END_DECLS
