@@ -54,6 +54,10 @@ static const gchar *unknown_outcomes[] = {
   "submit:reset:created",
   "submit:no-task-id",
   "submit:malformed",
+  "submit:html",
+  "submit:wrong-types",
+  "submit:oversized",
+  "submit:close:created",
 };
 
 GST_START_TEST (test_submit_unknown_outcome_not_resent)
@@ -85,6 +89,11 @@ static const gchar *transient_polls[] = {
   "poll:reset",
   "poll:html",
   "poll:malformed",
+  "poll:oversized",
+  "poll:deep-nesting",
+  "poll:wrong-types",
+  "poll:close",
+  "poll:slow=300",
 };
 
 GST_START_TEST (test_poll_transient_fault_retried)

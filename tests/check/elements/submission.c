@@ -154,7 +154,8 @@ GST_START_TEST (test_restart_resumes_only_the_same_request)
 GST_END_TEST;
 
 /* With task-id set by the user the element needs no prompt and sends no
- * POST: it polls that task and downloads its clip. */
+ * POST: it polls that task and, as it is finished, downloads its clip
+ * after a single query. */
 GST_START_TEST (test_resume_by_task_id_alone)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
@@ -164,13 +165,18 @@ GST_START_TEST (test_resume_by_task_id_alone)
   g_object_set (f->src, "prompt", "a clip to resume", NULL);
   seedance_test_fixture_run_to_eos (f);
   task_id = seedance_test_fixture_get_task_id (f);
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
+          NULL), 1);
+  seedance_emulator_clear_requests (f->emulator);
 
   seedance_test_fixture_run_resumed (f, "seedancesrc name=src ! fakesink",
       task_id, NULL);
 
-  seedance_test_fixture_wait_requests (f, "GET", SEEDANCE_TEST_FILES_PATH, 2);
+  seedance_test_fixture_wait_requests (f, "GET", SEEDANCE_TEST_FILES_PATH, 1);
   fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
-          NULL), 1);
+          NULL), 0);
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, "GET",
+          SEEDANCE_TEST_TASKS_PATH), 1);
 
   g_free (task_id);
   seedance_test_fixture_free (f);
