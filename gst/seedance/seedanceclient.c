@@ -38,6 +38,7 @@ struct _SeedanceClient
   SoupSession *session;
   gchar *origin;                /* scheme://host[:port] of the API */
   gchar *authorization;         /* "Bearer <key>", only for the API origin */
+  const gchar *key;             /* the key, inside authorization */
   gchar *model;
 };
 
@@ -183,26 +184,67 @@ seedance_check_model (const gchar * model, GError ** error)
   return FALSE;
 }
 
+#define MASKED_KEY "***"
+
+/* A server may echo the key back ("invalid key sk-..."): no text that
+ * came from it leaves the client with the key in it. */
+static gchar *
+scrub_key (const SeedanceClient * client, const gchar * text)
+{
+  gchar **parts;
+  gchar *scrubbed;
+
+  if (text == NULL || *client->key == '\0' || !strstr (text, client->key))
+    return g_strdup (text);
+  parts = g_strsplit (text, client->key, -1);
+  scrubbed = g_strjoinv (MASKED_KEY, parts);
+  g_strfreev (parts);
+  return scrubbed;
+}
+
+static void
+scrub_key_in_place (const SeedanceClient * client, gchar ** text)
+{
+  gchar *scrubbed;
+
+  if (*text == NULL || !strstr (*text, client->key) || *client->key == '\0')
+    return;
+  scrubbed = scrub_key (client, *text);
+  g_free (*text);
+  *text = scrubbed;
+}
+
+static void
+scrub_key_in_error (const SeedanceClient * client, GError ** error)
+{
+  if (error && *error)
+    scrub_key_in_place (client, &(*error)->message);
+}
+
 /* libsoup's logger, into this category: every header but the key. */
 static void
 print_http_log (SoupLogger * logger, SoupLoggerLogLevel level,
     char direction, const char *data, gpointer user_data)
 {
+  gchar *line;
+
   if (g_ascii_strncasecmp (data, "Authorization:", 14) == 0)
     data = "Authorization: [redacted]";
-  GST_LOG ("%c %s", direction, data);
+  line = scrub_key (user_data, data);
+  GST_LOG ("%c %s", direction, line);
+  g_free (line);
 }
 
 static void
-attach_http_log (SoupSession * session)
+attach_http_log (SeedanceClient * client)
 {
   SoupLogger *logger;
 
   if (gst_debug_category_get_threshold (seedance_client_debug) < GST_LEVEL_LOG)
     return;
   logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
-  soup_logger_set_printer (logger, print_http_log, NULL, NULL);
-  soup_session_add_feature (session, SOUP_SESSION_FEATURE (logger));
+  soup_logger_set_printer (logger, print_http_log, client, NULL);
+  soup_session_add_feature (client->session, SOUP_SESSION_FEATURE (logger));
   g_object_unref (logger);
 }
 
@@ -228,9 +270,10 @@ seedance_client_new (const gchar * origin, const gchar * api_key,
   client->session = soup_session_new_with_options ("user-agent",
       "gst-seedance/" VERSION, "timeout", IO_TIMEOUT_S, "idle-timeout",
       IO_TIMEOUT_S, NULL);
-  attach_http_log (client->session);
   client->origin = g_strdup (origin);
   client->authorization = g_strconcat ("Bearer ", api_key, NULL);
+  client->key = client->authorization + strlen ("Bearer ");
+  attach_http_log (client);
   client->model = g_strdup (model);
   return client;
 }
@@ -584,6 +627,7 @@ seedance_client_submit (SeedanceClient * client, const gchar * body,
   data = g_bytes_get_data (ex.body, &len);
   if (is_success (answer->http_status)) {
     task_id = seedance_submit_answer_parse (data, len, &err);
+    scrub_key_in_place (client, &task_id);
     if (task_id == NULL) {
       g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN,
           "the submission was accepted (HTTP %u) but %s: a task may exist and "
@@ -606,6 +650,7 @@ seedance_client_submit (SeedanceClient * client, const gchar * body,
   }
 
 done:
+  scrub_key_in_error (client, error);
   exchange_clear (&ex);
   g_bytes_unref (bytes);
   g_free (path);
@@ -672,6 +717,13 @@ seedance_client_query (SeedanceClient * client, const gchar * task_id,
   }
 
 done:
+  scrub_key_in_error (client, error);
+  if (task) {
+    scrub_key_in_place (client, &task->status);
+    scrub_key_in_place (client, &task->video_url);
+    scrub_key_in_place (client, &task->last_frame_url);
+    scrub_key_in_place (client, &task->failure);
+  }
   exchange_clear (&ex);
   g_free (path);
   g_free (escaped);

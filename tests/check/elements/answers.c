@@ -425,35 +425,6 @@ GST_START_TEST (test_unreachable_api_retried)
 
 GST_END_TEST;
 
-/* A redirect from the API is not followed, so the key never leaves
- * api-url; the error says where it pointed and what to set. */
-GST_START_TEST (test_api_redirect_refused)
-{
-  SeedanceTestFixture *f = fixture_with_fault ("submit:redirect=307");
-  GstMessage *msg;
-  GPtrArray *requests;
-  guint i;
-
-  msg = seedance_test_fixture_run_to_error (f);
-  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
-      GST_RESOURCE_ERROR_SETTINGS, "not followed");
-  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
-      GST_RESOURCE_ERROR_SETTINGS,
-      seedance_emulator_get_other_origin (f->emulator));
-  gst_message_unref (msg);
-  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
-  requests = seedance_emulator_get_requests (f->emulator);
-  for (i = 0; i < requests->len; i++) {
-    const SeedanceEmulatorRequest *r = g_ptr_array_index (requests, i);
-
-    fail_unless_equals_int (r->origin, SEEDANCE_EMULATOR_ORIGIN_API);
-  }
-  g_ptr_array_unref (requests);
-  seedance_test_fixture_free (f);
-}
-
-GST_END_TEST;
-
 static Suite *
 answers_suite (void)
 {
@@ -475,7 +446,6 @@ answers_suite (void)
       G_N_ELEMENTS (query_retry_after));
   tcase_add_test (tc, test_submit_429_backoff);
   tcase_add_test (tc, test_unreachable_api_retried);
-  tcase_add_test (tc, test_api_redirect_refused);
   return s;
 }
 
