@@ -576,6 +576,27 @@ is_success (guint status)
   return status >= 200 && status < 300;
 }
 
+/* The answers to a submission that prove no task was created (the API's
+ * rules); after any other the outcome is unknown. */
+static gboolean
+proves_no_task (guint status)
+{
+  switch (status) {
+    case SOUP_STATUS_BAD_REQUEST:
+    case SOUP_STATUS_UNAUTHORIZED:
+    case SOUP_STATUS_PAYMENT_REQUIRED:
+    case SOUP_STATUS_FORBIDDEN:
+    case SOUP_STATUS_NOT_FOUND:
+    case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE:
+    case SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE:
+    case SOUP_STATUS_UNPROCESSABLE_ENTITY:
+    case HTTP_TOO_MANY_REQUESTS:
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
 /**
  * seedance_client_submit:
  * @client: the client
@@ -638,7 +659,7 @@ seedance_client_submit (SeedanceClient * client, const gchar * body,
     } else {
       GST_INFO ("submitted task %s", task_id);
     }
-  } else if (answer->http_status >= 500) {
+  } else if (!proves_no_task (answer->http_status)) {
     set_http_error (&err, ex.msg, ex.body, "The submission");
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN,
         "%s. A task may exist and be billed, so it is not sent again: look "

@@ -45,9 +45,11 @@ GST_START_TEST (test_submit_429_retried_after_delay)
 
 GST_END_TEST;
 
-/* After a 500, after a reset once the request was read, and after a 2xx
- * without a task id, a task may exist: one POST, and an error that says
- * so. */
+/* After a 500, after a reset once the request was read, after a 2xx
+ * without a task id, and after any answer the API's rules do not list as
+ * proof that no task was created, a task may exist: one POST, an error
+ * that says so, and a restart of the same element does not send it
+ * again. */
 static const gchar *unknown_outcomes[] = {
   "submit:500:created",
   "submit:503",
@@ -58,6 +60,9 @@ static const gchar *unknown_outcomes[] = {
   "submit:wrong-types",
   "submit:oversized",
   "submit:close:created",
+  "submit:408",
+  "submit:409",
+  "submit:redirect=303",
 };
 
 GST_START_TEST (test_submit_unknown_outcome_not_resent)
@@ -73,6 +78,15 @@ GST_START_TEST (test_submit_unknown_outcome_not_resent)
   seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
   fail_unless_equals_int (seedance_test_fixture_count_requests (f, "GET",
           SEEDANCE_TEST_TASKS_PATH), 0);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  msg = seedance_test_fixture_fail_to_start (f);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, "is not sent again");
+  gst_message_unref (msg);
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
+          NULL), 1);
   seedance_test_fixture_free (f);
 }
 
