@@ -105,10 +105,6 @@ G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
 /* ...by this factor up to this ceiling (or poll-interval if larger). */
 #define POLL_BACKOFF_FACTOR 1.5
 #define POLL_CEILING_MS 10000
-/* Ceiling of the backoff between retries of a failed request. */
-#define RETRY_CEILING_MS 30000
-/* Submissions that certainly reached no server are tried this often. */
-#define MAX_SUBMIT_ATTEMPTS 5
 /* Consecutive unusable task answers tolerated before giving up. */
 #define MAX_BAD_ANSWERS 5
 /* A dropped download is resumed this often before giving up. */
@@ -130,6 +126,9 @@ static gboolean gst_seedance_src_send_event (GstElement * element,
     GstEvent * event);
 static gboolean gst_seedance_src_check_not_uncertain (GstSeedanceSrc * src,
     GError ** error);
+static GstFlowReturn gst_seedance_src_interrupted (GstSeedanceSrc * src);
+static GstFlowReturn gst_seedance_src_conclude_submission (GstSeedanceSrc *
+    src);
 static gboolean gst_seedance_src_start (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_stop (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_unlock (GstBaseSrc * bsrc);
@@ -312,7 +311,6 @@ gst_seedance_src_init (GstSeedanceSrc * src)
 
   src->download.total_size = -1;
   src->cancellable = g_cancellable_new ();
-  src->submit_cancellable = g_cancellable_new ();
   g_mutex_init (&src->wait_lock);
   g_cond_init (&src->wait_cond);
   gst_seedance_src_reset (src);
@@ -346,7 +344,6 @@ gst_seedance_src_finalize (GObject * object)
   g_free (src->task_fingerprint);
   g_free (src->uncertain_fingerprint);
   g_object_unref (src->cancellable);
-  g_object_unref (src->submit_cancellable);
   g_mutex_clear (&src->wait_lock);
   g_cond_clear (&src->wait_cond);
 
@@ -733,6 +730,11 @@ gst_seedance_src_stop (GstBaseSrc * bsrc)
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
 
   GST_DEBUG_OBJECT (src, "stopping");
+  /* Left by a create() that a flush ended; cancelled by change_state(). */
+  if (src->submission)
+    gst_seedance_src_conclude_submission (src);
+  /* A run that a flush interrupted ends here: close its progress. */
+  gst_seedance_src_interrupted (src);
   gst_seedance_src_reset (src);
   return TRUE;
 }
@@ -747,14 +749,15 @@ gst_seedance_src_change_state (GstElement * element, GstStateChange transition)
       g_mutex_lock (&src->wait_lock);
       src->stopping = src->ending = FALSE;
       g_mutex_unlock (&src->wait_lock);
-      g_cancellable_reset (src->submit_cancellable);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       /* Stopping: a submission in flight is abandoned (and reported). */
       g_mutex_lock (&src->wait_lock);
       src->stopping = TRUE;
+      if (src->submission)
+        seedance_submission_cancel (src->submission);
+      g_cond_broadcast (&src->wait_cond);
       g_mutex_unlock (&src->wait_lock);
-      g_cancellable_cancel (src->submit_cancellable);
       break;
     default:
       break;
@@ -769,17 +772,16 @@ static gboolean
 gst_seedance_src_send_event (GstElement * element, GstEvent * event)
 {
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (element);
-  gboolean submitting;
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
     g_mutex_lock (&src->wait_lock);
-    submitting = src->submitting;
     src->ending = TRUE;
-    g_mutex_unlock (&src->wait_lock);
-    if (submitting) {
-      GST_INFO_OBJECT (src, "EOS: abandoning the submission in flight");
-      g_cancellable_cancel (src->submit_cancellable);
+    if (src->submission) {
+      GST_INFO_OBJECT (src, "EOS: abandoning the submission");
+      seedance_submission_cancel (src->submission);
     }
+    g_cond_broadcast (&src->wait_cond);
+    g_mutex_unlock (&src->wait_lock);
   }
   return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
 }
@@ -795,8 +797,8 @@ gst_seedance_src_unlock (GstBaseSrc * bsrc)
   g_mutex_lock (&src->wait_lock);
   src->flushing = TRUE;
   g_cond_broadcast (&src->wait_cond);
-  g_mutex_unlock (&src->wait_lock);
   g_cancellable_cancel (src->cancellable);
+  g_mutex_unlock (&src->wait_lock);
   return TRUE;
 }
 
@@ -808,8 +810,8 @@ gst_seedance_src_unlock_stop (GstBaseSrc * bsrc)
   GST_DEBUG_OBJECT (src, "unlock stop");
   g_mutex_lock (&src->wait_lock);
   src->flushing = src->ending = FALSE;
-  g_mutex_unlock (&src->wait_lock);
   g_cancellable_reset (src->cancellable);
+  g_mutex_unlock (&src->wait_lock);
   return TRUE;
 }
 
@@ -837,18 +839,6 @@ gst_seedance_src_is_flushing (GstSeedanceSrc * src)
   flushing = src->flushing;
   g_mutex_unlock (&src->wait_lock);
   return flushing || g_cancellable_is_cancelled (src->cancellable);
-}
-
-/* Exponential backoff with jitter: base * 2^attempt, capped, +-20%. */
-static gint64
-backoff_ms (guint base_ms, guint attempt)
-{
-  gint64 ms = base_ms;
-
-  while (attempt-- > 0 && ms < RETRY_CEILING_MS)
-    ms *= 2;
-  ms = MIN (ms, RETRY_CEILING_MS);
-  return ms + g_random_int_range (-(gint32) ms / 5, (gint32) ms / 5 + 1);
 }
 
 static void
@@ -933,24 +923,30 @@ gst_seedance_src_interrupted (GstSeedanceSrc * src)
   return GST_FLOW_FLUSHING;
 }
 
+/* Ends a run on an error: its progress, then the error. */
+static GstFlowReturn
+gst_seedance_src_post_failure (GstSeedanceSrc * src, GError * error,
+    guint status)
+{
+  GST_WARNING_OBJECT (src, "%s", error->message);
+  gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_ERROR, "%s",
+      error->message);
+  gst_seedance_src_post_error (src, error, status);
+  g_error_free (error);
+  return GST_FLOW_ERROR;
+}
+
 /* Ends a run on an error, or quietly when it was cancelled. */
 static GstFlowReturn
 gst_seedance_src_fail (GstSeedanceSrc * src, GError * error, guint status)
 {
-  GstFlowReturn ret = GST_FLOW_ERROR;
-
   if (gst_seedance_src_is_flushing (src)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
     GST_DEBUG_OBJECT (src, "cancelled: %s", error->message);
-    ret = gst_seedance_src_interrupted (src);
-  } else {
-    GST_WARNING_OBJECT (src, "%s", error->message);
-    gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_ERROR, "%s",
-        error->message);
-    gst_seedance_src_post_error (src, error, status);
+    g_error_free (error);
+    return gst_seedance_src_interrupted (src);
   }
-  g_error_free (error);
-  return ret;
+  return gst_seedance_src_post_failure (src, error, status);
 }
 
 /* Fails when this very request was submitted before and the outcome of
@@ -985,69 +981,37 @@ gst_seedance_src_remaining_ms (GstSeedanceSrc * src)
   return (src->run_start + timeout_us - g_get_monotonic_time ()) / 1000;
 }
 
-/* The POST is in flight between these two: an EOS cancels it then. A
- * flush does not (see submit_cancellable); a stop always does. */
 static void
-gst_seedance_src_set_submitting (GstSeedanceSrc * src, gboolean submitting)
+gst_seedance_src_submission_done (gpointer user_data)
 {
+  GstSeedanceSrc *src = user_data;
+
   g_mutex_lock (&src->wait_lock);
-  if (submitting && !src->stopping)
-    g_cancellable_reset (src->submit_cancellable);
-  src->submitting = submitting;
+  src->submission_done = TRUE;
+  g_cond_broadcast (&src->wait_cond);
   g_mutex_unlock (&src->wait_lock);
 }
 
-static gboolean
-is_retryable_submit_error (const GError * error)
-{
-  /* Both mean the server certainly created no task. */
-  return g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NETWORK)
-      || g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_RATE_LIMITED);
-}
-
-/* Sends the submission once; again only when the server certainly created
- * no task. A flush does not cancel it (see submit_cancellable), so a task
- * the server created is never lost to a seek. */
+/* Takes the outcome of the ended submission: the task id, or what the
+ * user must know about the money. Called by the streaming thread, or by
+ * stop() when that thread is gone. */
 static GstFlowReturn
-gst_seedance_src_submit (GstSeedanceSrc * src)
+gst_seedance_src_conclude_submission (GstSeedanceSrc * src)
 {
-  SeedanceAnswer answer = { 0, -1 };
+  SeedanceSubmission *submission;
   GError *error = NULL;
-  gchar *task_id = NULL;
-  guint attempt;
+  gboolean cancelled;
+  guint status;
+  gchar *task_id;
 
-  if (!gst_seedance_src_check_not_uncertain (src, &error))
-    return gst_seedance_src_fail (src, error, 0);
+  g_mutex_lock (&src->wait_lock);
+  submission = src->submission;
+  src->submission = NULL;
+  src->submission_done = FALSE;
+  g_mutex_unlock (&src->wait_lock);
 
-  gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_START,
-      "submitting the task");
-
-  for (attempt = 0;; attempt++) {
-    gint64 delay;
-
-    gst_seedance_src_set_submitting (src, TRUE);
-    task_id = seedance_client_submit (src->client, src->body,
-        src->body_length, &answer, src->submit_cancellable, &error);
-    gst_seedance_src_set_submitting (src, FALSE);
-    if (task_id || !is_retryable_submit_error (error)
-        || attempt + 1 == MAX_SUBMIT_ATTEMPTS)
-      break;
-
-    delay = answer.retry_after_ms >= 0 ? answer.retry_after_ms :
-        backoff_ms (1000, attempt);
-    if (delay >= gst_seedance_src_remaining_ms (src)) {
-      /* No task exists: nothing to resume, the user may simply retry. */
-      g_prefix_error (&error, "No task was created within timeout=%u s; "
-          "the last attempt failed: ", src->run_timeout);
-      break;
-    }
-    GST_INFO_OBJECT (src, "submission not accepted (%s), retrying in %"
-        G_GINT64_FORMAT " ms", error->message, delay);
-    g_clear_error (&error);
-    if (!gst_seedance_src_wait (src, delay))
-      return gst_seedance_src_interrupted (src);
-  }
-
+  task_id = seedance_submission_finish (submission, &status, &cancelled,
+      &error);
   if (task_id) {
     gst_seedance_src_set_task_id (src, task_id);
     /* The id is news the user needs at once: with it a task that is
@@ -1055,8 +1019,7 @@ gst_seedance_src_submit (GstSeedanceSrc * src)
     gst_seedance_src_post_task (src, "submitted", NULL,
         g_get_monotonic_time () - src->run_start);
     g_free (task_id);
-    return gst_seedance_src_is_flushing (src) ?
-        gst_seedance_src_interrupted (src) : GST_FLOW_OK;
+    return GST_FLOW_OK;
   }
 
   if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN)) {
@@ -1064,8 +1027,7 @@ gst_seedance_src_submit (GstSeedanceSrc * src)
     g_free (src->uncertain_fingerprint);
     src->uncertain_fingerprint = g_strdup (src->fingerprint);
     GST_OBJECT_UNLOCK (src);
-
-    if (g_cancellable_is_cancelled (src->submit_cancellable)) {
+    if (cancelled) {
       /* Stopping posts no error, but the user must hear of the money. */
       GST_ELEMENT_WARNING (src, RESOURCE, FAILED,
           ("Stopped while a submission was in flight: a task may exist and "
@@ -1074,8 +1036,63 @@ gst_seedance_src_submit (GstSeedanceSrc * src)
       g_error_free (error);
       return gst_seedance_src_interrupted (src);
     }
+  } else if (cancelled) {
+    /* Cut short before it was sent, or while waiting to send it again:
+     * no task exists. */
+    GST_DEBUG_OBJECT (src, "submission cancelled: %s", error->message);
+    g_error_free (error);
+    return gst_seedance_src_interrupted (src);
   }
-  return gst_seedance_src_fail (src, error, answer.http_status);
+  /* Posted even during a flush: what happened to the money is news. */
+  return gst_seedance_src_post_failure (src, error, status);
+}
+
+/* Starts the submission, or goes on waiting for it after a flush. A flush
+ * leaves it running for the next create(); a stop or an EOS cancelled it,
+ * so its end is near and is waited for, to report it. */
+static GstFlowReturn
+gst_seedance_src_submit (GstSeedanceSrc * src)
+{
+  GError *error = NULL;
+  GstFlowReturn ret;
+  gboolean started = FALSE, done;
+
+  g_mutex_lock (&src->wait_lock);
+  if (src->submission == NULL) {
+    if (src->flushing || src->stopping || src->ending) {
+      g_mutex_unlock (&src->wait_lock);
+      return gst_seedance_src_interrupted (src);
+    }
+    g_mutex_unlock (&src->wait_lock);
+    if (!gst_seedance_src_check_not_uncertain (src, &error))
+      return gst_seedance_src_post_failure (src, error, 0);
+    g_mutex_lock (&src->wait_lock);
+    src->submission_done = FALSE;
+    src->submission = seedance_submission_start (src->client, src->body,
+        src->body_length, src->run_timeout ? src->run_start +
+        (gint64) src->run_timeout * G_USEC_PER_SEC : 0, src->run_timeout,
+        gst_seedance_src_submission_done, src);
+    started = TRUE;
+  }
+  g_mutex_unlock (&src->wait_lock);
+
+  if (started && !src->progress_open)
+    gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_START,
+        "submitting the task");
+
+  g_mutex_lock (&src->wait_lock);
+  while (!src->submission_done && !(src->flushing && !src->stopping
+          && !src->ending))
+    g_cond_wait (&src->wait_cond, &src->wait_lock);
+  done = src->submission_done;
+  g_mutex_unlock (&src->wait_lock);
+  if (!done)
+    return gst_seedance_src_interrupted (src);
+
+  ret = gst_seedance_src_conclude_submission (src);
+  if (ret == GST_FLOW_OK && gst_seedance_src_is_flushing (src))
+    ret = gst_seedance_src_interrupted (src);
+  return ret;
 }
 
 /* Polls the task until it ends, within the timeout; leaves the clip's URL
@@ -1107,9 +1124,10 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
           || !seedance_error_is_retryable_query (error)
           || bad_answers > MAX_BAD_ANSWERS)
         goto failed;
-      wait = answer.retry_after_ms >= 0 ? answer.retry_after_ms :
-          backoff_ms (bad ? src->run_poll_interval :
-          MAX (src->run_poll_interval, 500), failures);
+      /* Retry-After is a floor: "0" must not make a busy loop. */
+      wait = MAX (answer.retry_after_ms,
+          seedance_backoff_ms (bad ? src->run_poll_interval :
+              MAX (src->run_poll_interval, 500), failures));
       failures++;
       GST_INFO_OBJECT (src, "query failed (%s), retrying in %" G_GINT64_FORMAT
           " ms", error->message, wait);
@@ -1248,7 +1266,7 @@ gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
     GST_INFO_OBJECT (src, "download dropped at byte %" G_GUINT64_FORMAT
         ": %s; resuming", src->read_position + filled, (*error)->message);
     g_clear_error (error);
-    if (!gst_seedance_src_wait (src, backoff_ms (200,
+    if (!gst_seedance_src_wait (src, seedance_backoff_ms (200,
                 src->download_retries++))) {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
           "cancelled");

@@ -14,6 +14,7 @@
 #include <gst/base/gstbasesrc.h>
 
 #include "seedanceclient.h"
+#include "seedancesubmission.h"
 #include "seedancerequest.h"
 
 G_BEGIN_DECLS
@@ -55,17 +56,17 @@ struct _GstSeedanceSrc
   guint download_retries;
   gboolean progress_open;       /* START posted, no end posted yet */
 
-  /* Cancellation of every request and wait; see unlock(). */
+  /* Cancellation of every query, download and wait; see unlock(). */
   GCancellable *cancellable;
-  /* A submission is cancelled only when the element stops, never by a
-   * flush: a flush must not lose a task the server may have created. */
-  GCancellable *submit_cancellable;
   GMutex wait_lock;
   GCond wait_cond;
   gboolean flushing;
-  gboolean stopping;            /* going to READY: cancel, never reset */
-  gboolean submitting;          /* the POST is in flight */
+  gboolean stopping;            /* going to READY */
   gboolean ending;              /* an EOS was sent to the element */
+  /* The submission runs on its own thread: a flush neither cancels it nor
+   * waits for it; a stop or an EOS cancels it. Under wait_lock. */
+  SeedanceSubmission *submission;
+  gboolean submission_done;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (seedancesrc);

@@ -32,6 +32,8 @@ GST_DEBUG_CATEGORY_STATIC (seedance_client_debug);
 #define HTTP_TOO_MANY_REQUESTS 429
 /* A Retry-After longer than this is taken as this. */
 #define MAX_RETRY_AFTER_MS (15 * 60 * 1000)
+/* Ceiling of the backoff between retries of a failed request. */
+#define RETRY_CEILING_MS 30000
 
 struct _SeedanceClient
 {
@@ -765,6 +767,25 @@ seedance_error_is_retryable_query (const GError * error)
       || g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_RATE_LIMITED)
       || g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_SERVER)
       || g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE);
+}
+
+/**
+ * seedance_backoff_ms:
+ * @base_ms: the first delay
+ * @attempt: how many attempts failed before, from 0
+ *
+ * Exponential backoff with jitter: @base_ms * 2^@attempt, capped at 30 s,
+ * +-20% so that clients that failed together do not retry together.
+ */
+gint64
+seedance_backoff_ms (guint base_ms, guint attempt)
+{
+  gint64 ms = base_ms;
+
+  while (attempt-- > 0 && ms < RETRY_CEILING_MS)
+    ms *= 2;
+  ms = MIN (ms, RETRY_CEILING_MS);
+  return ms + g_random_int_range (-(gint32) ms / 5, (gint32) ms / 5 + 1);
 }
 
 /* Discards the bytes before offset from a server that ignored Range. */

@@ -83,6 +83,8 @@ void            seedance_download_clear (SeedanceDownload * download);
 
 gboolean        seedance_error_is_retryable_query (const GError * error);
 
+gint64          seedance_backoff_ms (guint base_ms, guint attempt);
+
 gint64          seedance_parse_retry_after (const gchar * value,
                                             GDateTime * now);
 gboolean        seedance_parse_content_range (const gchar * value,

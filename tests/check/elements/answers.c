@@ -325,12 +325,20 @@ GST_START_TEST (test_timeout_during_submission_retries)
 
 GST_END_TEST;
 
-/* Retry-After on a query is honoured, as seconds and as an HTTP date: the
- * task is finished, so only the delay separates the two queries. */
-static const gchar *query_retry_after[] = {
-  "poll:429:retry-after=1",
-  "poll:503:retry-after=1",
-  "poll:429:retry-after=date+2",
+/* Retry-After on a query is honoured, as seconds and as an HTTP date, and
+ * "0" does not make a busy loop (the backoff, 0.5 s then 1 s, +-20%, is a
+ * floor): the task is finished, so only the delays separate the queries. */
+typedef struct
+{
+  const gchar *fault;
+  guint queries;
+} RetryAfterCase;
+
+static const RetryAfterCase query_retry_after[] = {
+  {"poll:429:retry-after=1", 2},
+  {"poll:503:retry-after=1", 2},
+  {"poll:429:retry-after=date+2", 2},
+  {"poll:503:retry-after=0:count=2", 3},
 };
 
 GST_START_TEST (test_query_retry_after_honoured)
@@ -344,7 +352,7 @@ GST_START_TEST (test_query_retry_after_honoured)
   task_id = finish_one_task (f);
 
   fail_unless (seedance_emulator_add_fault (f->emulator,
-          query_retry_after[__i__], NULL));
+          query_retry_after[__i__].fault, NULL));
   start = g_get_monotonic_time ();
   seedance_test_fixture_run_resumed (f, "seedancesrc name=src ! fakesink",
       task_id, NULL);
@@ -355,7 +363,8 @@ GST_START_TEST (test_query_retry_after_honoured)
       G_GINT64_FORMAT " us", elapsed);
   fail_unless (elapsed < 5 * G_USEC_PER_SEC, "waited %" G_GINT64_FORMAT
       " us", elapsed);
-  fail_unless_equals_int (count_task_queries (f), 2);
+  fail_unless_equals_int (count_task_queries (f),
+      query_retry_after[__i__].queries);
   fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
           NULL), 0);
   g_free (task_id);

@@ -184,6 +184,59 @@ GST_START_TEST (test_resume_by_task_id_alone)
 
 GST_END_TEST;
 
+/* A flushing seek during the POST returns at once (the submission goes on
+ * on its own thread), and so does a stop after it: the POST is abandoned,
+ * never resent, and the warning says a task may exist. */
+GST_START_TEST (test_stop_after_flush_during_submission)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstMessage *msg;
+  gint64 start;
+
+  fail_unless (seedance_emulator_add_fault (f->emulator, "submit:slow=5000",
+          NULL));
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "prompt", "a seek, then a stop, while submitting",
+      NULL);
+  /* Messages posted while stopping stay readable after NULL. */
+  gst_pipeline_set_auto_flush_bus (GST_PIPELINE (f->pipeline), FALSE);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  /* The emulator creates a slow submission's task when it reads it. */
+  while (seedance_test_fixture_count_tasks (f) == 0)
+    g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+
+  start = g_get_monotonic_time ();
+  fail_unless (gst_element_seek_simple (f->pipeline, GST_FORMAT_BYTES,
+          GST_SEEK_FLAG_FLUSH, 0));
+  fail_unless (g_get_monotonic_time () - start < G_USEC_PER_SEC,
+      "the seek waited for the submission");
+
+  start = g_get_monotonic_time ();
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  fail_unless (g_get_monotonic_time () - start < G_USEC_PER_SEC,
+      "the stop waited for the submission");
+
+  msg = gst_bus_pop_filtered (f->bus, GST_MESSAGE_WARNING | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "no warning about the abandoned submission");
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_WARNING);
+  {
+    GError *error = NULL;
+
+    gst_message_parse_warning (msg, &error, NULL);
+    fail_unless (strstr (error->message, "task may exist") != NULL, "%s",
+        error->message);
+    g_error_free (error);
+  }
+  gst_message_unref (msg);
+  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 submission_suite (void)
 {
@@ -193,6 +246,7 @@ submission_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_flush_during_submission_keeps_task);
   tcase_add_test (tc, test_stop_during_submission_never_resends);
+  tcase_add_test (tc, test_stop_after_flush_during_submission);
   tcase_add_test (tc, test_restart_resumes_only_the_same_request);
   tcase_add_test (tc, test_resume_by_task_id_alone);
   return s;
