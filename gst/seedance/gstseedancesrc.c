@@ -1111,6 +1111,7 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
     SeedanceTask *task = seedance_client_query (src->client,
         src->run_task_id, &answer, src->cancellable, &error);
     gint64 now = g_get_monotonic_time (), elapsed = now - start, wait;
+    gint64 remaining;
 
     if (task == NULL) {
       /* An unusable answer may be a passing fault, but not forever; it
@@ -1169,8 +1170,9 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
             MAX (POLL_CEILING_MS, (gint64) src->run_poll_interval));
     }
 
-    if (wait > gst_seedance_src_remaining_ms (src)) {
-      wait = gst_seedance_src_remaining_ms (src);
+    remaining = gst_seedance_src_remaining_ms (src);
+    if (wait > remaining) {
+      wait = remaining;
       if (wait <= 0) {
         g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT,
             "Task %s did not finish within timeout=%u s. It keeps running on "

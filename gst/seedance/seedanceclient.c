@@ -136,9 +136,11 @@ seedance_check_api_url (const gchar * url, gchar ** origin, GError ** error)
 
 invalid:
   {
-    /* Echo the URL only without its credentials, which may be secret. */
+    /* Echo the URL only without its credentials and query, which may be
+     * secret. */
     gchar *shown = uri ? g_uri_to_string_partial (uri,
-        G_URI_HIDE_USERINFO | G_URI_HIDE_PASSWORD) : NULL;
+        G_URI_HIDE_USERINFO | G_URI_HIDE_PASSWORD | G_URI_HIDE_QUERY |
+        G_URI_HIDE_FRAGMENT) : NULL;
 
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
         "Invalid property 'api-url': %s%s%s%s; allowed: an origin such as %s",
@@ -285,6 +287,8 @@ seedance_client_free (SeedanceClient * client)
 {
   if (client == NULL)
     return;
+  /* The logger's printer reads the key: it goes first. */
+  soup_session_remove_feature_by_type (client->session, SOUP_TYPE_LOGGER);
   soup_session_abort (client->session);
   g_object_unref (client->session);
   g_free (client->origin);
@@ -452,7 +456,7 @@ advice_for_code (SeedanceError code)
 /* Where a redirect leads, as an origin: the rest of a Location may hold
  * a token. */
 static gchar *
-redirect_advice (SoupMessage * msg)
+redirect_advice (const SeedanceClient * client, SoupMessage * msg)
 {
   const gchar *location =
       soup_message_headers_get_one (soup_message_get_response_headers (msg),
@@ -464,9 +468,13 @@ redirect_advice (SoupMessage * msg)
   if (target && g_uri_get_host (target))
     origin = g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (target), NULL,
         g_uri_get_host (target), g_uri_get_port (target), "", NULL, NULL);
-  advice = g_strdup_printf ("the API redirects to %s, which is not followed "
-      "so that the key goes only to api-url; set api-url to the API's own "
-      "origin", origin ? origin : "an unknown place");
+  if (g_strcmp0 (origin, client->origin) == 0)
+    advice = g_strdup ("the API redirects to another path of api-url, which "
+        "is not followed: the API may have moved; check api-url and model");
+  else
+    advice = g_strdup_printf ("the API redirects to %s, which is not "
+        "followed so that the key goes only to api-url; set api-url to the "
+        "API's own origin", origin ? origin : "an unknown place");
   g_free (origin);
   if (target)
     g_uri_unref (target);
@@ -475,8 +483,8 @@ redirect_advice (SoupMessage * msg)
 
 /* Turns a non-2xx API answer into an error carrying the server's message. */
 static void
-set_http_error (GError ** error, SoupMessage * msg, GBytes * body,
-    const gchar * what)
+set_http_error (const SeedanceClient * client, GError ** error,
+    SoupMessage * msg, GBytes * body, const gchar * what)
 {
   guint status = soup_message_get_status (msg);
   SeedanceError code = error_code_for_status (status);
@@ -484,7 +492,7 @@ set_http_error (GError ** error, SoupMessage * msg, GBytes * body,
   const gchar *data = body ? g_bytes_get_data (body, &len) : NULL;
   gchar *server = seedance_error_answer_message (data, len);
   gchar *advice = code == SEEDANCE_ERROR_REDIRECTED ?
-      redirect_advice (msg) : g_strdup (advice_for_code (code));
+      redirect_advice (client, msg) : g_strdup (advice_for_code (code));
 
   g_set_error (error, SEEDANCE_ERROR, code, "%s failed with HTTP %u %s: %s%s%s",
       what, status, soup_status_get_phrase (status) ?
@@ -662,14 +670,14 @@ seedance_client_submit (SeedanceClient * client, const gchar * body,
       GST_INFO ("submitted task %s", task_id);
     }
   } else if (!proves_no_task (answer->http_status)) {
-    set_http_error (&err, ex.msg, ex.body, "The submission");
+    set_http_error (client, &err, ex.msg, ex.body, "The submission");
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN,
         "%s. A task may exist and be billed, so it is not sent again: look "
         "for it in your Modellix dashboard and resume it with task-id=<id>",
         err->message);
     g_error_free (err);
   } else {
-    set_http_error (error, ex.msg, ex.body, "The submission");
+    set_http_error (client, error, ex.msg, ex.body, "The submission");
   }
 
 done:
@@ -735,7 +743,7 @@ seedance_client_query (SeedanceClient * client, const gchar * task_id,
   } else {
     gchar *what = g_strdup_printf ("Querying task %s", task_id);
 
-    set_http_error (error, ex.msg, ex.body, what);
+    set_http_error (client, error, ex.msg, ex.body, what);
     g_free (what);
   }
 

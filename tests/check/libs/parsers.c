@@ -343,7 +343,8 @@ GST_START_TEST (test_api_url)
     "http://api.modellix.ai", "http://10.0.0.1", "http://localhost.example",
     "https://api.modellix.ai/api/v1", "https://api.modellix.ai?x=1",
     "https://api.modellix.ai#f", "https://user:pw@api.modellix.ai",
-    "https://", "file:///tmp",
+    "https://", "file:///tmp", "https://api.modellix.ai/?key=sk-secret",
+    "https://sk-secret@api.modellix.ai/#sk-secret",
   };
   GError *error = NULL;
   guint i;
@@ -362,6 +363,9 @@ GST_START_TEST (test_api_url)
     fail_unless (g_error_matches (error, SEEDANCE_ERROR,
             SEEDANCE_ERROR_INVALID_PROPERTY));
     fail_unless (strstr (error->message, "api-url") != NULL);
+    /* Credentials, query and fragment may hold a secret: never echoed. */
+    fail_if (strstr (error->message, "sk-secret") != NULL, "%s",
+        error->message);
     g_clear_error (&error);
   }
 }
