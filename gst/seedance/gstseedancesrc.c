@@ -703,6 +703,8 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
   }
 
   src->client = seedance_client_new (origin, api_key, model);
+  if (src->run_timeout > 0)
+    seedance_client_set_io_timeout (src->client, src->run_timeout);
   GST_INFO_OBJECT (src, "ready to %s at %s", src->run_task_id ?
       "resume a task" : "submit a task", origin);
   ok = TRUE;

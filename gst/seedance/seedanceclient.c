@@ -282,6 +282,22 @@ seedance_client_new (const gchar * origin, const gchar * api_key,
   return client;
 }
 
+/**
+ * seedance_client_set_io_timeout:
+ * @client: a client that sent nothing yet, in the thread that made it
+ * @seconds: how long a request may make no progress, 1..60
+ *
+ * Lowers the 60-s bound of a stalled request, so that a short timeout
+ * property is not overrun by a request that hangs.
+ */
+void
+seedance_client_set_io_timeout (SeedanceClient * client, guint seconds)
+{
+  seconds = CLAMP (seconds, 1, IO_TIMEOUT_S);
+  g_object_set (client->session, "timeout", seconds, "idle-timeout", seconds,
+      NULL);
+}
+
 void
 seedance_client_free (SeedanceClient * client)
 {

@@ -60,6 +60,9 @@ SeedanceClient *seedance_client_new (const gchar * origin,
                                      const gchar * model);
 void            seedance_client_free (SeedanceClient * client);
 
+void            seedance_client_set_io_timeout (SeedanceClient * client,
+                                                guint seconds);
+
 gchar *         seedance_client_submit (SeedanceClient * client,
                                         const gchar * body, gsize length,
                                         SeedanceAnswer * answer,

@@ -296,6 +296,39 @@ GST_START_TEST (test_timeout_names_task_and_resume)
 
 GST_END_TEST;
 
+/* A query that hangs does not outlast the timeout by much: the stall
+ * bound of each request follows a short timeout. */
+GST_START_TEST (test_timeout_bounds_a_hung_query)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstMessage *msg;
+  gchar *task_id, *resume;
+  gint64 start, elapsed;
+
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "prompt", "a query hangs", NULL);
+  task_id = finish_one_task (f);
+  fail_unless (seedance_emulator_add_fault (f->emulator, "poll:slow=20000",
+          NULL));
+
+  g_object_set (f->src, "timeout", 2u, NULL);
+  start = g_get_monotonic_time ();
+  msg = seedance_test_fixture_run_to_error (f);
+  elapsed = g_get_monotonic_time () - start;
+  resume = g_strdup_printf ("task-id=%s", task_id);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, resume);
+  gst_message_unref (msg);
+  fail_unless (elapsed < 5 * G_USEC_PER_SEC, "gave up after %"
+      G_GINT64_FORMAT " us", elapsed);
+
+  g_free (resume);
+  g_free (task_id);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* The timeout covers the submission's retries too: a rate limit that
  * outlasts it ends with an error saying no task was created. */
 GST_START_TEST (test_timeout_during_submission_retries)
@@ -451,6 +484,7 @@ answers_suite (void)
       G_N_ELEMENTS (odd_numbers));
   tcase_add_test (tc, test_timeout_names_task_and_resume);
   tcase_add_test (tc, test_timeout_during_submission_retries);
+  tcase_add_test (tc, test_timeout_bounds_a_hung_query);
   tcase_add_loop_test (tc, test_query_retry_after_honoured, 0,
       G_N_ELEMENTS (query_retry_after));
   tcase_add_test (tc, test_submit_429_backoff);
