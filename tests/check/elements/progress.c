@@ -17,6 +17,9 @@
 #include "seedancetestutils.h"
 
 #define PROGRESS_CODE "generate"
+/* Long enough for a poll to see "pending" and "processing" even under
+ * valgrind: the first third of it is pending. */
+#define GENERATION_MS 1500
 
 /* Sets PLAYING and keeps every message of the element until EOS or ERROR
  * (the last one kept). */
@@ -83,6 +86,7 @@ GST_START_TEST (test_progress_sequence)
   guint i, n_start = 0, n_continue = 0, n_complete = 0;
   gboolean saw_processing = FALSE;
 
+  seedance_emulator_set_generation_ms (f->emulator, GENERATION_MS);
   seedance_test_fixture_launch_fakesink (f);
   g_object_set (f->src, "prompt", "progress is shown", NULL);
   messages = run_collecting (f);
@@ -148,6 +152,7 @@ check_task_messages (gboolean return_last_frame)
   gdouble previous = -1;
   guint i;
 
+  seedance_emulator_set_generation_ms (f->emulator, GENERATION_MS);
   seedance_test_fixture_launch_fakesink (f);
   g_object_set (f->src, "prompt", "task messages", "return-last-frame",
       return_last_frame, NULL);
