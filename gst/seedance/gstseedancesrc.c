@@ -1236,57 +1236,67 @@ gst_seedance_src_open_download (GstSeedanceSrc * src, guint64 offset)
   return GST_FLOW_OK;
 }
 
-/* Fills the buffer from the download; a dropped connection is resumed from
- * the next byte. Returns the number of bytes read, 0 at the end, -1 on
- * error; after an error the download is closed, so the next call reopens
- * it at the right offset. */
+/* Reopens the download at @offset after it dropped (the cause in @error),
+ * with bounded retries and backoff. FALSE with the last cause in @error. */
+static gboolean
+gst_seedance_src_resume_download (GstSeedanceSrc * src, guint64 offset,
+    GError ** error)
+{
+  while (src->download_retries < MAX_DOWNLOAD_RETRIES) {
+    GST_INFO_OBJECT (src, "download dropped at byte %" G_GUINT64_FORMAT
+        ": %s; resuming", offset, (*error)->message);
+    g_clear_error (error);
+    if (!gst_seedance_src_wait (src, seedance_backoff_ms (200,
+                src->download_retries++))) {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+          "cancelled");
+      return FALSE;
+    }
+    seedance_download_clear (&src->download);
+    if (seedance_client_open_download (src->client, src->video_url, offset,
+            &src->download, src->cancellable, error))
+      return TRUE;
+    if (gst_seedance_src_is_flushing (src))
+      return FALSE;
+  }
+  return FALSE;
+}
+
+/* Fills the buffer straight from the download; a dropped connection is
+ * resumed from the next byte. Returns the number of bytes read, 0 at the
+ * end, -1 on error with the bytes that arrived in @arrived; the download
+ * is closed then, so the next call reopens it at the right offset. */
 static gssize
 gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
-    GError ** error)
+    guint64 * arrived, GError ** error)
 {
   gsize filled = 0;
 
   while (filled < size) {
     gssize n = g_input_stream_read (src->download.stream, data + filled,
         size - filled, src->cancellable, error);
+    guint64 at;
 
-    if (n == 0)
-      break;
     if (n > 0) {
       filled += n;
       continue;
     }
-
-    if (gst_seedance_src_is_flushing (src))
-      goto failed;
-    if (src->download_retries >= MAX_DOWNLOAD_RETRIES) {
-      if (filled == 0)
-        goto failed;
-      /* Deliver what arrived; the next read fails again. */
-      g_clear_error (error);
+    at = src->read_position + filled;
+    if (n == 0) {
+      if (src->content_size < 0 || at >= (guint64) src->content_size)
+        break;
+      /* libsoup 3.2 reads a body cut short as a clean end of it. */
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+          "the connection closed before the end");
+    }
+    if (gst_seedance_src_is_flushing (src)
+        || !gst_seedance_src_resume_download (src, at, error)) {
+      *arrived = at;
       seedance_download_clear (&src->download);
-      break;
+      return -1;
     }
-    GST_INFO_OBJECT (src, "download dropped at byte %" G_GUINT64_FORMAT
-        ": %s; resuming", src->read_position + filled, (*error)->message);
-    g_clear_error (error);
-    if (!gst_seedance_src_wait (src, seedance_backoff_ms (200,
-                src->download_retries++))) {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-          "cancelled");
-      goto failed;
-    }
-    seedance_download_clear (&src->download);
-    if (!seedance_client_open_download (src->client, src->video_url,
-            src->read_position + filled, &src->download, src->cancellable,
-            error))
-      goto failed;
   }
   return filled;
-
-failed:
-  seedance_download_clear (&src->download);
-  return -1;
 }
 
 static void
@@ -1312,6 +1322,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   GstBuffer *buf = NULL;
   GstMapInfo map;
   GError *error = NULL;
+  guint64 arrived = 0;
   gssize n;
 
   if (src->video_url == NULL) {
@@ -1348,13 +1359,19 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
     return ret;
 
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  n = gst_seedance_src_read (src, map.data, length, &error);
+  n = gst_seedance_src_read (src, map.data, length, &arrived, &error);
   gst_buffer_unmap (buf, &map);
 
   if (n < 0) {
+    gchar *total = src->content_size >= 0 ?
+        g_strdup_printf ("%" G_GINT64_FORMAT, src->content_size) :
+        g_strdup ("an unknown number of");
+
     gst_buffer_unref (buf);
-    g_prefix_error (&error, "Downloading the clip of task %s failed at byte %"
-        G_GUINT64_FORMAT ": ", src->run_task_id, src->read_position);
+    g_prefix_error (&error, "The clip of task %s is incomplete: %"
+        G_GUINT64_FORMAT " of %s bytes arrived: ", src->run_task_id, arrived,
+        total);
+    g_free (total);
     if (error->domain != SEEDANCE_ERROR) {
       error->domain = SEEDANCE_ERROR;
       error->code = SEEDANCE_ERROR_DOWNLOAD;
