@@ -732,7 +732,12 @@ gst_seedance_src_stop (GstBaseSrc * bsrc)
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
 
   GST_DEBUG_OBJECT (src, "stopping");
-  /* Left by a create() that a flush ended; cancelled by change_state(). */
+  /* Left by a create() that a flush ended. */
+  g_mutex_lock (&src->wait_lock);
+  src->stopping = TRUE;
+  if (src->submission)
+    seedance_submission_cancel (src->submission);
+  g_mutex_unlock (&src->wait_lock);
   if (src->submission)
     gst_seedance_src_conclude_submission (src);
   /* A run that a flush interrupted ends here: close its progress. */
@@ -1057,7 +1062,13 @@ gst_seedance_src_submit (GstSeedanceSrc * src)
 {
   GError *error = NULL;
   GstFlowReturn ret;
-  gboolean started = FALSE, done;
+  gboolean started, done, interrupted;
+
+again:
+  started = FALSE;
+  if (src->submission == NULL
+      && !gst_seedance_src_check_not_uncertain (src, &error))
+    return gst_seedance_src_post_failure (src, error, 0);
 
   g_mutex_lock (&src->wait_lock);
   if (src->submission == NULL) {
@@ -1065,10 +1076,6 @@ gst_seedance_src_submit (GstSeedanceSrc * src)
       g_mutex_unlock (&src->wait_lock);
       return gst_seedance_src_interrupted (src);
     }
-    g_mutex_unlock (&src->wait_lock);
-    if (!gst_seedance_src_check_not_uncertain (src, &error))
-      return gst_seedance_src_post_failure (src, error, 0);
-    g_mutex_lock (&src->wait_lock);
     src->submission_done = FALSE;
     src->submission = seedance_submission_start (src->client, src->body,
         src->body_length, src->run_timeout ? src->run_start +
@@ -1092,7 +1099,14 @@ gst_seedance_src_submit (GstSeedanceSrc * src)
     return gst_seedance_src_interrupted (src);
 
   ret = gst_seedance_src_conclude_submission (src);
-  if (ret == GST_FLOW_OK && gst_seedance_src_is_flushing (src))
+  g_mutex_lock (&src->wait_lock);
+  interrupted = src->flushing || src->stopping || src->ending;
+  g_mutex_unlock (&src->wait_lock);
+  /* Cancelled by an EOS that was pushed since, while no create() ran: the
+   * stream goes on, so decide again (a sent POST is never resent). */
+  if (ret == GST_FLOW_FLUSHING && !interrupted)
+    goto again;
+  if (ret == GST_FLOW_OK && interrupted)
     ret = gst_seedance_src_interrupted (src);
   return ret;
 }

@@ -44,6 +44,7 @@ struct _SeedanceSubmission
   GMutex lock;
   GCond cond;
   gboolean cancelled;           /* under lock */
+  gboolean cut_short;           /* cancelled when the outcome was known */
 
   /* Written by the thread before done(), read after the join. */
   gchar *task_id;
@@ -113,6 +114,11 @@ submission_thread (gpointer data)
     }
   }
 
+  /* What the caller hears: whether a cancel cut this outcome short, not
+   * whether one came after it. */
+  g_mutex_lock (&s->lock);
+  s->cut_short = s->cancelled;
+  g_mutex_unlock (&s->lock);
   s->done (s->user_data);
   return NULL;
 }
@@ -134,10 +140,14 @@ seedance_submission_start (SeedanceClient * client, const gchar * body,
     gsize length, gint64 deadline, guint timeout,
     SeedanceSubmissionDoneFunc done, gpointer user_data)
 {
+  static gsize debug_initialized = 0;
   SeedanceSubmission *s = g_new0 (SeedanceSubmission, 1);
 
-  GST_DEBUG_CATEGORY_INIT (seedance_submission_debug, "seedancesubmission",
-      0, "Seedance task submission");
+  if (g_once_init_enter (&debug_initialized)) {
+    GST_DEBUG_CATEGORY_INIT (seedance_submission_debug, "seedancesubmission",
+        0, "Seedance task submission");
+    g_once_init_leave (&debug_initialized, 1);
+  }
 
   s->client = client;
   s->body = g_bytes_new (body, length);
@@ -174,6 +184,7 @@ seedance_submission_cancel (SeedanceSubmission * s)
  * @submission: (transfer full): the submission, freed
  * @http_status: (out): the status of the last answer, 0 for none
  * @cancelled: (out): whether seedance_submission_cancel() was called
+ *   before the outcome was known
  * @error: why no task id came back
  *
  * Waits for the submission's thread (at once after a cancel) and frees it.
@@ -189,9 +200,7 @@ seedance_submission_finish (SeedanceSubmission * s, guint * http_status,
   g_thread_join (s->thread);
   task_id = s->task_id;
   *http_status = s->http_status;
-  g_mutex_lock (&s->lock);
-  *cancelled = s->cancelled;
-  g_mutex_unlock (&s->lock);
+  *cancelled = s->cut_short;
   if (s->error)
     g_propagate_error (error, s->error);
 

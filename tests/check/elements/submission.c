@@ -237,6 +237,47 @@ GST_START_TEST (test_stop_after_flush_during_submission)
 
 GST_END_TEST;
 
+/* A flush leaves the POST running; an EOS that then cancels it is pushed
+ * without any create() to hear of it. A later flushing seek must not
+ * stall: the cut-off POST is reported and never resent. */
+GST_START_TEST (test_seek_after_eos_cancelled_submission)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstMessage *msg;
+
+  fail_unless (seedance_emulator_add_fault (f->emulator, "submit:slow=3000",
+          NULL));
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "prompt", "a flush, an EOS, then a seek", NULL);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  while (seedance_test_fixture_count_tasks (f) == 0)
+    g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+
+  fail_unless (gst_element_send_event (f->src, gst_event_new_flush_start ()));
+  fail_unless (gst_element_send_event (f->src, gst_event_new_eos ()));
+  fail_unless (gst_element_send_event (f->src,
+          gst_event_new_flush_stop (TRUE)));
+  fail_unless (gst_element_seek_simple (f->src, GST_FORMAT_BYTES,
+          GST_SEEK_FLAG_FLUSH, 0));
+
+  /* The EOS may have reached the bus before: only the error counts. */
+  msg = gst_bus_timed_pop_filtered (f->bus, SEEDANCE_TEST_TIMEOUT,
+      GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "the seek after the EOS stalled");
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, "is not sent again");
+  gst_message_unref (msg);
+  /* The cut-off POST is logged when its late answer fails; the task it
+   * created is the only one. */
+  fail_unless (seedance_test_fixture_count_requests (f, "POST", NULL) <= 1);
+  fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 submission_suite (void)
 {
@@ -247,6 +288,7 @@ submission_suite (void)
   tcase_add_test (tc, test_flush_during_submission_keeps_task);
   tcase_add_test (tc, test_stop_during_submission_never_resends);
   tcase_add_test (tc, test_stop_after_flush_during_submission);
+  tcase_add_test (tc, test_seek_after_eos_cancelled_submission);
   tcase_add_test (tc, test_restart_resumes_only_the_same_request);
   tcase_add_test (tc, test_resume_by_task_id_alone);
   return s;
