@@ -1,0 +1,204 @@
+/* gst-seedance: a clip with its moov atom at the end, demuxed, remuxed and
+ * seeked in time
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* What an editor does with a generated clip: remux its video track to a
+ * file another tool reads with the right duration, and seek in it while
+ * paused. The emulator puts the moov atom at the end, as a generator that
+ * does not post-process its files would. */
+
+#include <gst/pbutils/pbutils.h>
+
+#include "seedancetestutils.h"
+
+#define PROMPT "a red fox runs through fresh snow"
+/* One frame at the emulator's 24 fps, plus rounding. */
+#define FRAME_TOLERANCE (GST_SECOND / 24 + GST_MSECOND)
+
+/* seedancesrc ! qtdemux ! h264parse ! mp4mux ! filesink: the file written
+ * is read by GstDiscoverer (what gst-discoverer-1.0 uses) as a 5 s
+ * H.264 clip. */
+GST_START_TEST (test_remux_reads_back)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstDiscoverer *discoverer;
+  GstDiscovererInfo *info;
+  GList *videos;
+  GError *error = NULL;
+  gchar *out_path, *description, *uri;
+  GstClockTime duration;
+
+  out_path = seedance_test_fixture_path (f, "remuxed.mp4");
+  description = g_strdup_printf ("seedancesrc name=src ! qtdemux name=d "
+      "d.video_0 ! h264parse ! mp4mux ! filesink location=\"%s\"", out_path);
+  seedance_test_fixture_launch (f, description);
+  g_object_set (f->src, "prompt", PROMPT, "duration", 5, "generate-audio",
+      FALSE, NULL);
+  gst_util_set_object_arg (G_OBJECT (f->src), "resolution", "480p");
+  gst_util_set_object_arg (G_OBJECT (f->src), "ratio", "9:16");
+  seedance_test_fixture_run_to_eos (f);
+  /* mp4mux writes its moov when the pipeline stops. */
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+
+  discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
+  fail_unless (discoverer != NULL, "%s", error ? error->message : "");
+  uri = gst_filename_to_uri (out_path, NULL);
+  info = gst_discoverer_discover_uri (discoverer, uri, &error);
+  fail_unless (info != NULL, "%s", error ? error->message : "");
+  fail_unless_equals_int (gst_discoverer_info_get_result (info),
+      GST_DISCOVERER_OK);
+  duration = gst_discoverer_info_get_duration (info);
+  fail_unless (ABS (GST_CLOCK_DIFF (5 * GST_SECOND, duration)) <=
+      FRAME_TOLERANCE, "the remuxed clip lasts %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (duration));
+  videos = gst_discoverer_info_get_video_streams (info);
+  fail_unless_equals_int (g_list_length (videos), 1);
+  fail_unless_equals_int (gst_discoverer_video_info_get_width
+      (videos->data), 480);
+  fail_unless_equals_int (gst_discoverer_video_info_get_height
+      (videos->data), 864);
+  fail_unless_equals_int (gst_discoverer_info_get_audio_streams (info) ==
+      NULL, TRUE);
+
+  gst_discoverer_stream_info_list_free (videos);
+  gst_discoverer_info_unref (info);
+  g_object_unref (discoverer);
+  g_free (uri);
+  g_free (description);
+  g_free (out_path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* The first buffer after the last flush, seen by a probe on the sink. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean flushed;
+  GstClockTime first_pts;       /* after the flush; NONE until then */
+} AfterSeek;
+
+static GstPadProbeReturn
+after_seek_probe (GstPad * pad, GstPadProbeInfo * probe, gpointer user_data)
+{
+  AfterSeek *a = user_data;
+
+  g_mutex_lock (&a->lock);
+  if (GST_PAD_PROBE_INFO_TYPE (probe) & GST_PAD_PROBE_TYPE_EVENT_FLUSH) {
+    if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (probe)) ==
+        GST_EVENT_FLUSH_STOP) {
+      a->flushed = TRUE;
+      a->first_pts = GST_CLOCK_TIME_NONE;
+    }
+  } else if (a->flushed && !GST_CLOCK_TIME_IS_VALID (a->first_pts)) {
+    a->first_pts = GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (probe));
+    g_cond_broadcast (&a->cond);
+  }
+  g_mutex_unlock (&a->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+decodebin_pad_added_cb (GstElement * decodebin, GstPad * pad,
+    AfterSeek * a)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
+
+  gst_bin_add (GST_BIN (GST_ELEMENT_PARENT (decodebin)), sink);
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_FLUSH, after_seek_probe, a, NULL);
+  fail_unless_equals_int (gst_pad_link (pad, sinkpad), GST_PAD_LINK_OK);
+  gst_object_unref (sinkpad);
+  gst_element_sync_state_with_parent (sink);
+}
+
+static void
+wait_async_done (SeedanceTestFixture * f)
+{
+  GstMessage *msg = gst_bus_timed_pop_filtered (f->bus,
+      SEEDANCE_TEST_TIMEOUT, GST_MESSAGE_ASYNC_DONE | GST_MESSAGE_ERROR);
+
+  fail_unless (msg != NULL, "no preroll");
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *error = NULL;
+
+    gst_message_parse_error (msg, &error, NULL);
+    fail ("error instead of a preroll: %s", error->message);
+  }
+  gst_message_unref (msg);
+}
+
+/* seedancesrc ! decodebin, paused: an accurate seek to 2 s lands there,
+ * the next buffer within one frame of 2 s. qtdemux turns it into a byte
+ * seek, which the element serves with a Range request. */
+GST_START_TEST (test_seek_in_paused)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstElement *decodebin;
+  AfterSeek a;
+  gint64 end;
+
+  memset (&a, 0, sizeof (a));
+  g_mutex_init (&a.lock);
+  g_cond_init (&a.cond);
+  a.first_pts = GST_CLOCK_TIME_NONE;
+
+  seedance_test_fixture_launch (f, "seedancesrc name=src ! decodebin name=dec");
+  g_object_set (f->src, "prompt", PROMPT, "duration", 5, "generate-audio",
+      FALSE, NULL);
+  gst_util_set_object_arg (G_OBJECT (f->src), "resolution", "480p");
+  decodebin = gst_bin_get_by_name (GST_BIN (f->pipeline), "dec");
+  g_signal_connect (decodebin, "pad-added",
+      G_CALLBACK (decodebin_pad_added_cb), &a);
+  gst_object_unref (decodebin);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PAUSED), GST_STATE_CHANGE_ASYNC);
+  wait_async_done (f);
+
+  fail_unless (gst_element_seek_simple (f->pipeline, GST_FORMAT_TIME,
+          GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, 2 * GST_SECOND));
+  wait_async_done (f);
+
+  end = g_get_monotonic_time () + SEEDANCE_TEST_TIMEOUT / GST_USECOND;
+  g_mutex_lock (&a.lock);
+  while (!GST_CLOCK_TIME_IS_VALID (a.first_pts))
+    fail_unless (g_cond_wait_until (&a.cond, &a.lock, end),
+        "no buffer after the seek");
+  fail_unless (a.flushed);
+  fail_unless (ABS (GST_CLOCK_DIFF (2 * GST_SECOND, a.first_pts)) <=
+      FRAME_TOLERANCE, "the first buffer after the seek is at %"
+      GST_TIME_FORMAT, GST_TIME_ARGS (a.first_pts));
+  g_mutex_unlock (&a.lock);
+
+  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
+  seedance_test_fixture_free (f);
+  g_mutex_clear (&a.lock);
+  g_cond_clear (&a.cond);
+}
+
+GST_END_TEST;
+
+static Suite *
+seeking_suite (void)
+{
+  Suite *s = suite_create ("seeking");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_remux_reads_back);
+  tcase_add_test (tc, test_seek_in_paused);
+  return s;
+}
+
+SEEDANCE_CHECK_MAIN (seeking);
