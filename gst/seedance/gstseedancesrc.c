@@ -275,7 +275,9 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   g_clear_pointer (&src->fingerprint, g_free);
   src->body_length = 0;
   src->read_position = 0;
+  GST_OBJECT_LOCK (src);
   src->content_size = -1;
+  GST_OBJECT_UNLOCK (src);
   src->download_retries = 0;
   src->run_start = 0;
   src->progress_open = FALSE;
@@ -1226,9 +1228,10 @@ gst_seedance_src_update_size (GstSeedanceSrc * src, gint64 size)
 
   if (size < 0 || size == src->content_size)
     return;
-  src->content_size = size;
   GST_DEBUG_OBJECT (src, "clip size %" G_GINT64_FORMAT " bytes", size);
+  /* get_size() may run in a querying thread. */
   GST_OBJECT_LOCK (src);
+  src->content_size = size;
   bsrc->segment.duration = size;
   GST_OBJECT_UNLOCK (src);
   gst_element_post_message (GST_ELEMENT (src),
@@ -1433,10 +1436,14 @@ static gboolean
 gst_seedance_src_get_size (GstBaseSrc * bsrc, guint64 * size)
 {
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
+  gint64 content_size;
 
-  if (src->content_size < 0)
+  GST_OBJECT_LOCK (src);
+  content_size = src->content_size;
+  GST_OBJECT_UNLOCK (src);
+  if (content_size < 0)
     return FALSE;
-  *size = src->content_size;
+  *size = content_size;
   return TRUE;
 }
 
