@@ -18,9 +18,8 @@
 #include <string.h>
 #include <gst/gst.h>
 
-#include "emulator.h"
+#include "benchutils.h"
 
-#define API_KEY "sk-bench-0123456789abcdef"
 /* Small and silent: the emulator renders the clip once, then caches it. */
 #define PROMPT "a stop at a named moment"
 /* An answer held, or a sleep between polls, far beyond any prompt stop. */
@@ -30,13 +29,6 @@
 #define SUBMIT_PATH "/api/v1/bytedance/seedance-2.0-fast-i2v/async"
 #define TASKS_PATH "/api/v1/tasks/"
 #define FILES_PATH "/files/"
-
-/* A benchmark that cannot measure what it says stops. */
-#define die(...) G_STMT_START {                                         \
-    g_printerr (__VA_ARGS__);                                           \
-    g_printerr ("\n");                                                  \
-    exit (EXIT_FAILURE);                                                \
-  } G_STMT_END
 
 typedef enum
 {
@@ -71,39 +63,15 @@ request_cb (const SeedanceEmulatorRequest * request, gpointer user_data)
   g_mutex_unlock (&bench->lock);
 }
 
-/* The tests' environment: the plugin from this build, no proxy lookups,
- * no user key or origin, a registry and clip cache of the build's own.
- * Runs before gst_init(). */
-static void
-prepare_environment (void)
-{
-  g_unsetenv ("MODELLIX_API_KEY");
-  g_unsetenv ("MODELLIX_BASE_URL");
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
-  g_setenv ("GST_PLUGIN_PATH_1_0", SEEDANCE_PLUGIN_DIR, FALSE);
-  g_setenv ("GST_REGISTRY_1_0", SEEDANCE_BENCH_DIR "/registry.bin", FALSE);
-  g_setenv ("SEEDANCE_EMULATOR_CACHE", SEEDANCE_BENCH_DIR "/clip-cache", FALSE);
-}
-
 static Bench *
 bench_new (guint generation_ms)
 {
   Bench *bench = g_new0 (Bench, 1);
-  SeedanceEmulatorConfig config;
-  GError *error = NULL;
 
   g_mutex_init (&bench->lock);
   g_cond_init (&bench->cond);
-  seedance_emulator_config_init (&config);
-  config.api_key = API_KEY;
-  config.generation_ms = generation_ms;
-  config.clip_cache_dir = g_getenv ("SEEDANCE_EMULATOR_CACHE");
-  config.request_func = request_cb;
-  config.request_func_data = bench;
-  bench->emulator = seedance_emulator_start (&config, &error);
-  if (bench->emulator == NULL)
-    die ("the emulator did not start: %s", error->message);
+  bench->emulator = seedance_bench_start_emulator (generation_ms, request_cb,
+      bench);
   return bench;
 }
 
@@ -224,7 +192,7 @@ make_seedance_pipeline (Bench * bench, GstElement ** src)
       make_pipeline (bench, "seedancesrc name=src ! fakesink", src);
 
   g_object_set (*src, "api-url",
-      seedance_emulator_get_api_origin (bench->emulator), "api-key", API_KEY,
+      seedance_emulator_get_api_origin (bench->emulator), "api-key", SEEDANCE_BENCH_API_KEY,
       "prompt", PROMPT, "duration", 4, "generate-audio", FALSE, NULL);
   gst_util_set_object_arg (G_OBJECT (*src), "resolution", "480p");
   return pipeline;
@@ -483,7 +451,7 @@ main (int argc, char **argv)
   GOptionContext *context;
   GError *error = NULL;
 
-  prepare_environment ();
+  seedance_bench_prepare_environment ();
   context = g_option_context_new ("- cancellation latency and request cost "
       "of seedancesrc");
   g_option_context_add_main_entries (context, entries, NULL);

@@ -1,0 +1,47 @@
+/* gst-seedance: what the benchmarks share
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#include "benchutils.h"
+
+/* The tests' environment: the plugin from this build, no proxy lookups,
+ * no user key or origin, a registry and clip cache of the build's own.
+ * Runs before gst_init(); child processes inherit it. */
+void
+seedance_bench_prepare_environment (void)
+{
+  g_unsetenv ("MODELLIX_API_KEY");
+  g_unsetenv ("MODELLIX_BASE_URL");
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
+  g_setenv ("GST_PLUGIN_PATH_1_0", SEEDANCE_PLUGIN_DIR, FALSE);
+  g_setenv ("GST_REGISTRY_1_0", SEEDANCE_BENCH_DIR "/registry.bin", FALSE);
+  g_setenv ("SEEDANCE_EMULATOR_CACHE", SEEDANCE_BENCH_DIR "/clip-cache", FALSE);
+}
+
+/* An emulator demanding SEEDANCE_BENCH_API_KEY whose tasks take
+ * @generation_ms, calling @func for each request it answers. */
+SeedanceEmulator *
+seedance_bench_start_emulator (guint generation_ms,
+    SeedanceEmulatorRequestFunc func, gpointer user_data)
+{
+  SeedanceEmulatorConfig config;
+  SeedanceEmulator *emulator;
+  GError *error = NULL;
+
+  seedance_emulator_config_init (&config);
+  config.api_key = SEEDANCE_BENCH_API_KEY;
+  config.generation_ms = generation_ms;
+  config.clip_cache_dir = g_getenv ("SEEDANCE_EMULATOR_CACHE");
+  config.request_func = func;
+  config.request_func_data = user_data;
+  emulator = seedance_emulator_start (&config, &error);
+  if (emulator == NULL)
+    die ("the emulator did not start: %s", error->message);
+  return emulator;
+}
