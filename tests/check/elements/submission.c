@@ -15,9 +15,25 @@
 
 #include "seedancetestutils.h"
 
-/* The moment a slow submission is surely in flight; the emulator holds
- * its answer for much longer than this. */
-#define IN_FLIGHT_US (300 * G_TIME_SPAN_MILLISECOND)
+/* Sets a "seedancesrc ! fakesink" with @prompt PLAYING, the emulator
+ * holding the answer of its POST for @slow_ms, and returns once the POST
+ * is in flight: the emulator creates a slow submission's task when it
+ * reads it. */
+static void
+play_until_submission_in_flight (SeedanceTestFixture * f, guint slow_ms,
+    const gchar * prompt)
+{
+  gchar *fault = g_strdup_printf ("submit:slow=%u", slow_ms);
+
+  fail_unless (seedance_emulator_add_fault (f->emulator, fault, NULL));
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "prompt", prompt, NULL);
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  while (seedance_test_fixture_count_tasks (f) == 0)
+    g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+  g_free (fault);
+}
 
 /* A flushing seek while the POST is in flight (GES and NLE seek during
  * preroll) must not lose the task the server creates: the element waits
@@ -28,14 +44,7 @@ GST_START_TEST (test_flush_during_submission_keeps_task)
   gchar **tasks;
   gchar *task_id;
 
-  fail_unless (seedance_emulator_add_fault (f->emulator, "submit:slow=1000",
-          NULL));
-  seedance_test_fixture_launch_fakesink (f);
-  g_object_set (f->src, "prompt", "a flush while submitting", NULL);
-
-  fail_unless_equals_int (gst_element_set_state (f->pipeline,
-          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
-  g_usleep (IN_FLIGHT_US);
+  play_until_submission_in_flight (f, 1000, "a flush while submitting");
   fail_unless (gst_element_seek_simple (f->pipeline, GST_FORMAT_BYTES,
           GST_SEEK_FLAG_FLUSH, 0));
 
@@ -71,14 +80,7 @@ GST_START_TEST (test_stop_during_submission_never_resends)
   gchar *debug = NULL;
   gint64 start;
 
-  fail_unless (seedance_emulator_add_fault (f->emulator, "submit:slow=3000",
-          NULL));
-  seedance_test_fixture_launch_fakesink (f);
-  g_object_set (f->src, "prompt", "a stop while submitting", NULL);
-
-  fail_unless_equals_int (gst_element_set_state (f->pipeline,
-          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
-  g_usleep (IN_FLIGHT_US);
+  play_until_submission_in_flight (f, 3000, "a stop while submitting");
 
   /* READY, not NULL: a pipeline in NULL flushes its bus. */
   start = g_get_monotonic_time ();
@@ -193,19 +195,10 @@ GST_START_TEST (test_stop_after_flush_during_submission)
   GstMessage *msg;
   gint64 start;
 
-  fail_unless (seedance_emulator_add_fault (f->emulator, "submit:slow=5000",
-          NULL));
-  seedance_test_fixture_launch_fakesink (f);
-  g_object_set (f->src, "prompt", "a seek, then a stop, while submitting",
-      NULL);
+  play_until_submission_in_flight (f, 5000,
+      "a seek, then a stop, while submitting");
   /* Messages posted while stopping stay readable after NULL. */
   gst_pipeline_set_auto_flush_bus (GST_PIPELINE (f->pipeline), FALSE);
-
-  fail_unless_equals_int (gst_element_set_state (f->pipeline,
-          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
-  /* The emulator creates a slow submission's task when it reads it. */
-  while (seedance_test_fixture_count_tasks (f) == 0)
-    g_usleep (5 * G_TIME_SPAN_MILLISECOND);
 
   start = g_get_monotonic_time ();
   fail_unless (gst_element_seek_simple (f->pipeline, GST_FORMAT_BYTES,
@@ -245,15 +238,7 @@ GST_START_TEST (test_seek_after_eos_cancelled_submission)
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   GstMessage *msg;
 
-  fail_unless (seedance_emulator_add_fault (f->emulator, "submit:slow=3000",
-          NULL));
-  seedance_test_fixture_launch_fakesink (f);
-  g_object_set (f->src, "prompt", "a flush, an EOS, then a seek", NULL);
-
-  fail_unless_equals_int (gst_element_set_state (f->pipeline,
-          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
-  while (seedance_test_fixture_count_tasks (f) == 0)
-    g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+  play_until_submission_in_flight (f, 3000, "a flush, an EOS, then a seek");
 
   fail_unless (gst_element_send_event (f->src, gst_event_new_flush_start ()));
   fail_unless (gst_element_send_event (f->src, gst_event_new_eos ()));
