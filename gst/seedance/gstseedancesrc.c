@@ -1316,13 +1316,21 @@ gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
   return filled;
 }
 
+/* The caps, from the clip's first bytes; a stream that starts elsewhere
+ * (a seek before the first buffer) goes by the host's media type. */
 static void
 gst_seedance_src_typefind (GstSeedanceSrc * src, GstBuffer * buf)
 {
-  GstCaps *caps;
+  GstCaps *caps = NULL;
   GstTypeFindProbability prob;
+  const gchar *type = src->download.content_type;
 
-  caps = gst_type_find_helper_for_buffer (GST_OBJECT (src), buf, &prob);
+  if (GST_BUFFER_OFFSET (buf) == 0)
+    caps = gst_type_find_helper_for_buffer (GST_OBJECT (src), buf, &prob);
+  else if (g_strcmp0 (type, "video/mp4") == 0
+      || g_strcmp0 (type, "video/quicktime") == 0)
+    caps = gst_caps_new_simple ("video/quicktime", "variant", G_TYPE_STRING,
+        "iso", NULL);
   if (caps == NULL)
     return;
   GST_DEBUG_OBJECT (src, "typefound %" GST_PTR_FORMAT, caps);
@@ -1417,7 +1425,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   src->read_position = offset + n;
   src->download_retries = 0;
 
-  if (offset == 0 && !gst_pad_has_current_caps (GST_BASE_SRC_PAD (src)))
+  if (!gst_pad_has_current_caps (GST_BASE_SRC_PAD (src)))
     gst_seedance_src_typefind (src, buf);
 
   *outbuf = buf;

@@ -915,6 +915,8 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
     goto failed;
   }
 
+  download->content_type = g_strdup (soup_message_headers_get_content_type
+      (headers, NULL));
   download->stream = in;
   download->message = G_OBJECT (msg);
   return TRUE;
@@ -946,6 +948,7 @@ seedance_download_clear (SeedanceDownload * download)
     g_clear_object (&download->stream);
   }
   g_clear_object (&download->message);
+  g_clear_pointer (&download->content_type, g_free);
   download->total_size = -1;
   download->http_status = 0;
 }

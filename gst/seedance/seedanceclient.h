@@ -40,6 +40,8 @@ typedef struct
  * @total_size: size of the whole file in bytes, -1 when unknown
  * @http_status: 200 or 206
  * @message: the HTTP message the stream belongs to
+ * @content_type: (nullable): the media type the host gave, without
+ *   parameters
  *
  * An open download; seedance_download_clear() closes it.
  */
@@ -49,6 +51,7 @@ typedef struct
   gint64 total_size;
   guint http_status;
   GObject *message;
+  gchar *content_type;
 } SeedanceDownload;
 
 gboolean        seedance_check_api_url (const gchar * url, gchar ** origin,

@@ -189,6 +189,49 @@ GST_START_TEST (test_seek_in_paused)
 
 GST_END_TEST;
 
+/* A byte seek before the first buffer (an editor positions its sources
+ * before they preroll): the stream starts there, from a Range request,
+ * with the caps the host's media type gives, since the first bytes that
+ * typefinding needs never come. */
+GST_START_TEST (test_seek_before_first_buffer)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstElement *sink;
+  GstSample *sample;
+  GstBuffer *buf;
+  GstCaps *caps;
+
+  seedance_emulator_set_generation_ms (f->emulator, 1000);
+  seedance_test_fixture_launch (f, "seedancesrc name=src ! fakesink name=sink");
+  g_object_set (f->src, "prompt", PROMPT, NULL);
+  sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "sink");
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PAUSED), GST_STATE_CHANGE_ASYNC);
+  /* The task is generating: no byte has come yet. */
+  seedance_test_fixture_wait_requests (f, "GET", SEEDANCE_TEST_TASKS_PATH, 1);
+  fail_unless (gst_element_seek_simple (f->src, GST_FORMAT_BYTES,
+          GST_SEEK_FLAG_FLUSH, 1000));
+  wait_async_done (f);
+
+  g_object_get (sink, "last-sample", &sample, NULL);
+  fail_unless (sample != NULL);
+  buf = gst_sample_get_buffer (sample);
+  fail_unless_equals_uint64 (GST_BUFFER_OFFSET (buf), 1000);
+  caps = gst_sample_get_caps (sample);
+  fail_unless (caps != NULL, "no caps after a seek before the first buffer");
+  fail_unless (gst_structure_has_name (gst_caps_get_structure (caps, 0),
+          "video/quicktime"), "%" GST_PTR_FORMAT, caps);
+  gst_sample_unref (sample);
+
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
+          NULL), 1);
+  gst_object_unref (sink);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 seeking_suite (void)
 {
@@ -198,6 +241,7 @@ seeking_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_remux_reads_back);
   tcase_add_test (tc, test_seek_in_paused);
+  tcase_add_test (tc, test_seek_before_first_buffer);
   return s;
 }
 
