@@ -194,6 +194,68 @@ GST_START_TEST (test_truncation_is_an_error)
 
 GST_END_TEST;
 
+/* Buffer sizes seen on a pad, in the streaming thread. */
+typedef struct
+{
+  guint n_buffers;
+  guint n_short;                /* smaller than the blocksize */
+  gboolean short_before_last;   /* a short buffer was followed by another */
+  guint blocksize;
+} BlockSizes;
+
+static GstPadProbeReturn
+block_sizes_probe (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  BlockSizes *b = user_data;
+  gsize size = gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info));
+
+  fail_unless (size <= b->blocksize, "a buffer of %" G_GSIZE_FORMAT
+      " bytes, blocksize %u", size, b->blocksize);
+  if (b->n_short > 0)
+    b->short_before_last = TRUE;
+  if (size < b->blocksize)
+    b->n_short++;
+  b->n_buffers++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* blocksize is honoured: every buffer is that size but the last, even
+ * across a resumed drop, and the bytes are the clip's. */
+GST_START_TEST (test_blocksize_honoured)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  const gchar *faults[] = { "download:drop-at=25000", NULL };
+  BlockSizes b = { 0, 0, FALSE, 10000 };
+  GstElement *sink;
+  GstPad *pad;
+  gchar *out_path, *description;
+
+  out_path = seedance_test_fixture_path (f, "out.mp4");
+  description = g_strdup_printf ("seedancesrc name=src prompt=\"a cut\" "
+      "duration=4 resolution=480p generate-audio=false blocksize=%u "
+      "! filesink name=sink location=\"%s\"", b.blocksize, out_path);
+  fail_unless (seedance_emulator_add_fault (f->emulator, faults[0], NULL));
+  seedance_test_fixture_launch (f, description);
+  sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, block_sizes_probe, &b,
+      NULL);
+
+  seedance_test_fixture_run_to_eos (f);
+  assert_identical (f, out_path);
+  fail_unless (b.n_buffers > 10);
+  fail_unless (b.n_short <= 1 && !b.short_before_last,
+      "%u short buffers of %u", b.n_short, b.n_buffers);
+
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+  g_free (description);
+  g_free (out_path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 resume_suite (void)
 {
@@ -207,6 +269,7 @@ resume_suite (void)
   tcase_add_loop_test (tc, test_completed_byte_for_byte, 0,
       G_N_ELEMENTS (completed));
   tcase_add_test (tc, test_truncation_is_an_error);
+  tcase_add_test (tc, test_blocksize_honoured);
   return s;
 }
 
