@@ -283,6 +283,28 @@ seedance_test_fixture_count_tasks (SeedanceTestFixture * f)
   return n;
 }
 
+void
+seedance_test_fixture_add_fault (SeedanceTestFixture * f, const gchar * spec)
+{
+  GError *error = NULL;
+
+  fail_unless (seedance_emulator_add_fault (f->emulator, spec, &error),
+      "bad fault '%s': %s", spec, error ? error->message : "");
+}
+
+SeedanceTestFixture *
+seedance_test_fixture_new_with_fault (const gchar * fault,
+    const gchar * prompt)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+
+  if (fault)
+    seedance_test_fixture_add_fault (f, fault);
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "prompt", prompt, NULL);
+  return f;
+}
+
 GstMessage *
 seedance_test_fixture_fail_to_start (SeedanceTestFixture * f)
 {

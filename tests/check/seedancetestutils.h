@@ -103,6 +103,16 @@ void                 seedance_test_fixture_launch_unconfigured (SeedanceTestFixt
 /* "src" in a pipeline "seedancesrc name=src ! fakesink". */
 void                 seedance_test_fixture_launch_fakesink (SeedanceTestFixture * f);
 
+/* Queues @spec (see the emulator's README) in the fixture's emulator,
+ * failing the test on a bad spec. */
+void                 seedance_test_fixture_add_fault (SeedanceTestFixture * f,
+                                                      const gchar * spec);
+
+/* A fixture with @fault queued (NULL: none) and "seedancesrc name=src !
+ * fakesink" launched, its prompt set to @prompt. */
+SeedanceTestFixture *seedance_test_fixture_new_with_fault (const gchar * fault,
+                                                           const gchar * prompt);
+
 /* Sets PLAYING and waits for EOS; fails on an error or timeout.  The state
  * change must not block: it has to return ASYNC. */
 void                 seedance_test_fixture_run_to_eos (SeedanceTestFixture * f);

@@ -21,29 +21,7 @@
  * and five more (MAX_BAD_ANSWERS in gstseedancesrc.c). */
 #define TASK_QUERIES_BEFORE_GIVING_UP 6
 
-static SeedanceTestFixture *
-fixture_with_faults (const gchar * const *faults)
-{
-  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-
-  for (; faults && *faults; faults++) {
-    GError *error = NULL;
-
-    fail_unless (seedance_emulator_add_fault (f->emulator, *faults, &error),
-        "bad fault '%s': %s", *faults, error ? error->message : "");
-  }
-  seedance_test_fixture_launch_fakesink (f);
-  g_object_set (f->src, "prompt", "the API answers oddly", NULL);
-  return f;
-}
-
-static SeedanceTestFixture *
-fixture_with_fault (const gchar * fault)
-{
-  const gchar *faults[] = { fault, NULL };
-
-  return fixture_with_faults (faults);
-}
+#define PROMPT "the API answers oddly"
 
 /* The error's text and debug string never carry the key. */
 static void
@@ -89,7 +67,7 @@ static const gchar *unauthorized[] = {
 
 GST_START_TEST (test_unauthorized)
 {
-  SeedanceTestFixture *f = fixture_with_fault (unauthorized[__i__]);
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault (unauthorized[__i__], PROMPT);
   gboolean on_poll = g_str_has_prefix (unauthorized[__i__], "poll:");
   GstMessage *msg;
 
@@ -114,8 +92,8 @@ GST_END_TEST;
  * words, and no second try. */
 GST_START_TEST (test_bad_request_server_message)
 {
-  SeedanceTestFixture *f = fixture_with_fault ("submit:400:message="
-      "Invalid%20parameter%3A%20seed%20is%20out%20of%20range");
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("submit:400:message="
+      "Invalid%20parameter%3A%20seed%20is%20out%20of%20range", PROMPT);
   GstMessage *msg;
 
   msg = seedance_test_fixture_run_to_error (f);
@@ -136,7 +114,7 @@ GST_END_TEST;
  * id that never existed, names the id; asking again would not help. */
 GST_START_TEST (test_task_not_found_names_id)
 {
-  SeedanceTestFixture *f = fixture_with_fault ("poll:404");
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("poll:404", PROMPT);
   GstMessage *msg;
   gchar *task_id;
 
@@ -217,7 +195,7 @@ static const gchar *unusable_forever[] = {
 
 GST_START_TEST (test_unusable_answers_bounded)
 {
-  SeedanceTestFixture *f = fixture_with_fault (unusable_forever[__i__]);
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault (unusable_forever[__i__], PROMPT);
   GstMessage *msg;
   gchar *task_id;
 
@@ -249,7 +227,7 @@ static const gchar *odd_numbers[] = {
 
 GST_START_TEST (test_odd_numbers_ignored)
 {
-  SeedanceTestFixture *f = fixture_with_fault (odd_numbers[__i__]);
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault (odd_numbers[__i__], PROMPT);
 
   seedance_test_fixture_run_to_eos (f);
   seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
@@ -264,7 +242,7 @@ GST_END_TEST;
  * to resume it, and no second task is submitted. */
 GST_START_TEST (test_timeout_names_task_and_resume)
 {
-  SeedanceTestFixture *f = fixture_with_fault ("task:never-finish");
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("task:never-finish", PROMPT);
   GstMessage *msg;
   gchar *task_id, *resume;
   gint64 start, elapsed;
@@ -334,7 +312,7 @@ GST_END_TEST;
 GST_START_TEST (test_timeout_during_submission_retries)
 {
   SeedanceTestFixture *f =
-      fixture_with_fault ("submit:429:retry-after=5:count=forever");
+      seedance_test_fixture_new_with_fault ("submit:429:retry-after=5:count=forever", PROMPT);
   GstMessage *msg;
   gint64 start, elapsed;
 
@@ -410,7 +388,7 @@ GST_END_TEST;
  * second, and only one task exists. */
 GST_START_TEST (test_submit_429_backoff)
 {
-  SeedanceTestFixture *f = fixture_with_fault ("submit:429");
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("submit:429", PROMPT);
   gint64 start = g_get_monotonic_time ();
 
   seedance_test_fixture_run_to_eos (f);

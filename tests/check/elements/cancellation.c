@@ -223,15 +223,6 @@ wait_emulator (SeedanceTestFixture * f,
   }
 }
 
-static void
-add_fault (SeedanceTestFixture * f, const gchar * spec)
-{
-  GError *error = NULL;
-
-  fail_unless (seedance_emulator_add_fault (f->emulator, spec, &error),
-      "bad fault '%s': %s", spec, error ? error->message : "");
-}
-
 /* Starts the pipeline and returns once the element is at @point. */
 static void
 run_to_point (SeedanceTestFixture * f, Watch * w, CancelPoint point)
@@ -258,21 +249,21 @@ run_to_point (SeedanceTestFixture * f, Watch * w, CancelPoint point)
   switch (point) {
     case POINT_SUBMIT:
       spec = g_strdup_printf ("submit:slow=%d", SUBMIT_HELD_MS);
-      add_fault (f, spec);
+      seedance_test_fixture_add_fault (f, spec);
       g_free (spec);
       break;
     case POINT_BETWEEN_POLLS:
       /* A task that ends cannot leave the element between polls. */
-      add_fault (f, "task:never-finish");
+      seedance_test_fixture_add_fault (f, "task:never-finish");
       g_object_set (f->src, "poll-interval", (guint) HELD_MS, NULL);
       break;
     case POINT_POLL:
-      add_fault (f, "task:never-finish");
+      seedance_test_fixture_add_fault (f, "task:never-finish");
       break;
     case POINT_DOWNLOAD:
       /* 8 KiB a second: the first 64 KiB buffer takes 8 s, the clip
        * (about 1 MiB) minutes. */
-      add_fault (f, "download:slow=1000:chunk=8k");
+      seedance_test_fixture_add_fault (f, "download:slow=1000:chunk=8k");
       break;
   }
 
@@ -296,7 +287,7 @@ run_to_point (SeedanceTestFixture * f, Watch * w, CancelPoint point)
           1);
       fail_unless_equals_int (seedance_emulator_count_faults (f->emulator), 0);
       spec = g_strdup_printf ("poll:slow=%d", HELD_MS);
-      add_fault (f, spec);
+      seedance_test_fixture_add_fault (f, spec);
       g_free (spec);
       wait_emulator (f, faults_taken, "held poll");
       break;

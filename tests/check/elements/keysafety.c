@@ -70,13 +70,9 @@ configure_clip (GstElement * src)
 static SeedanceTestFixture *
 fixture_with_fault (const gchar * fault)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-  GError *error = NULL;
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault (fault,
+      PROMPT);
 
-  if (fault)
-    fail_unless (seedance_emulator_add_fault (f->emulator, fault, &error),
-        "bad fault '%s': %s", fault, error ? error->message : "");
-  seedance_test_fixture_launch_fakesink (f);
   configure_clip (f->src);
   return f;
 }

@@ -15,24 +15,13 @@
 
 #include "seedancetestutils.h"
 
-static SeedanceTestFixture *
-fixture_with_fault (const gchar * fault)
-{
-  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-  GError *error = NULL;
-
-  fail_unless (seedance_emulator_add_fault (f->emulator, fault, &error),
-      "bad fault '%s': %s", fault, error ? error->message : "");
-  seedance_test_fixture_launch_fakesink (f);
-  g_object_set (f->src, "prompt", "a fault is injected", NULL);
-  return f;
-}
+#define PROMPT "a fault is injected"
 
 /* 429 proves no task was created: the POST is sent again after the
  * Retry-After delay, and the clip arrives. */
 GST_START_TEST (test_submit_429_retried_after_delay)
 {
-  SeedanceTestFixture *f = fixture_with_fault ("submit:429:retry-after=1");
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("submit:429:retry-after=1", PROMPT);
   gint64 start = g_get_monotonic_time ();
 
   seedance_test_fixture_run_to_eos (f);
@@ -67,7 +56,7 @@ static const gchar *unknown_outcomes[] = {
 
 GST_START_TEST (test_submit_unknown_outcome_not_resent)
 {
-  SeedanceTestFixture *f = fixture_with_fault (unknown_outcomes[__i__]);
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault (unknown_outcomes[__i__], PROMPT);
   GstMessage *msg;
 
   msg = seedance_test_fixture_run_to_error (f);
@@ -112,7 +101,7 @@ static const gchar *transient_polls[] = {
 
 GST_START_TEST (test_poll_transient_fault_retried)
 {
-  SeedanceTestFixture *f = fixture_with_fault (transient_polls[__i__]);
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault (transient_polls[__i__], PROMPT);
 
   seedance_test_fixture_run_to_eos (f);
   seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
@@ -127,7 +116,7 @@ GST_END_TEST;
 GST_START_TEST (test_failed_task_reason)
 {
   SeedanceTestFixture *f =
-      fixture_with_fault ("task:fail:reason=the%20prompt%20was%20refused");
+      seedance_test_fixture_new_with_fault ("task:fail:reason=the%20prompt%20was%20refused", PROMPT);
   GstMessage *msg;
   gchar *task_id;
 
@@ -147,7 +136,7 @@ GST_END_TEST;
 /* 401 and 402 are final: one POST, NOT_AUTHORIZED, and the 402 says why. */
 GST_START_TEST (test_payment_required)
 {
-  SeedanceTestFixture *f = fixture_with_fault ("submit:402");
+  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("submit:402", PROMPT);
   GstMessage *msg;
 
   msg = seedance_test_fixture_run_to_error (f);

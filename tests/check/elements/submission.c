@@ -25,7 +25,7 @@ play_until_submission_in_flight (SeedanceTestFixture * f, guint slow_ms,
 {
   gchar *fault = g_strdup_printf ("submit:slow=%u", slow_ms);
 
-  fail_unless (seedance_emulator_add_fault (f->emulator, fault, NULL));
+  seedance_test_fixture_add_fault (f, fault);
   seedance_test_fixture_launch_fakesink (f);
   g_object_set (f->src, "prompt", prompt, NULL);
   fail_unless_equals_int (gst_element_set_state (f->pipeline,

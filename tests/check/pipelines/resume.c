@@ -26,12 +26,8 @@ run_download (SeedanceTestFixture * f, const gchar * const *faults,
   gchar *description;
   GstMessage *msg = NULL;
 
-  for (; faults && *faults; faults++) {
-    GError *error = NULL;
-
-    fail_unless (seedance_emulator_add_fault (f->emulator, *faults, &error),
-        "bad fault '%s': %s", *faults, error ? error->message : "");
-  }
+  for (; faults && *faults; faults++)
+    seedance_test_fixture_add_fault (f, *faults);
   *out_path = seedance_test_fixture_path (f, "out.mp4");
   description = g_strdup_printf ("seedancesrc name=src prompt=\"a cut\" "
       "duration=4 resolution=480p generate-audio=false "
@@ -234,7 +230,7 @@ GST_START_TEST (test_blocksize_honoured)
   description = g_strdup_printf ("seedancesrc name=src prompt=\"a cut\" "
       "duration=4 resolution=480p generate-audio=false blocksize=%u "
       "! filesink name=sink location=\"%s\"", b.blocksize, out_path);
-  fail_unless (seedance_emulator_add_fault (f->emulator, faults[0], NULL));
+  seedance_test_fixture_add_fault (f, faults[0]);
   seedance_test_fixture_launch (f, description);
   sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "sink");
   pad = gst_element_get_static_pad (sink, "sink");
