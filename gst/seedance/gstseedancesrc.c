@@ -29,6 +29,11 @@
  * outcome is unknown the element stops with an error naming what to check,
  * and a task that already exists is resumed with #GstSeedanceSrc:task-id.
  *
+ * The element handles `seedance://` URIs, so playbin, uridecodebin and
+ * GES can use it: the query holds the properties, e.g.
+ * `seedance://?prompt=a%20cat%20surfing&duration=5&ratio=16:9`; list
+ * properties repeat their key; the key never goes in a URI.
+ *
  * The API key comes from #GstSeedanceSrc:api-key or the environment
  * variable `MODELLIX_API_KEY`; it is sent only to #GstSeedanceSrc:api-url
  * and never logged.
@@ -57,6 +62,7 @@
 #include "gstseedancesrc.h"
 #include "seedanceenums.h"
 #include "seedanceerror.h"
+#include "seedanceuri.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_seedance_src_debug);
 #define GST_CAT_DEFAULT gst_seedance_src_debug
@@ -139,8 +145,13 @@ static gboolean gst_seedance_src_query (GstBaseSrc * bsrc, GstQuery * query);
 static GstFlowReturn gst_seedance_src_create (GstBaseSrc * bsrc,
     guint64 offset, guint length, GstBuffer ** buffer);
 
+static void gst_seedance_src_uri_handler_init (gpointer g_iface,
+    gpointer iface_data);
+
 #define gst_seedance_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstSeedanceSrc, gst_seedance_src, GST_TYPE_BASE_SRC,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,
+        gst_seedance_src_uri_handler_init);
     GST_DEBUG_CATEGORY_INIT (gst_seedance_src_debug, "seedancesrc", 0,
         "Seedance video generation source"));
 GST_ELEMENT_REGISTER_DEFINE (seedancesrc, "seedancesrc", GST_RANK_NONE,
@@ -1467,4 +1478,185 @@ gst_seedance_src_query (GstBaseSrc * bsrc, GstQuery * query)
     return TRUE;
   }
   return GST_BASE_SRC_CLASS (parent_class)->query (bsrc, query);
+}
+
+/* The seedance:// URI handler: the URI is the whole request, so what it
+ * does not name goes back to its default; the key never goes in a URI. */
+
+static GstURIType
+gst_seedance_src_uri_get_type (GType type)
+{
+  return GST_URI_SRC;
+}
+
+static const gchar *const *
+gst_seedance_src_uri_get_protocols (GType type)
+{
+  static const gchar *protocols[] = { SEEDANCE_URI_SCHEME, NULL };
+
+  return protocols;
+}
+
+static gboolean
+is_uri_property (guint prop_id)
+{
+  return prop_id >= PROP_PROMPT && prop_id < N_PROPERTIES
+      && prop_id != PROP_API_KEY;
+}
+
+/* Connection properties, in the order a canonical URI gives them. */
+static const guint uri_connection_props[] = {
+  PROP_MODEL, PROP_TASK_ID, PROP_POLL_INTERVAL, PROP_TIMEOUT, PROP_API_URL,
+};
+
+static const gchar *
+environment_api_url (void)
+{
+  const gchar *env = g_getenv ("MODELLIX_BASE_URL");
+
+  return env && *env ? env : SEEDANCE_DEFAULT_API_URL;
+}
+
+static gchar *
+gst_seedance_src_uri_get_uri (GstURIHandler * handler)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (handler);
+  GString *uri = g_string_new (SEEDANCE_URI_SCHEME "://");
+  guint32 set_fields;
+  guint i;
+
+  GST_OBJECT_LOCK (src);
+  set_fields = src->settings.set_fields;
+  GST_OBJECT_UNLOCK (src);
+
+  for (i = PROP_PROMPT; i <= PROP_SEED; i++) {
+    GValue value = G_VALUE_INIT;
+
+    if (!(set_fields & (1u << (i - PROP_PROMPT))))
+      continue;
+    g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (properties[i]));
+    g_object_get_property (G_OBJECT (src), properties[i]->name, &value);
+    seedance_uri_append_value (uri, properties[i], &value);
+    g_value_unset (&value);
+  }
+  for (i = 0; i < G_N_ELEMENTS (uri_connection_props); i++) {
+    GParamSpec *pspec = properties[uri_connection_props[i]];
+    GValue value = G_VALUE_INIT;
+    gboolean is_default;
+
+    g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (pspec));
+    g_object_get_property (G_OBJECT (src), pspec->name, &value);
+    if (pspec == properties[PROP_API_URL])
+      is_default = g_strcmp0 (g_value_get_string (&value),
+          environment_api_url ()) == 0;
+    else
+      is_default = g_param_value_defaults (pspec, &value);
+    if (!is_default)
+      seedance_uri_append_value (uri, pspec, &value);
+    g_value_unset (&value);
+  }
+  return g_string_free (uri, FALSE);
+}
+
+/* Every URI property back to what a new element has; the key stays. */
+static void
+gst_seedance_src_reset_uri_properties (GstSeedanceSrc * src)
+{
+  GST_OBJECT_LOCK (src);
+  seedance_request_clear (&src->settings);
+  seedance_request_init (&src->settings);
+  g_free (src->api_url);
+  src->api_url = g_strdup (environment_api_url ());
+  g_free (src->model);
+  src->model = g_strdup (SEEDANCE_DEFAULT_MODEL);
+  g_clear_pointer (&src->task_id, g_free);
+  g_clear_pointer (&src->task_fingerprint, g_free);
+  src->poll_interval = DEFAULT_POLL_INTERVAL;
+  src->timeout = DEFAULT_TIMEOUT;
+  GST_OBJECT_UNLOCK (src);
+}
+
+static gboolean
+gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
+    GError ** error)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (handler);
+  GPtrArray *pairs, *strings[N_PROPERTIES] = { NULL };
+  GValue values[N_PROPERTIES] = { G_VALUE_INIT };
+  gboolean ok = FALSE;
+  GstState state;
+  guint i;
+
+  GST_OBJECT_LOCK (src);
+  state = GST_STATE (src);
+  GST_OBJECT_UNLOCK (src);
+  if (state > GST_STATE_READY) {
+    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+        "The URI of %s can change only in the NULL and READY states",
+        GST_ELEMENT_NAME (src));
+    return FALSE;
+  }
+
+  /* Everything is parsed before anything is set: a bad URI changes
+   * nothing. */
+  if ((pairs = seedance_uri_split (uri, error)) == NULL)
+    return FALSE;
+  for (i = 0; i < pairs->len; i += 2) {
+    const gchar *key = g_ptr_array_index (pairs, i);
+    GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+        (src), key);
+
+    if (pspec == properties[PROP_API_KEY]) {
+      g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+          "Invalid seedance URI: 'api-key' must not be in a URI, where it "
+          "would be logged and shared; set the api-key property or "
+          "MODELLIX_API_KEY");
+      goto done;
+    }
+    if (pspec == NULL || pspec->owner_type != GST_TYPE_SEEDANCE_SRC
+        || !is_uri_property (pspec->param_id)) {
+      g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+          "Invalid seedance URI: unknown key '%s'; the keys are the "
+          "properties of seedancesrc (gst-inspect-1.0 seedancesrc), such as "
+          "prompt, duration or ratio", key);
+      goto done;
+    }
+    if (strings[pspec->param_id] == NULL)
+      strings[pspec->param_id] = g_ptr_array_new ();
+    g_ptr_array_add (strings[pspec->param_id], g_ptr_array_index (pairs,
+            i + 1));
+  }
+  for (i = 0; i < N_PROPERTIES; i++) {
+    if (strings[i] && !seedance_uri_parse_value (properties[i], strings[i],
+            &values[i], error))
+      goto done;
+  }
+
+  gst_seedance_src_reset_uri_properties (src);
+  for (i = 0; i < N_PROPERTIES; i++) {
+    if (G_IS_VALUE (&values[i]))
+      g_object_set_property (G_OBJECT (src), properties[i]->name, &values[i]);
+  }
+  ok = TRUE;
+
+done:
+  for (i = 0; i < N_PROPERTIES; i++) {
+    if (strings[i])
+      g_ptr_array_unref (strings[i]);
+    if (G_IS_VALUE (&values[i]))
+      g_value_unset (&values[i]);
+  }
+  g_ptr_array_unref (pairs);
+  return ok;
+}
+
+static void
+gst_seedance_src_uri_handler_init (gpointer g_iface, gpointer iface_data)
+{
+  GstURIHandlerInterface *iface = (GstURIHandlerInterface *) g_iface;
+
+  iface->get_type = gst_seedance_src_uri_get_type;
+  iface->get_protocols = gst_seedance_src_uri_get_protocols;
+  iface->get_uri = gst_seedance_src_uri_get_uri;
+  iface->set_uri = gst_seedance_src_uri_set_uri;
 }
