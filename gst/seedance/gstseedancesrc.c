@@ -1587,6 +1587,8 @@ gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
   GstState state;
   guint i;
 
+  /* No state change may come between the check and the last property. */
+  GST_STATE_LOCK (src);
   GST_OBJECT_LOCK (src);
   state = GST_STATE (src);
   GST_OBJECT_UNLOCK (src);
@@ -1594,13 +1596,16 @@ gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
     g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
         "The URI of %s can change only in the NULL and READY states",
         GST_ELEMENT_NAME (src));
+    GST_STATE_UNLOCK (src);
     return FALSE;
   }
 
   /* Everything is parsed before anything is set: a bad URI changes
    * nothing. */
-  if ((pairs = seedance_uri_split (uri, error)) == NULL)
+  if ((pairs = seedance_uri_split (uri, error)) == NULL) {
+    GST_STATE_UNLOCK (src);
     return FALSE;
+  }
   for (i = 0; i < pairs->len; i += 2) {
     const gchar *key = g_ptr_array_index (pairs, i);
     GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
@@ -1619,6 +1624,11 @@ gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
           "Invalid seedance URI: unknown key '%s'; the keys are the "
           "properties of seedancesrc (gst-inspect-1.0 seedancesrc), such as "
           "prompt, duration or ratio", key);
+      goto done;
+    }
+    if (g_ptr_array_index (pairs, i + 1) == NULL) {
+      g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+          "Invalid seedance URI: '%s' has no value; write %s=value", key, key);
       goto done;
     }
     if (strings[pspec->param_id] == NULL)
@@ -1647,6 +1657,7 @@ done:
       g_value_unset (&values[i]);
   }
   g_ptr_array_unref (pairs);
+  GST_STATE_UNLOCK (src);
   return ok;
 }
 

@@ -48,7 +48,8 @@ bad_uri (GError ** error, const gchar * format, ...)
  * @error: a GST_URI_ERROR_BAD_URI error saying what is wrong
  *
  * Returns: (transfer full) (nullable): the decoded keys and values,
- * alternating, keys spelt with '-' for '_'.
+ * alternating, keys spelt with '-' for '_'; a key without '=' has a NULL
+ * value.
  */
 GPtrArray *
 seedance_uri_split (const gchar * uri, GError ** error)
@@ -59,7 +60,9 @@ seedance_uri_split (const gchar * uri, GError ** error)
   const gchar *host, *path, *query;
   guint i;
 
-  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
+  /* Relaxed, so that a bad escape is reported with its key below. */
+  parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED,
+      NULL);
   if (parsed == NULL) {
     bad_uri (error, "it is not a URI, or is badly percent-encoded; the form "
         "is %s://?prompt=...&key=value", SEEDANCE_URI_SCHEME);
@@ -92,11 +95,9 @@ seedance_uri_split (const gchar * uri, GError ** error)
       *eq = '\0';
     key = g_uri_unescape_string (parts[i], NULL);
     value = eq ? g_uri_unescape_string (eq + 1, NULL) : NULL;
-    if (key == NULL || *key == '\0' || value == NULL) {
+    if (key == NULL || *key == '\0' || (eq && value == NULL)) {
       if (key == NULL || *key == '\0')
         bad_uri (error, "a key is empty or badly percent-encoded");
-      else if (eq == NULL)
-        bad_uri (error, "'%s' has no value; write %s=value", key, key);
       else
         bad_uri (error, "the value of '%s' is badly percent-encoded", key);
       g_free (key);
@@ -242,7 +243,8 @@ seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
 
 invalid:
   g_value_unset (value);
-  return bad_uri (error, "'%s' must be true or false, not '%s'", key, s);
+  return bad_uri (error, "'%s' must be true or false (or yes/no, 1/0), not "
+      "'%s'", key, s);
 }
 
 static void

@@ -1,0 +1,1412 @@
+/* gst-seedance: seedancesrc as a GstURIHandler for seedance://
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* What a seedance:// URI means: seedance://?key=value&... where the keys
+ * are property names (or their '_' spelling) and the values are parsed
+ * with the property's type; every error is a BAD_URI naming the key and
+ * changes nothing; a URI describes the whole request (what it does not
+ * name goes back to its default, the key excepted); get_uri() is canonical
+ * and round-trips; and uridecodebin plays one against the emulator. */
+
+#include <string.h>
+
+#include "seedancetestutils.h"
+
+#define PROMPT "a red fox runs through fresh snow"
+#define PROMPT_ENCODED "a%20red%20fox%20runs%20through%20fresh%20snow"
+
+/* Long enough that a task stays pending while a test looks at it. */
+#define SLOW_GENERATION_MS (10 * 60 * 1000)
+
+#define DEFAULT_API_URL "https://api.modellix.ai"
+
+/* A key set on the element, which no URI may replace or reveal. */
+#define ELEMENT_KEY "sk-element-key-5a5a5a5a"
+
+/* Every property of the element itself: 13 request fields and 6 for the
+ * connection. The handler adds none. */
+#define N_OWN_PROPERTIES 19
+
+/* ------------------------------------------------------------------------ */
+/* Helpers */
+
+static GstElement *
+make_src (void)
+{
+  GstElement *src = gst_element_factory_make ("seedancesrc", NULL);
+
+  fail_unless (src != NULL, "no seedancesrc element: is GST_PLUGIN_PATH set?");
+  fail_unless (GST_IS_URI_HANDLER (src), "seedancesrc is no GstURIHandler");
+  return src;
+}
+
+static void
+assert_set_uri (GstElement * src, const gchar * uri)
+{
+  GError *error = NULL;
+  gboolean ok;
+
+  ok = gst_uri_handler_set_uri (GST_URI_HANDLER (src), uri, &error);
+  fail_unless (ok, "'%s' was refused: %s", uri,
+      error ? error->message : "no error");
+  fail_unless (error == NULL, "'%s' was accepted with an error: %s", uri,
+      error->message);
+}
+
+/* The GError of a refused URI, checked for domain and code. */
+static GError *
+assert_set_uri_fails (GstElement * src, const gchar * uri, gint code)
+{
+  GError *error = NULL;
+  gboolean ok;
+
+  ok = gst_uri_handler_set_uri (GST_URI_HANDLER (src), uri, &error);
+  fail_if (ok, "'%s' was accepted", uri);
+  fail_unless (error != NULL, "'%s' was refused without a GError", uri);
+  fail_unless (error->domain == GST_URI_ERROR && error->code == code,
+      "'%s': expected GstURIError %d, got %s %d: %s", uri, code,
+      g_quark_to_string (error->domain), error->code, error->message);
+  fail_unless (error->message != NULL && *error->message != '\0',
+      "'%s' was refused with an empty message", uri);
+
+  return error;
+}
+
+static gchar *
+get_uri (GstElement * src)
+{
+  gchar *uri = gst_uri_handler_get_uri (GST_URI_HANDLER (src));
+
+  fail_unless (uri != NULL, "get_uri gave NULL");
+  return uri;
+}
+
+static void
+assert_uri (GstElement * src, const gchar * expected)
+{
+  gchar *uri = get_uri (src);
+
+  fail_unless_equals_string (uri, expected);
+  g_free (uri);
+}
+
+/* A property as text: strings as they are (NULL when unset), booleans as
+ * true/false, enums by nick, arrays as "<a | b>", numbers in decimal. */
+static gchar *
+property_to_string (GstElement * src, const gchar * name)
+{
+  GParamSpec *pspec;
+  GValue value = G_VALUE_INIT;
+  gchar *text;
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (src), name);
+  fail_unless (pspec != NULL, "no property '%s'", name);
+  g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (pspec));
+  g_object_get_property (G_OBJECT (src), name, &value);
+
+  if (G_VALUE_HOLDS_STRING (&value)) {
+    text = g_value_dup_string (&value);
+  } else if (G_VALUE_HOLDS_BOOLEAN (&value)) {
+    text = g_strdup (g_value_get_boolean (&value) ? "true" : "false");
+  } else if (G_VALUE_HOLDS_ENUM (&value)) {
+    GEnumClass *klass = g_type_class_ref (G_VALUE_TYPE (&value));
+    GEnumValue *v = g_enum_get_value (klass, g_value_get_enum (&value));
+
+    text = g_strdup (v ? v->value_nick : "(no such value)");
+    g_type_class_unref (klass);
+  } else if (GST_VALUE_HOLDS_ARRAY (&value)) {
+    GString *s = g_string_new ("<");
+    guint i, n = gst_value_array_get_size (&value);
+
+    for (i = 0; i < n; i++) {
+      const GValue *item = gst_value_array_get_value (&value, i);
+
+      fail_unless (G_VALUE_HOLDS_STRING (item), "item %u of '%s' is a %s", i,
+          name, G_VALUE_TYPE_NAME (item));
+      if (i > 0)
+        g_string_append (s, " | ");
+      g_string_append (s, g_value_get_string (item));
+    }
+    g_string_append_c (s, '>');
+    text = g_string_free (s, FALSE);
+  } else {
+    text = gst_value_serialize (&value);
+  }
+
+  g_value_unset (&value);
+  return text;
+}
+
+static void
+assert_property (GstElement * src, const gchar * name, const gchar * expected)
+{
+  gchar *text = property_to_string (src, name);
+
+  fail_unless (g_strcmp0 (text, expected) == 0,
+      "property '%s' is '%s', expected '%s'", name, GST_STR_NULL (text),
+      GST_STR_NULL (expected));
+  g_free (text);
+}
+
+/* Every property of the element itself, one "name=value" line each: two
+ * snapshots are equal when every property is. */
+static gchar *
+snapshot (GstElement * src)
+{
+  GParamSpec **pspecs;
+  GString *s = g_string_new (NULL);
+  guint i, n, n_own = 0;
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (src), &n);
+  for (i = 0; i < n; i++) {
+    gchar *text;
+
+    if (pspecs[i]->owner_type != G_OBJECT_TYPE (src)
+        || !(pspecs[i]->flags & G_PARAM_READABLE))
+      continue;
+    text = property_to_string (src, pspecs[i]->name);
+    g_string_append_printf (s, "%s=%s\n", pspecs[i]->name,
+        text ? text : "(unset)");
+    g_free (text);
+    n_own++;
+  }
+  g_free (pspecs);
+  fail_unless_equals_int (n_own, N_OWN_PROPERTIES);
+
+  return g_string_free (s, FALSE);
+}
+
+static void
+assert_snapshot (GstElement * src, const gchar * expected, const gchar * what)
+{
+  gchar *now = snapshot (src);
+
+  fail_unless (g_strcmp0 (now, expected) == 0, "%s: the properties are\n%s"
+      "instead of\n%s", what, now, expected);
+  g_free (now);
+}
+
+/* The environment variables the element reads, saved to be put back: the
+ * suite runs with both unset (SEEDANCE_CHECK_MAIN). */
+typedef struct
+{
+  gchar *api_key;
+  gchar *base_url;
+} SavedEnvironment;
+
+static void
+environment_save (SavedEnvironment * saved)
+{
+  saved->api_key = g_strdup (g_getenv ("MODELLIX_API_KEY"));
+  saved->base_url = g_strdup (g_getenv ("MODELLIX_BASE_URL"));
+}
+
+static void
+restore_variable (const gchar * name, gchar ** value)
+{
+  if (*value)
+    g_setenv (name, *value, TRUE);
+  else
+    g_unsetenv (name);
+  g_clear_pointer (value, g_free);
+}
+
+static void
+environment_restore (SavedEnvironment * saved)
+{
+  restore_variable ("MODELLIX_API_KEY", &saved->api_key);
+  restore_variable ("MODELLIX_BASE_URL", &saved->base_url);
+}
+
+static SeedanceTestFixture *
+fixture_new_slow (void)
+{
+  SeedanceEmulatorConfig config;
+
+  seedance_test_config_init (&config);
+  config.generation_ms = SLOW_GENERATION_MS;
+
+  return seedance_test_fixture_new (&config);
+}
+
+static void
+fail_on_error_message (GstMessage * msg)
+{
+  GError *error = NULL;
+  gchar *debug = NULL;
+
+  if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ERROR)
+    return;
+  gst_message_parse_error (msg, &error, &debug);
+  fail ("unexpected error from %s: %s (%s, %d) [%s]",
+      GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), error->message,
+      g_quark_to_string (error->domain), error->code, GST_STR_NULL (debug));
+}
+
+/* The body of the one submission, once the emulator answered it. */
+static JsonNode *
+wait_submit_body (SeedanceTestFixture * f)
+{
+  seedance_test_fixture_wait_requests (f, "POST", SEEDANCE_TEST_SUBMIT_PATH, 1);
+  return seedance_test_fixture_get_submit_body (f, NULL);
+}
+
+/* The members of a JSON object, sorted and comma-separated. */
+static gchar *
+json_member_names (JsonNode * body)
+{
+  GList *names, *l;
+  GString *s = g_string_new (NULL);
+
+  names = json_object_get_members (json_node_get_object (body));
+  names = g_list_sort (names, (GCompareFunc) g_strcmp0);
+  for (l = names; l; l = l->next)
+    g_string_append_printf (s, "%s%s", s->len ? "," : "",
+        (const gchar *) l->data);
+  g_list_free (names);
+
+  return g_string_free (s, FALSE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The interface */
+
+GST_START_TEST (test_make_from_uri)
+{
+  GstElement *src;
+  GstElementFactory *factory;
+  GError *error = NULL;
+
+  fail_unless (gst_uri_protocol_is_supported (GST_URI_SRC, "seedance"));
+  fail_if (gst_uri_protocol_is_supported (GST_URI_SINK, "seedance"));
+
+  src = gst_element_make_from_uri (GST_URI_SRC,
+      "seedance://?prompt=a%20cat&duration=5", NULL, &error);
+  fail_unless (src != NULL, "no element for seedance://: %s",
+      error ? error->message : "no error");
+  fail_unless (error == NULL);
+  factory = gst_element_get_factory (src);
+  fail_unless_equals_string (GST_OBJECT_NAME (factory), "seedancesrc");
+
+  assert_property (src, "prompt", "a cat");
+  assert_property (src, "duration", "5");
+  assert_uri (src, "seedance://?prompt=a%20cat&duration=5");
+  gst_object_unref (src);
+
+  /* A URI the element refuses gives no element, and its error. */
+  src = gst_element_make_from_uri (GST_URI_SRC, "seedance://?duration=99",
+      NULL, &error);
+  fail_unless (src == NULL, "an element for a bad URI");
+  fail_unless (error != NULL && error->domain == GST_URI_ERROR
+      && error->code == GST_URI_ERROR_BAD_URI, "wrong error: %s",
+      error ? error->message : "none");
+  fail_unless (strstr (error->message, "'duration'") != NULL,
+      "'%s' does not name 'duration'", error->message);
+  g_clear_error (&error);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_protocols_and_type)
+{
+  GstElement *src;
+  GstElementFactory *factory;
+  const gchar *const *protocols;
+  gchar *properties;
+
+  src = make_src ();
+
+  protocols = gst_uri_handler_get_protocols (GST_URI_HANDLER (src));
+  fail_unless (protocols != NULL);
+  fail_unless_equals_int (g_strv_length ((gchar **) protocols), 1);
+  fail_unless_equals_string (protocols[0], "seedance");
+  fail_unless_equals_int (gst_uri_handler_get_uri_type (GST_URI_HANDLER
+          (src)), GST_URI_SRC);
+
+  /* As the registry recorded them. */
+  factory = gst_element_get_factory (src);
+  fail_unless_equals_int (gst_element_factory_get_uri_type (factory),
+      GST_URI_SRC);
+  protocols = gst_element_factory_get_uri_protocols (factory);
+  fail_unless (protocols != NULL && g_strv_length ((gchar **) protocols) == 1);
+  fail_unless_equals_string (protocols[0], "seedance");
+
+  /* Nothing set: the bare scheme. */
+  assert_uri (src, "seedance://");
+
+  /* No "uri" or other property comes with the handler. */
+  fail_unless (g_object_class_find_property (G_OBJECT_GET_CLASS (src),
+          "uri") == NULL, "the handler added a 'uri' property");
+  properties = snapshot (src);
+  g_free (properties);
+
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* Valid values */
+
+typedef struct
+{
+  const gchar *uri;
+  const gchar *property;
+  const gchar *expected;        /* as property_to_string() gives it */
+} ValueCase;
+
+static const ValueCase value_cases[] = {
+  /* The forms of an empty authority and path. */
+  {"seedance://?prompt=a%20cat", "prompt", "a cat"},
+  {"seedance:?prompt=a%20cat", "prompt", "a cat"},
+  {"seedance:///?prompt=a%20cat", "prompt", "a cat"},
+  /* Path "/" and no authority: neither a host nor another path. */
+  {"seedance:/?prompt=a%20cat", "prompt", "a cat"},
+
+  /* Strings: what a query would otherwise split on, percent-decoded. */
+  {"seedance://?prompt=cats%20%26%20dogs%20%3D%20%23fun%20100%25", "prompt",
+      "cats & dogs = #fun 100%"},
+  /* '+' is a plus, not a space (no form encoding). */
+  {"seedance://?prompt=1+1%3D2", "prompt", "1+1=2"},
+  {"seedance://?prompt=a%2Bb+c", "prompt", "a+b+c"},
+  {"seedance://?prompt=caf%C3%A9%20%E6%97%A5%E6%9C%AC%20%F0%9F%90%88",
+      "prompt", "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x90\x88"},
+  {"seedance://?prompt=caf%c3%a9", "prompt", "caf\xc3\xa9"},
+  {"seedance://?prompt=a/b:c~d-e.f_g", "prompt", "a/b:c~d-e.f_g"},
+  {"seedance://?first-frame-image="
+        "https%3A%2F%2Fexample.com%2Fa.png%3Fv%3D1%26w%3D2",
+      "first-frame-image", "https://example.com/a.png?v=1&w=2"},
+  {"seedance://?first_frame_image=/tmp/first.png", "first-frame-image",
+      "/tmp/first.png"},
+  {"seedance://?last-frame-image=https://example.com/last.png",
+      "last-frame-image", "https://example.com/last.png"},
+  {"seedance://?last_frame_image=last%20frame.png", "last-frame-image",
+      "last frame.png"},
+
+  /* Lists: one item per occurrence, in order, whatever comes between. */
+  {"seedance://?reference-images=a.png", "reference-images", "<a.png>"},
+  {"seedance://?reference-images=a.png&reference-images=b%20b.png"
+        "&reference-images=https%3A%2F%2Fe.example%2Fc.png%3Fx%3D1%26y%3D2",
+        "reference-images",
+      "<a.png | b b.png | https://e.example/c.png?x=1&y=2>"},
+  {"seedance://?reference_images=one.png&reference-images=two.png",
+      "reference-images", "<one.png | two.png>"},
+  {"seedance://?audio-urls=https://e.example/1.mp3&prompt=p"
+        "&audio_urls=https://e.example/2.mp3&duration=4"
+        "&audio-urls=https://e.example/3.mp3", "audio-urls",
+      "<https://e.example/1.mp3 | https://e.example/2.mp3 | "
+        "https://e.example/3.mp3>"},
+
+  /* Booleans in every spelling: camera-fixed is FALSE by default,
+   * generate-audio TRUE, so each case changes the value. */
+  {"seedance://?camera-fixed=true", "camera-fixed", "true"},
+  {"seedance://?camera-fixed=TRUE", "camera-fixed", "true"},
+  {"seedance://?camera-fixed=True", "camera-fixed", "true"},
+  {"seedance://?camera-fixed=tRuE", "camera-fixed", "true"},
+  {"seedance://?camera-fixed=yes", "camera-fixed", "true"},
+  {"seedance://?camera-fixed=YES", "camera-fixed", "true"},
+  {"seedance://?camera-fixed=Yes", "camera-fixed", "true"},
+  {"seedance://?camera-fixed=1", "camera-fixed", "true"},
+  {"seedance://?camera_fixed=yes", "camera-fixed", "true"},
+  {"seedance://?camera-fixed=false", "camera-fixed", "false"},
+  {"seedance://?generate-audio=false", "generate-audio", "false"},
+  {"seedance://?generate-audio=FALSE", "generate-audio", "false"},
+  {"seedance://?generate-audio=False", "generate-audio", "false"},
+  {"seedance://?generate-audio=fAlSe", "generate-audio", "false"},
+  {"seedance://?generate-audio=no", "generate-audio", "false"},
+  {"seedance://?generate-audio=NO", "generate-audio", "false"},
+  {"seedance://?generate-audio=No", "generate-audio", "false"},
+  {"seedance://?generate-audio=0", "generate-audio", "false"},
+  {"seedance://?generate_audio=0", "generate-audio", "false"},
+  {"seedance://?generate-audio=true", "generate-audio", "true"},
+  {"seedance://?return-last-frame=Yes", "return-last-frame", "true"},
+  {"seedance://?return_last_frame=1", "return-last-frame", "true"},
+
+  /* Integers at both ends of their ranges. */
+  {"seedance://?duration=4", "duration", "4"},
+  {"seedance://?duration=15", "duration", "15"},
+  {"seedance://?duration=10", "duration", "10"},
+  {"seedance://?execution-expires-after=3600", "execution-expires-after",
+      "3600"},
+  {"seedance://?execution-expires-after=259200", "execution-expires-after",
+      "259200"},
+  {"seedance://?execution_expires_after=7200", "execution-expires-after",
+      "7200"},
+  {"seedance://?seed=-1", "seed", "-1"},
+  {"seedance://?seed=0", "seed", "0"},
+  {"seedance://?seed=4294967295", "seed", "4294967295"},
+  {"seedance://?poll-interval=10", "poll-interval", "10"},
+  {"seedance://?poll_interval=2147483", "poll-interval", "2147483"},
+  {"seedance://?timeout=0", "timeout", "0"},
+  {"seedance://?timeout=2147483", "timeout", "2147483"},
+
+  /* Enums by nick, the ':' plain or encoded. */
+  {"seedance://?ratio=21:9", "ratio", "21:9"},
+  {"seedance://?ratio=16%3A9", "ratio", "16:9"},
+  {"seedance://?ratio=4:3", "ratio", "4:3"},
+  {"seedance://?ratio=1:1", "ratio", "1:1"},
+  {"seedance://?ratio=3:4", "ratio", "3:4"},
+  {"seedance://?ratio=9:16", "ratio", "9:16"},
+  {"seedance://?resolution=480p", "resolution", "480p"},
+  {"seedance://?resolution=720p", "resolution", "720p"},
+
+  /* Connection properties. */
+  {"seedance://?model=acme%2Fmodel-x", "model", "acme/model-x"},
+  {"seedance://?model=acme/model-y", "model", "acme/model-y"},
+  {"seedance://?task-id=task-123", "task-id", "task-123"},
+  {"seedance://?task_id=abc_def", "task-id", "abc_def"},
+  {"seedance://?api-url=http://127.0.0.1:1234", "api-url",
+      "http://127.0.0.1:1234"},
+  {"seedance://?api_url=https%3A%2F%2Fapi.example.com", "api-url",
+      "https://api.example.com"},
+};
+
+GST_START_TEST (test_value)
+{
+  const ValueCase *c = &value_cases[__i__];
+  GstElement *src;
+
+  GST_INFO ("value case: %s", c->uri);
+
+  src = make_src ();
+  assert_set_uri (src, c->uri);
+  assert_property (src, c->property, c->expected);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* Several keys at once, each set. */
+GST_START_TEST (test_many_values)
+{
+  GstElement *src;
+
+  src = make_src ();
+  assert_set_uri (src, "seedance://?prompt=p%20q&first-frame-image=f.png"
+      "&last_frame_image=l.png&camera-fixed=yes&duration=15"
+      "&execution-expires-after=3600&generate-audio=No&ratio=9:16"
+      "&resolution=480p&return-last-frame=1&seed=4294967295"
+      "&model=acme/m&task-id=t1&poll-interval=10&timeout=0"
+      "&api-url=http://127.0.0.1:9");
+
+  assert_property (src, "prompt", "p q");
+  assert_property (src, "first-frame-image", "f.png");
+  assert_property (src, "last-frame-image", "l.png");
+  assert_property (src, "reference-images", "<>");
+  assert_property (src, "audio-urls", "<>");
+  assert_property (src, "camera-fixed", "true");
+  assert_property (src, "duration", "15");
+  assert_property (src, "execution-expires-after", "3600");
+  assert_property (src, "generate-audio", "false");
+  assert_property (src, "ratio", "9:16");
+  assert_property (src, "resolution", "480p");
+  assert_property (src, "return-last-frame", "true");
+  assert_property (src, "seed", "4294967295");
+  assert_property (src, "model", "acme/m");
+  assert_property (src, "task-id", "t1");
+  assert_property (src, "poll-interval", "10");
+  assert_property (src, "timeout", "0");
+  assert_property (src, "api-url", "http://127.0.0.1:9");
+
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* Refused URIs */
+
+typedef struct
+{
+  const gchar *uri;
+  /* What the message must contain; NULL-terminated. */
+  const gchar *names[8];
+} BadUriCase;
+
+static const BadUriCase bad_uri_cases[] = {
+  /* Unknown keys. */
+  {"seedance://?colour=red", {"'colour'", NULL}},
+  {"seedance://?prompt=a&colour=red", {"'colour'", NULL}},
+  {"seedance://?Prompt=a", {"'Prompt'", NULL}},
+  {"seedance://?blocksize=4096", {"'blocksize'", NULL}},
+
+  /* Integers that are not, or out of range: the key and the range. */
+  {"seedance://?duration=five", {"'duration'", "4", "15", NULL}},
+  {"seedance://?duration=5.5", {"'duration'", "4", "15", NULL}},
+  {"seedance://?duration=5x", {"'duration'", "4", "15", NULL}},
+  {"seedance://?duration=", {"'duration'", "4", "15", NULL}},
+  {"seedance://?duration=3", {"'duration'", "4", "15", NULL}},
+  {"seedance://?duration=16", {"'duration'", "4", "15", NULL}},
+  {"seedance://?duration=4294967300", {"'duration'", "4", "15", NULL}},
+  {"seedance://?execution-expires-after=3599",
+      {"'execution-expires-after'", "3600", "259200", NULL}},
+  {"seedance://?execution-expires-after=259201",
+      {"'execution-expires-after'", "3600", "259200", NULL}},
+  /* Named in either spelling. */
+  {"seedance://?execution_expires_after=1", {"'execution", "3600", NULL}},
+  {"seedance://?seed=-2", {"'seed'", "-1", "4294967295", NULL}},
+  {"seedance://?seed=4294967296", {"'seed'", "-1", "4294967295", NULL}},
+  {"seedance://?seed=99999999999999999999999", {"'seed'", NULL}},
+  {"seedance://?seed=0x10", {"'seed'", NULL}},
+  {"seedance://?poll-interval=9", {"'poll-interval'", "10", NULL}},
+  {"seedance://?poll-interval=-10", {"'poll-interval'", "10", NULL}},
+  {"seedance://?timeout=-1", {"'timeout'", NULL}},
+  {"seedance://?timeout=2147484", {"'timeout'", NULL}},
+
+  /* Booleans: the key and the spellings allowed. */
+  {"seedance://?camera-fixed=maybe", {"'camera-fixed'", "true", "false",
+          NULL}},
+  {"seedance://?generate-audio=2", {"'generate-audio'", "true", "false",
+          NULL}},
+  {"seedance://?return-last-frame=", {"'return-last-frame'", "true",
+          "false", NULL}},
+  {"seedance://?camera-fixed=on", {"'camera-fixed'", NULL}},
+
+  /* Enums: the key and every nick. */
+  {"seedance://?ratio=2:1", {"'ratio'", "21:9", "16:9", "4:3", "1:1", "3:4",
+          "9:16", NULL}},
+  {"seedance://?ratio=16x9", {"'ratio'", "21:9", "16:9", "4:3", "1:1",
+          "3:4", "9:16", NULL}},
+  {"seedance://?ratio=", {"'ratio'", NULL}},
+  {"seedance://?resolution=1080p", {"'resolution'", "480p", "720p", NULL}},
+
+  /* A key that is no list, twice (in either spelling). */
+  {"seedance://?prompt=a&prompt=b", {"'prompt'", NULL}},
+  {"seedance://?duration=5&duration=5", {"'duration'", NULL}},
+  {"seedance://?first_frame_image=a.png&first-frame-image=b.png",
+      {"'first", NULL}},
+  {"seedance://?model=a/b&model=a/b", {"'model'", NULL}},
+
+  /* A key without '=' is no flag: refused, named. */
+  {"seedance://?prompt", {"'prompt'", NULL}},
+  {"seedance://?prompt=a&camera-fixed", {"'camera-fixed'", NULL}},
+  {"seedance://?reference-images", {"'reference-images'", NULL}},
+
+  /* An empty key. */
+  {"seedance://?=5", {NULL}},
+  {"seedance://?prompt=a&=b", {NULL}},
+
+  /* Bad percent-encoding, in the value of a known key. */
+  {"seedance://?prompt=100%zz", {"'prompt'", NULL}},
+  {"seedance://?prompt=100%", {"'prompt'", NULL}},
+  {"seedance://?prompt=%4", {"'prompt'", NULL}},
+
+  /* Anything in the authority, a path, a fragment. */
+  {"seedance://example.com?prompt=a", {NULL}},
+  {"seedance://example.com/?prompt=a", {NULL}},
+  {"seedance://user@?prompt=a", {NULL}},
+  {"seedance://:80?prompt=a", {NULL}},
+  {"seedance:///clip?prompt=a", {NULL}},
+  {"seedance://?prompt=a#frag", {NULL}},
+  {"seedance:clip?prompt=a", {NULL}},
+  {"seedance:clip", {NULL}},
+};
+
+/* Refused with BAD_URI, the message naming the key, and not one property
+ * changed from those of a good URI set before. */
+GST_START_TEST (test_bad_uri)
+{
+  const BadUriCase *c = &bad_uri_cases[__i__];
+  GstElement *src;
+  GError *error;
+  gchar *before, *uri_before;
+  guint i;
+
+  GST_INFO ("bad URI case: %s", c->uri);
+
+  src = make_src ();
+  g_object_set (src, "api-key", ELEMENT_KEY, NULL);
+  assert_set_uri (src, "seedance://?prompt=good&duration=7&ratio=4:3"
+      "&reference-images=g1.png&reference-images=g2.png&model=acme/good"
+      "&poll-interval=77");
+  before = snapshot (src);
+  uri_before = get_uri (src);
+
+  error = assert_set_uri_fails (src, c->uri, GST_URI_ERROR_BAD_URI);
+  for (i = 0; c->names[i]; i++)
+    fail_unless (strstr (error->message, c->names[i]) != NULL,
+        "'%s': the message '%s' does not name '%s'", c->uri, error->message,
+        c->names[i]);
+  g_error_free (error);
+
+  assert_snapshot (src, before, c->uri);
+  assert_uri (src, uri_before);
+
+  g_free (uri_before);
+  g_free (before);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* Other schemes are refused by the handler (GstURIHandler checks the
+ * protocol before the element sees the URI). */
+GST_START_TEST (test_wrong_scheme)
+{
+  const gchar *uris[] = { "http://?prompt=a", "seedancex://?prompt=a",
+    "file:///tmp/a.mp4"
+  };
+  GstElement *src;
+  GError *error = NULL;
+  gchar *before;
+  guint i;
+
+  src = make_src ();
+  assert_set_uri (src, "seedance://?prompt=good");
+  before = snapshot (src);
+
+  for (i = 0; i < G_N_ELEMENTS (uris); i++) {
+    fail_if (gst_uri_handler_set_uri (GST_URI_HANDLER (src), uris[i],
+            &error), "'%s' was accepted", uris[i]);
+    fail_unless (error != NULL && error->domain == GST_URI_ERROR
+        && (error->code == GST_URI_ERROR_UNSUPPORTED_PROTOCOL
+            || error->code == GST_URI_ERROR_BAD_URI),
+        "'%s': wrong error %s", uris[i], error ? error->message : "(none)");
+    g_clear_error (&error);
+    assert_snapshot (src, before, uris[i]);
+  }
+
+  g_free (before);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* What the debug log received while watched. */
+typedef struct
+{
+  GMutex lock;
+  const gchar *secret;
+  guint n_lines;
+  guint n_leaks;
+  gchar *first_leak;
+} LogWatch;
+
+static LogWatch log_watch;
+
+static void
+log_watch_func (GstDebugCategory * category, GstDebugLevel level,
+    const gchar * file, const gchar * function, gint line, GObject * object,
+    GstDebugMessage * message, gpointer user_data)
+{
+  gchar *text;
+
+  text = gst_debug_log_get_line (category, level, file, function, line,
+      object, message);
+  g_mutex_lock (&log_watch.lock);
+  log_watch.n_lines++;
+  if (strstr (text, log_watch.secret) && log_watch.n_leaks++ == 0)
+    log_watch.first_leak = g_strdup (text);
+  g_mutex_unlock (&log_watch.lock);
+  g_free (text);
+}
+
+static const gchar *api_key_uris[] = {
+  "seedance://?api-key=sk-live-SECRET0123456789",
+  "seedance://?prompt=a&api_key=sk-live-SECRET0123456789",
+  "seedance://?api-key=sk-live-%53ECRET0123456789&duration=5",
+  "seedance://?api%2Dkey=sk-live-SECRET0123456789",
+  "seedance://?api-key=",
+  /* Not "write api-key=value": that is refused too. */
+  "seedance://?api-key",
+};
+
+/* A key in a URI is refused, pointing to the property and the variable,
+ * without showing the value in the message or the element's log; the key
+ * set on the element stays. (make_from_uri and uridecodebin log whole URIs
+ * themselves: the element cannot help that.) */
+GST_START_TEST (test_api_key_refused)
+{
+  const gchar *uri = api_key_uris[__i__];
+  GstElement *src;
+  GstDebugLevel old_threshold;
+  GError *error = NULL;
+  gboolean removed_default, ok;
+  gchar *before;
+
+  src = make_src ();
+  g_object_set (src, "api-key", ELEMENT_KEY, NULL);
+  assert_set_uri (src, "seedance://?prompt=good");
+  before = snapshot (src);
+
+  /* Only around the call, so that a failed check cannot leave the whole
+   * log on for the next tests (CK_FORK=no). */
+  log_watch.secret = "SECRET0123456789";
+  log_watch.n_lines = log_watch.n_leaks = 0;
+  old_threshold = gst_debug_get_default_threshold ();
+  removed_default = gst_debug_remove_log_function (gst_debug_log_default) > 0;
+  gst_debug_add_log_function (log_watch_func, NULL, NULL);
+  gst_debug_set_active (TRUE);
+  gst_debug_set_default_threshold (GST_LEVEL_MEMDUMP);
+  /* Proves that the watch sees the log. */
+  GST_INFO ("watching the log for the key");
+  ok = gst_uri_handler_set_uri (GST_URI_HANDLER (src), uri, &error);
+  gst_debug_set_default_threshold (old_threshold);
+  gst_debug_remove_log_function (log_watch_func);
+  if (removed_default)
+    gst_debug_add_log_function (gst_debug_log_default, NULL, NULL);
+
+  fail_if (ok, "'%s' was accepted", uri);
+  fail_unless (error != NULL && error->domain == GST_URI_ERROR
+      && error->code == GST_URI_ERROR_BAD_URI, "'%s': wrong error: %s", uri,
+      error ? error->message : "(none)");
+  fail_unless (strstr (error->message, "api-key") != NULL
+      || strstr (error->message, "api_key") != NULL,
+      "'%s' does not name api-key", error->message);
+  fail_unless (strstr (error->message, "MODELLIX_API_KEY") != NULL,
+      "'%s' does not point to MODELLIX_API_KEY", error->message);
+  fail_if (strstr (error->message, "SECRET") != NULL
+      || strstr (error->message, "sk-live") != NULL,
+      "the message shows the key: %s", error->message);
+  g_error_free (error);
+
+  g_mutex_lock (&log_watch.lock);
+  fail_unless (log_watch.n_lines > 0, "the log watch saw nothing");
+  fail_unless (log_watch.n_leaks == 0, "%u log lines show the key, the "
+      "first: %s", log_watch.n_leaks, GST_STR_NULL (log_watch.first_leak));
+  g_clear_pointer (&log_watch.first_leak, g_free);
+  g_mutex_unlock (&log_watch.lock);
+
+  assert_snapshot (src, before, uri);
+  assert_property (src, "api-key", "***");
+  g_free (before);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* A URI is the whole request */
+
+/* The good URI's values stay after a bad one, wherever the fault is. */
+GST_START_TEST (test_atomic)
+{
+  const gchar *bad[] = {
+    /* Everything changes until the last key fails. */
+    "seedance://?prompt=bad&duration=9&reference-images=b1.png"
+        "&reference-images=b2.png&audio-urls=https://e.example/b.mp3"
+        "&camera-fixed=true&model=acme/bad&task-id=bad&poll-interval=99"
+        "&timeout=5&api-url=http://127.0.0.1:5&seed=oops",
+    /* The first key fails, no reset happens either. */
+    "seedance://?seed=oops&prompt=bad",
+    /* A valid query in an invalid URI. */
+    "seedance://?prompt=bad&duration=9#x",
+    "seedance://host?prompt=bad",
+    "seedance://?prompt=bad&api-key=sk-other",
+  };
+  GstElement *src;
+  gchar *before, *uri_before;
+  guint i;
+
+  src = make_src ();
+  g_object_set (src, "api-key", ELEMENT_KEY, NULL);
+  assert_set_uri (src, "seedance://?prompt=good&duration=7"
+      "&reference-images=g1.png&generate-audio=false&model=acme/good"
+      "&poll-interval=77");
+  before = snapshot (src);
+  uri_before = get_uri (src);
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    GError *error = assert_set_uri_fails (src, bad[i],
+        GST_URI_ERROR_BAD_URI);
+
+    g_error_free (error);
+    assert_snapshot (src, before, bad[i]);
+    assert_uri (src, uri_before);
+  }
+
+  assert_property (src, "prompt", "good");
+  assert_property (src, "duration", "7");
+  assert_property (src, "reference-images", "<g1.png>");
+  assert_property (src, "generate-audio", "false");
+  assert_property (src, "api-url", DEFAULT_API_URL);
+  assert_property (src, "api-key", "***");
+
+  g_free (uri_before);
+  g_free (before);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+#define RICH_URI "seedance://?prompt=rich&first-frame-image=f.png" \
+    "&last-frame-image=l.png&reference-images=r1.png" \
+    "&reference-images=r2.png&audio-urls=https://e.example/a.mp3" \
+    "&camera-fixed=true&duration=15&execution-expires-after=3600" \
+    "&generate-audio=false&ratio=21:9&resolution=480p" \
+    "&return-last-frame=true&seed=42&model=acme/rich&task-id=task-rich" \
+    "&poll-interval=10&timeout=0&api-url=http://127.0.0.1:7"
+
+/* What the URI does not name goes back to the default; the key stays. */
+GST_START_TEST (test_reset_to_defaults)
+{
+  GstElement *src, *reference;
+  gchar *expected;
+
+  src = make_src ();
+  g_object_set (src, "api-key", ELEMENT_KEY, NULL);
+  assert_set_uri (src, RICH_URI);
+  assert_property (src, "ratio", "21:9");
+
+  assert_set_uri (src, "seedance://?prompt=only");
+
+  /* A new element given the same key and prompt by hand. */
+  reference = make_src ();
+  g_object_set (reference, "api-key", ELEMENT_KEY, "prompt", "only", NULL);
+  expected = snapshot (reference);
+  assert_snapshot (src, expected, "after seedance://?prompt=only");
+  g_free (expected);
+  assert_uri (src, "seedance://?prompt=only");
+
+  /* Spot checks of the defaults, should the reference be wrong too. */
+  assert_property (src, "first-frame-image", NULL);
+  assert_property (src, "reference-images", "<>");
+  assert_property (src, "audio-urls", "<>");
+  assert_property (src, "camera-fixed", "false");
+  assert_property (src, "duration", "5");
+  assert_property (src, "execution-expires-after", "172800");
+  assert_property (src, "generate-audio", "true");
+  assert_property (src, "ratio", "1:1");
+  assert_property (src, "resolution", "720p");
+  assert_property (src, "seed", "-1");
+  assert_property (src, "model", SEEDANCE_TEST_DEFAULT_MODEL);
+  assert_property (src, "task-id", NULL);
+  assert_property (src, "poll-interval", "2000");
+  assert_property (src, "timeout", "1800");
+  assert_property (src, "api-url", DEFAULT_API_URL);
+  assert_property (src, "api-key", "***");
+
+  /* The bare scheme resets everything but the key. */
+  assert_set_uri (src, RICH_URI);
+  assert_set_uri (src, "seedance://");
+  g_object_set (reference, "prompt", NULL, NULL);
+  expected = snapshot (reference);
+  assert_snapshot (src, expected, "after seedance://");
+  g_free (expected);
+  assert_uri (src, "seedance://");
+  assert_property (src, "prompt", NULL);
+
+  gst_object_unref (reference);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* api-url resets to MODELLIX_BASE_URL like a new element's; a key from
+ * MODELLIX_API_KEY stays like one set on the element. */
+GST_START_TEST (test_reset_api_url_from_environment)
+{
+  SavedEnvironment saved;
+  GstElement *src;
+
+  environment_save (&saved);
+  g_setenv ("MODELLIX_BASE_URL", "http://127.0.0.1:9", TRUE);
+  g_setenv ("MODELLIX_API_KEY", ELEMENT_KEY, TRUE);
+
+  src = make_src ();
+  assert_property (src, "api-url", "http://127.0.0.1:9");
+  assert_property (src, "api-key", "***");
+  /* The environment's origin is no change from the default. */
+  assert_uri (src, "seedance://");
+
+  assert_set_uri (src, "seedance://?prompt=p&api-url=http://127.0.0.1:7");
+  assert_property (src, "api-url", "http://127.0.0.1:7");
+  assert_uri (src, "seedance://?prompt=p&api-url=http://127.0.0.1:7");
+
+  assert_set_uri (src, "seedance://?prompt=p");
+  assert_property (src, "api-url", "http://127.0.0.1:9");
+  assert_property (src, "api-key", "***");
+  assert_uri (src, "seedance://?prompt=p");
+
+  /* With a variable set, the built-in default is a change. */
+  assert_set_uri (src, "seedance://?prompt=p&api-url=" DEFAULT_API_URL);
+  assert_property (src, "api-url", DEFAULT_API_URL);
+  assert_uri (src, "seedance://?prompt=p&api-url=" DEFAULT_API_URL);
+
+  gst_object_unref (src);
+  environment_restore (&saved);
+
+  /* Without it, the built-in default. */
+  src = make_src ();
+  assert_set_uri (src, "seedance://?api-url=http://127.0.0.1:7");
+  assert_set_uri (src, "seedance://");
+  assert_property (src, "api-url", DEFAULT_API_URL);
+  assert_property (src, "api-key", NULL);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* The canonical URI */
+
+typedef struct
+{
+  const gchar *uri;
+  const gchar *canonical;
+} CanonicalCase;
+
+static const CanonicalCase canonical_cases[] = {
+  {"seedance://", "seedance://"},
+  {"seedance:?prompt=a%20cat&duration=5",
+      "seedance://?prompt=a%20cat&duration=5"},
+  /* '+' is a plus, so it is encoded. */
+  {"seedance:///?duration=5&prompt=a+cat",
+      "seedance://?prompt=a%2Bcat&duration=5"},
+  /* Schema order, hyphen spelling, true/false, nicks. */
+  {"seedance://?seed=7&return_last_frame=YES&resolution=480p&ratio=16%3a9"
+        "&generate-audio=no&execution-expires-after=3600&duration=15"
+        "&camera-fixed=1&audio-urls=https://a.example/x.mp3"
+        "&reference-images=r.png&last-frame-image=l.png"
+        "&first_frame_image=f.png&prompt=p",
+      "seedance://?prompt=p&first-frame-image=f.png&last-frame-image=l.png"
+        "&reference-images=r.png&audio-urls=https://a.example/x.mp3"
+        "&camera-fixed=true&duration=15&execution-expires-after=3600"
+        "&generate-audio=false&ratio=16:9&resolution=480p"
+        "&return-last-frame=true&seed=7"},
+  /* A request field named with its default value is still sent. */
+  {"seedance://?seed=-1&ratio=1:1&generate-audio=true&duration=5",
+      "seedance://?duration=5&generate-audio=true&ratio=1:1&seed=-1"},
+  /* Connection properties after the request, api-url last. */
+  {"seedance://?api_url=http://127.0.0.1:8080&timeout=0&poll_interval=10"
+        "&task_id=t%2F1&model=acme/m-1&prompt=p",
+      "seedance://?prompt=p&model=acme/m-1&task-id=t/1&poll-interval=10"
+        "&timeout=0&api-url=http://127.0.0.1:8080"},
+  /* ...only when they differ from their defaults. */
+  {"seedance://?model=bytedance%2Fseedance-2.0-fast-i2v&poll-interval=2000"
+        "&timeout=1800&api-url=https%3A%2F%2Fapi.modellix.ai&prompt=p",
+      "seedance://?prompt=p"},
+  /* Lists as repeated keys, lists in schema order. */
+  {"seedance://?audio-urls=https://a.example/1.mp3&reference-images=r1.png"
+        "&audio_urls=https%3A%2F%2Fa.example%2F2.mp3%3Fx%3D1%26y%3D2"
+        "&reference-images=dir%2Fr2.png",
+      "seedance://?reference-images=r1.png&reference-images=dir/r2.png"
+        "&audio-urls=https://a.example/1.mp3"
+        "&audio-urls=https://a.example/2.mp3%3Fx%3D1%26y%3D2"},
+  /* Only unreserved characters, ':' and '/' stay; hex digits in upper case
+   * (RFC 3986, 2.1), whatever the input used. */
+  {"seedance://?prompt=%21%22%23%24%25%26%27%28%29%2A%2B%2C%3B%3D%3F%40"
+        "%5B%5D%20~-._:/AZaz09",
+      "seedance://?prompt=%21%22%23%24%25%26%27%28%29%2A%2B%2C%3B%3D%3F%40"
+        "%5B%5D%20~-._:/AZaz09"},
+  {"seedance://?prompt=caf%c3%a9%20%E6%97%A5%E6%9C%AC%20%F0%9F%90%88",
+      "seedance://?prompt=caf%C3%A9%20%E6%97%A5%E6%9C%AC%20%F0%9F%90%88"},
+  {"seedance://?prompt=%7E%2D%2E%5F%3A%2F",
+      "seedance://?prompt=~-._:/"},
+};
+
+GST_START_TEST (test_canonical)
+{
+  const CanonicalCase *c = &canonical_cases[__i__];
+  GstElement *src;
+  gchar *before;
+
+  GST_INFO ("canonical case: %s", c->uri);
+
+  src = make_src ();
+  assert_set_uri (src, c->uri);
+  assert_uri (src, c->canonical);
+
+  /* The canonical form means the same. */
+  before = snapshot (src);
+  assert_set_uri (src, c->canonical);
+  assert_snapshot (src, before, c->canonical);
+  assert_uri (src, c->canonical);
+
+  g_free (before);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* Properties set by hand appear just the same; the key never does. */
+GST_START_TEST (test_canonical_from_properties)
+{
+  const gchar *const refs[] = { "a b.png", "c&d.png", NULL };
+  GstElement *src;
+  gchar *uri;
+
+  src = make_src ();
+  assert_uri (src, "seedance://");
+
+  g_object_set (src, "api-key", ELEMENT_KEY, NULL);
+  assert_uri (src, "seedance://");
+
+  g_object_set (src, "prompt", "a cat", "duration", 5, NULL);
+  assert_uri (src, "seedance://?prompt=a%20cat&duration=5");
+
+  gst_util_set_object_arg (G_OBJECT (src), "ratio", "21:9");
+  seedance_test_set_string_array (src, "reference-images", refs);
+  assert_uri (src, "seedance://?prompt=a%20cat"
+      "&reference-images=a%20b.png&reference-images=c%26d.png"
+      "&duration=5&ratio=21:9");
+
+  /* Connection properties at their defaults do not appear. */
+  g_object_set (src, "poll-interval", (guint) 2000, "timeout", (guint) 1800,
+      "model", SEEDANCE_TEST_DEFAULT_MODEL, NULL);
+  assert_uri (src, "seedance://?prompt=a%20cat"
+      "&reference-images=a%20b.png&reference-images=c%26d.png"
+      "&duration=5&ratio=21:9");
+
+  g_object_set (src, "api-url", "http://127.0.0.1:1", "model", "acme/x",
+      "timeout", (guint) 60, NULL);
+  assert_uri (src, "seedance://?prompt=a%20cat"
+      "&reference-images=a%20b.png&reference-images=c%26d.png"
+      "&duration=5&ratio=21:9&model=acme/x&timeout=60"
+      "&api-url=http://127.0.0.1:1");
+
+  uri = get_uri (src);
+  fail_if (strstr (uri, "api-key") || strstr (uri, "api_key")
+      || strstr (uri, ELEMENT_KEY), "the URI shows the key: %s", uri);
+  g_free (uri);
+
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* Every property with awkward values: get_uri is a valid URI of allowed
+ * characters only, and set_uri(get_uri()) changes nothing, on the same
+ * element or on a new one. */
+GST_START_TEST (test_round_trip)
+{
+  const gchar *const refs[] = { "/tmp/dir with space/r1.png",
+    "https://e.example/r2.png?a=1&b=2#frag", "data:image/png;base64,iVBO+/=",
+    NULL
+  };
+  const gchar *const audio[] = { "https://e.example/1.mp3",
+    "https://e.example/2.mp3?x=%20", "http://e.example/3.mp3", NULL
+  };
+  GString *prompt;
+  GstElement *src, *other;
+  gchar *uri, *again, *before;
+  const gchar *p;
+  guint c;
+
+  /* Every printable ASCII character, controls and UTF-8. */
+  prompt = g_string_new ("\t\n");
+  for (c = 0x20; c < 0x7f; c++)
+    g_string_append_c (prompt, c);
+  g_string_append (prompt, " caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac "
+      "\xf0\x9f\x90\x88");
+
+  src = make_src ();
+  g_object_set (src, "api-key", ELEMENT_KEY,
+      "prompt", prompt->str,
+      "first-frame-image", "/tmp/dir with space/first.png",
+      "last-frame-image", "https://e.example/l.png?a=1&b=2#frag",
+      "camera-fixed", TRUE,
+      "duration", 15,
+      "execution-expires-after", 259200,
+      "generate-audio", FALSE,
+      "return-last-frame", TRUE,
+      "seed", G_GINT64_CONSTANT (4294967295),
+      "model", "acme/m+1",
+      "task-id", "task:42/x y",
+      "poll-interval", (guint) 10,
+      "timeout", (guint) 0, "api-url", "http://127.0.0.1:65535", NULL);
+  gst_util_set_object_arg (G_OBJECT (src), "ratio", "9:16");
+  gst_util_set_object_arg (G_OBJECT (src), "resolution", "480p");
+  seedance_test_set_string_array (src, "reference-images", refs);
+  seedance_test_set_string_array (src, "audio-urls", audio);
+
+  uri = get_uri (src);
+  GST_INFO ("round trip of %s", uri);
+  fail_unless (g_str_has_prefix (uri, "seedance://?prompt="), "%s", uri);
+  fail_unless (gst_uri_is_valid (uri), "%s is no valid URI", uri);
+  for (p = uri + strlen ("seedance://?"); *p; p++)
+    fail_unless (g_ascii_isalnum (*p) || strchr ("-._~:/%&=", *p),
+        "'%c' unencoded in %s", *p, uri);
+  fail_if (strstr (uri, "api-key") || strstr (uri, ELEMENT_KEY),
+      "the URI shows the key: %s", uri);
+
+  before = snapshot (src);
+  assert_set_uri (src, uri);
+  assert_snapshot (src, before, "after set_uri(get_uri())");
+  again = get_uri (src);
+  fail_unless_equals_string (again, uri);
+  g_free (again);
+
+  other = make_src ();
+  g_object_set (other, "api-key", ELEMENT_KEY, NULL);
+  assert_set_uri (other, uri);
+  assert_snapshot (other, before, "a new element given the URI");
+  assert_uri (other, uri);
+
+  gst_object_unref (other);
+  g_free (before);
+  g_free (uri);
+  gst_object_unref (src);
+  g_string_free (prompt, TRUE);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------------ */
+/* Against the emulator */
+
+/* Allowed in READY, refused with BAD_STATE once the element runs; the
+ * running request is left alone. */
+GST_START_TEST (test_bad_state)
+{
+  SeedanceTestFixture *f;
+  GError *error;
+  gchar *uri;
+
+  f = fixture_new_slow ();
+  seedance_test_fixture_launch_fakesink (f);
+  uri = g_strconcat ("seedance://?prompt=" PROMPT_ENCODED "&api-url=",
+      seedance_emulator_get_api_origin (f->emulator), "&poll-interval=50",
+      NULL);
+  assert_set_uri (f->src, uri);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_READY), GST_STATE_CHANGE_SUCCESS);
+  assert_set_uri (f->src, uri);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  seedance_test_fixture_wait_requests (f, "POST", SEEDANCE_TEST_SUBMIT_PATH, 1);
+
+  error = assert_set_uri_fails (f->src, "seedance://?prompt=other&duration=9",
+      GST_URI_ERROR_BAD_STATE);
+  g_error_free (error);
+  /* A bad URI is still refused for the state first or for itself. */
+  error = NULL;
+  fail_if (gst_uri_handler_set_uri (GST_URI_HANDLER (f->src),
+          "seedance://?colour=red", &error));
+  fail_unless (error != NULL && error->domain == GST_URI_ERROR);
+  g_clear_error (&error);
+
+  assert_property (f->src, "prompt", PROMPT);
+  assert_property (f->src, "duration", "5");
+  assert_property (f->src, "api-url",
+      seedance_emulator_get_api_origin (f->emulator));
+  assert_property (f->src, "poll-interval", "50");
+
+  g_free (uri);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* Only the request fields the last URI named are submitted, with the key
+ * set on the element before it. */
+GST_START_TEST (test_only_named_fields_sent)
+{
+  SeedanceTestFixture *f;
+  JsonNode *body;
+  JsonObject *obj;
+  gchar *uri, *members;
+
+  f = fixture_new_slow ();
+  seedance_test_fixture_launch_fakesink (f);
+  assert_set_uri (f->src, RICH_URI);
+
+  uri = g_strconcat ("seedance://?prompt=" PROMPT_ENCODED
+      "&duration=4&api-url=", seedance_emulator_get_api_origin (f->emulator),
+      "&poll-interval=50", NULL);
+  assert_set_uri (f->src, uri);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  body = wait_submit_body (f);
+  members = json_member_names (body);
+  fail_unless_equals_string (members, "duration,prompt");
+  obj = json_node_get_object (body);
+  fail_unless_equals_string (json_object_get_string_member (obj, "prompt"),
+      PROMPT);
+  fail_unless_equals_int64 (json_object_get_int_member (obj, "duration"), 4);
+
+  g_free (members);
+  json_node_unref (body);
+  g_free (uri);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* The source uridecodebin made, and its URI before it started. */
+typedef struct
+{
+  GMutex lock;
+  GstElement *source;
+  gchar *uri;
+  guint n_sources;
+} SourceSetup;
+
+static void
+source_setup_cb (GstElement * uridecodebin, GstElement * source,
+    SourceSetup * setup)
+{
+  g_mutex_lock (&setup->lock);
+  setup->n_sources++;
+  if (setup->source == NULL && GST_IS_URI_HANDLER (source)) {
+    setup->source = gst_object_ref (source);
+    setup->uri = gst_uri_handler_get_uri (GST_URI_HANDLER (source));
+  }
+  g_mutex_unlock (&setup->lock);
+}
+
+/* uridecodebin plays a seedance:// URI to EOS; the element takes its
+ * origin and key from the environment, the rest from the URI. */
+GST_START_TEST (test_uridecodebin)
+{
+  SeedanceTestFixture *f;
+  SeedanceTestSinkInfo info;
+  SourceSetup setup;
+  SavedEnvironment saved;
+  GstElement *pipeline, *uridecodebin, *sink;
+  GstMessage *msg;
+  GError *error = NULL;
+  JsonNode *body;
+  JsonObject *obj;
+  gchar *members, *task_id = NULL;
+
+  memset (&setup, 0, sizeof (setup));
+  g_mutex_init (&setup.lock);
+  seedance_test_sink_info_init (&info);
+  f = seedance_test_fixture_new (NULL);
+
+  environment_save (&saved);
+  g_setenv ("MODELLIX_BASE_URL",
+      seedance_emulator_get_api_origin (f->emulator), TRUE);
+  g_setenv ("MODELLIX_API_KEY", SEEDANCE_TEST_API_KEY, TRUE);
+
+  pipeline = gst_parse_launch ("uridecodebin name=dec "
+      "uri=\"seedance://?prompt=" PROMPT_ENCODED "&duration=4"
+      "&resolution=480p&generate-audio=false&poll-interval=50\" "
+      "! fakesink name=sink sync=false", &error);
+  fail_unless (pipeline != NULL && error == NULL, "could not parse: %s",
+      error ? error->message : "");
+
+  uridecodebin = gst_bin_get_by_name (GST_BIN (pipeline), "dec");
+  g_signal_connect (uridecodebin, "source-setup",
+      G_CALLBACK (source_setup_cb), &setup);
+  gst_object_unref (uridecodebin);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  seedance_test_sink_info_attach (&info, sink);
+  gst_object_unref (sink);
+
+  /* The fixture tears the pipeline down. */
+  f->pipeline = pipeline;
+  g_mutex_lock (&f->lock);
+  f->bus = gst_element_get_bus (pipeline);
+  g_mutex_unlock (&f->lock);
+
+  /* uridecodebin makes its source (reading the environment) here. */
+  fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+
+  g_mutex_lock (&setup.lock);
+  fail_unless (setup.source != NULL, "uridecodebin made no URI source");
+  f->src = gst_object_ref (setup.source);
+  g_mutex_unlock (&setup.lock);
+
+  msg = seedance_test_wait_eos_or_error (f->bus, SEEDANCE_TEST_TIMEOUT);
+  fail_on_error_message (msg);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  environment_restore (&saved);
+
+  g_mutex_lock (&setup.lock);
+  fail_unless_equals_int (setup.n_sources, 1);
+  fail_unless_equals_string (GST_OBJECT_NAME (gst_element_get_factory
+          (setup.source)), "seedancesrc");
+  fail_unless_equals_string (setup.uri, "seedance://?prompt=" PROMPT_ENCODED
+      "&duration=4&generate-audio=false&resolution=480p&poll-interval=50");
+  g_mutex_unlock (&setup.lock);
+
+  /* Decoded video reached the sink. */
+  g_mutex_lock (&info.lock);
+  fail_unless (info.caps != NULL, "no caps reached the sink");
+  fail_unless (g_str_has_prefix (gst_structure_get_name
+          (gst_caps_get_structure (info.caps, 0)), "video/x-raw"),
+      "the sink got %" GST_PTR_FORMAT, info.caps);
+  fail_unless (info.n_buffers > 0, "no video frame reached the sink");
+  g_mutex_unlock (&info.lock);
+
+  /* One submission, of exactly the fields of the URI. */
+  body = wait_submit_body (f);
+  members = json_member_names (body);
+  fail_unless_equals_string (members,
+      "duration,generate_audio,prompt,resolution");
+  obj = json_node_get_object (body);
+  fail_unless_equals_string (json_object_get_string_member (obj, "prompt"),
+      PROMPT);
+  fail_unless_equals_string (json_object_get_string_member (obj,
+          "resolution"), "480p");
+  fail_unless_equals_int64 (json_object_get_int_member (obj, "duration"), 4);
+  fail_if (json_object_get_boolean_member (obj, "generate_audio"));
+  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
+
+  g_object_get (f->src, "task-id", &task_id, NULL);
+  fail_unless (task_id != NULL && *task_id != '\0', "no task id");
+
+  g_free (task_id);
+  g_free (members);
+  json_node_unref (body);
+  seedance_test_fixture_free (f);
+  seedance_test_sink_info_clear (&info);
+  g_mutex_lock (&setup.lock);
+  gst_clear_object (&setup.source);
+  g_clear_pointer (&setup.uri, g_free);
+  g_mutex_unlock (&setup.lock);
+  g_mutex_clear (&setup.lock);
+}
+
+GST_END_TEST;
+
+static Suite *
+urihandler_suite (void)
+{
+  Suite *s = suite_create ("urihandler");
+  TCase *tc;
+
+  g_mutex_init (&log_watch.lock);
+
+  tc = tcase_create ("interface");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_make_from_uri);
+  tcase_add_test (tc, test_protocols_and_type);
+
+  tc = tcase_create ("values");
+  suite_add_tcase (s, tc);
+  tcase_add_loop_test (tc, test_value, 0, G_N_ELEMENTS (value_cases));
+  tcase_add_test (tc, test_many_values);
+
+  tc = tcase_create ("errors");
+  suite_add_tcase (s, tc);
+  tcase_add_loop_test (tc, test_bad_uri, 0, G_N_ELEMENTS (bad_uri_cases));
+  tcase_add_test (tc, test_wrong_scheme);
+  tcase_add_loop_test (tc, test_api_key_refused, 0,
+      G_N_ELEMENTS (api_key_uris));
+
+  tc = tcase_create ("request");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_atomic);
+  tcase_add_test (tc, test_reset_to_defaults);
+  tcase_add_test (tc, test_reset_api_url_from_environment);
+
+  tc = tcase_create ("canonical");
+  suite_add_tcase (s, tc);
+  tcase_add_loop_test (tc, test_canonical, 0, G_N_ELEMENTS (canonical_cases));
+  tcase_add_test (tc, test_canonical_from_properties);
+  tcase_add_test (tc, test_round_trip);
+
+  tc = tcase_create ("emulator");
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_bad_state);
+  tcase_add_test (tc, test_only_named_fields_sent);
+  tcase_add_test (tc, test_uridecodebin);
+
+  return s;
+}
+
+SEEDANCE_CHECK_MAIN (urihandler);
