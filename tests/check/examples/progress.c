@@ -1,0 +1,119 @@
+/* gst-seedance: the C progress example, run against the emulator
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* examples/seedance-progress runs as a user would run it: its own
+ * process, the key and the origin from the environment. */
+
+#include <string.h>
+
+#include "seedancetestutils.h"
+
+/* Runs the example with @args after the program name; returns its exit
+ * status and what it printed. */
+static gint
+run_example (SeedanceTestFixture * f, const gchar * const *args,
+    gchar ** out, gchar ** err)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  gchar **envp = g_get_environ ();
+  GError *error = NULL;
+  gint status;
+
+  g_ptr_array_add (argv, (gpointer) SEEDANCE_EXAMPLE_PROGRESS);
+  for (; *args; args++)
+    g_ptr_array_add (argv, (gpointer) * args);
+  g_ptr_array_add (argv, NULL);
+  envp = g_environ_setenv (envp, "MODELLIX_BASE_URL",
+      seedance_emulator_get_api_origin (f->emulator), TRUE);
+  envp = g_environ_setenv (envp, "MODELLIX_API_KEY", SEEDANCE_TEST_API_KEY,
+      TRUE);
+
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv->pdata, envp,
+          G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error), "%s",
+      error ? error->message : "");
+  g_strfreev (envp);
+  g_ptr_array_unref (argv);
+  return status;
+}
+
+/* It draws the wait from the progress messages and ends with the path
+ * of an MP4 it wrote, after one submission. */
+GST_START_TEST (test_writes_clip)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *path = seedance_test_fixture_path (f, "clip.mp4");
+  const gchar *args[] = { "a cat surfing", path, "duration=4",
+    "resolution=480p", "generate-audio=false", "poll-interval=50", NULL
+  };
+  gchar *out = NULL, *err = NULL, *wrote, *data;
+  gsize length;
+  gint status;
+
+  status = run_example (f, args, &out, &err);
+  fail_unless (g_spawn_check_wait_status (status, NULL), "exit %d: %s",
+      status, err);
+  fail_unless (strstr (out, "submitting the task") != NULL, "%s", out);
+  fail_unless (strstr (out, "downloading the clip") != NULL, "%s", out);
+  wrote = g_strdup_printf ("Wrote %s\n", path);
+  fail_unless (g_str_has_suffix (out, wrote), "%s", out);
+
+  fail_unless (g_file_get_contents (path, &data, &length, NULL));
+  fail_unless (length > 8 && memcmp (data + 4, "ftyp", 4) == 0,
+      "%s is not an MP4", path);
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
+          NULL), 1);
+
+  g_free (data);
+  g_free (wrote);
+  g_free (out);
+  g_free (err);
+  g_free (path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* A value the element cannot take ends the example at once, naming it;
+ * nothing is sent. */
+GST_START_TEST (test_refuses_bad_value)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *path = seedance_test_fixture_path (f, "clip.mp4");
+  const gchar *args[] = { "a cat surfing", path, "duration=99", NULL };
+  gchar *out = NULL, *err = NULL;
+  gint status;
+
+  status = run_example (f, args, &out, &err);
+  fail_if (g_spawn_check_wait_status (status, NULL), "it accepted "
+      "duration=99: %s", out);
+  fail_unless (strstr (err, "duration") != NULL, "%s", err);
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, NULL,
+          NULL), 0);
+
+  g_free (out);
+  g_free (err);
+  g_free (path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+static Suite *
+progress_example_suite (void)
+{
+  Suite *s = suite_create ("progress_example");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_writes_clip);
+  tcase_add_test (tc, test_refuses_bad_value);
+  return s;
+}
+
+SEEDANCE_CHECK_MAIN (progress_example);
