@@ -1,4 +1,4 @@
-/* gst-seedance: the C progress example, run against the emulator
+/* gst-seedance: the progress examples, run against the emulator
  * Copyright (C) 2026 gst-seedance developers
  *
  * This library is free software; you can redistribute it and/or
@@ -7,8 +7,10 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
-/* examples/seedance-progress runs as a user would run it: its own
- * process, the key and the origin from the environment. */
+/* examples/seedance-progress (C) runs as a user would run it: its own
+ * process, the key and the origin from the environment. Built with
+ * SEEDANCE_EXAMPLE_PYTHON (progress-python.c), the same tests run
+ * examples/seedance-progress.py instead. */
 
 #include <string.h>
 
@@ -25,7 +27,12 @@ run_example (SeedanceTestFixture * f, const gchar * const *args,
   GError *error = NULL;
   gint status;
 
+#ifdef SEEDANCE_EXAMPLE_PYTHON
+  g_ptr_array_add (argv, (gpointer) SEEDANCE_PYTHON);
+  g_ptr_array_add (argv, (gpointer) SEEDANCE_EXAMPLE_PROGRESS_PY);
+#else
   g_ptr_array_add (argv, (gpointer) SEEDANCE_EXAMPLE_PROGRESS);
+#endif
   for (; *args; args++)
     g_ptr_array_add (argv, (gpointer) * args);
   g_ptr_array_add (argv, NULL);
@@ -116,4 +123,37 @@ progress_example_suite (void)
   return s;
 }
 
-SEEDANCE_CHECK_MAIN (progress_example);
+#ifdef SEEDANCE_EXAMPLE_PYTHON
+/* Whether the Python that runs the example has PyGObject and GStreamer's
+ * typelib. */
+static gboolean
+have_pygobject (void)
+{
+  const gchar *argv[] = { SEEDANCE_PYTHON, "-c",
+    "import gi; gi.require_version('Gst', '1.0'); "
+        "from gi.repository import Gst", NULL
+  };
+  gint status;
+
+  return g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
+      | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL)
+      && g_spawn_check_wait_status (status, NULL);
+}
+#endif
+
+int
+main (int argc, char **argv)
+{
+#ifdef SEEDANCE_EXAMPLE_PYTHON
+  if (!have_pygobject ()) {
+    /* 77: meson counts the test as skipped. */
+    g_print ("SKIP: %s lacks PyGObject for GStreamer; install python3-gi "
+        "and gir1.2-gstreamer-1.0 (tools/setup.sh does)\n", SEEDANCE_PYTHON);
+    return 77;
+  }
+#endif
+  seedance_test_prepare_environment ();
+  gst_check_init (&argc, &argv);
+  return gst_check_run_suite (progress_example_suite (), "progress_example",
+      __FILE__);
+}
