@@ -145,6 +145,12 @@ int
 main (int argc, char **argv)
 {
 #ifdef SEEDANCE_EXAMPLE_PYTHON
+#ifdef SEEDANCE_SANITIZED
+  g_print ("SKIP: the plugin is built with a sanitizer, which %s, not "
+      "built with it, cannot load; the normal build runs this test\n",
+      SEEDANCE_PYTHON);
+  return 77;
+#endif
   if (!have_pygobject ()) {
     /* 77: meson counts the test as skipped. */
     g_print ("SKIP: %s lacks PyGObject for GStreamer; install python3-gi "
