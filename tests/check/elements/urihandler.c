@@ -16,6 +16,8 @@
 
 #include <string.h>
 
+#include <gst/pbutils/pbutils.h>
+
 #include "seedancetestutils.h"
 
 #define PROMPT "a red fox runs through fresh snow"
@@ -1363,6 +1365,101 @@ GST_START_TEST (test_uridecodebin)
 
 GST_END_TEST;
 
+/* playbin plays a seedance:// URI to EOS with decoded video, after one
+ * submission. */
+GST_START_TEST (test_playbin)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  SeedanceTestSinkInfo info;
+  SavedEnvironment saved;
+  GstElement *sink;
+  GstMessage *msg;
+
+  seedance_test_sink_info_init (&info);
+  environment_save (&saved);
+  g_setenv ("MODELLIX_BASE_URL",
+      seedance_emulator_get_api_origin (f->emulator), TRUE);
+  g_setenv ("MODELLIX_API_KEY", SEEDANCE_TEST_API_KEY, TRUE);
+
+  f->pipeline = gst_element_factory_make ("playbin", NULL);
+  sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (f->pipeline, "uri", "seedance://?prompt=" PROMPT_ENCODED
+      "&duration=4&resolution=480p&generate-audio=false&poll-interval=50",
+      "video-sink", sink, "audio-sink", gst_element_factory_make ("fakesink",
+          NULL), NULL);
+  seedance_test_sink_info_attach (&info, sink);
+  g_mutex_lock (&f->lock);
+  f->bus = gst_element_get_bus (f->pipeline);
+  g_mutex_unlock (&f->lock);
+
+  fail_if (gst_element_set_state (f->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  msg = seedance_test_wait_eos_or_error (f->bus, SEEDANCE_TEST_TIMEOUT);
+  fail_on_error_message (msg);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  environment_restore (&saved);
+
+  g_mutex_lock (&info.lock);
+  fail_unless (info.caps != NULL && g_str_has_prefix (gst_structure_get_name
+          (gst_caps_get_structure (info.caps, 0)), "video/x-raw"));
+  fail_unless (info.n_buffers > 0, "no video frame reached the sink");
+  g_mutex_unlock (&info.lock);
+  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
+
+  /* fixture_free drops the src reference it holds: playbin's is its own. */
+  f->src = gst_object_ref (sink);
+  seedance_test_fixture_free (f);
+  seedance_test_sink_info_clear (&info);
+}
+
+GST_END_TEST;
+
+/* GstDiscoverer (gst-discoverer-1.0) reports the duration the URI asked
+ * for and its one video stream. */
+GST_START_TEST (test_discoverer)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  SavedEnvironment saved;
+  GstDiscoverer *discoverer;
+  GstDiscovererInfo *info;
+  GList *videos;
+  GError *error = NULL;
+  GstClockTime duration;
+
+  environment_save (&saved);
+  g_setenv ("MODELLIX_BASE_URL",
+      seedance_emulator_get_api_origin (f->emulator), TRUE);
+  g_setenv ("MODELLIX_API_KEY", SEEDANCE_TEST_API_KEY, TRUE);
+
+  discoverer = gst_discoverer_new (SEEDANCE_TEST_TIMEOUT, &error);
+  fail_unless (discoverer != NULL, "%s", error ? error->message : "");
+  info = gst_discoverer_discover_uri (discoverer, "seedance://?prompt="
+      PROMPT_ENCODED "&duration=6&resolution=480p&generate-audio=false"
+      "&poll-interval=50", &error);
+  environment_restore (&saved);
+  fail_unless (info != NULL, "%s", error ? error->message : "");
+  fail_unless_equals_int (gst_discoverer_info_get_result (info),
+      GST_DISCOVERER_OK);
+  duration = gst_discoverer_info_get_duration (info);
+  fail_unless (ABS (GST_CLOCK_DIFF (6 * GST_SECOND, duration)) <=
+      GST_SECOND / 24 + GST_MSECOND, "discovered %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (duration));
+  videos = gst_discoverer_info_get_video_streams (info);
+  fail_unless_equals_int (g_list_length (videos), 1);
+  fail_unless (gst_discoverer_info_get_audio_streams (info) == NULL);
+  /* Its answer was logged before the discovery could go on. */
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
+          NULL), 1);
+
+  gst_discoverer_stream_info_list_free (videos);
+  gst_discoverer_info_unref (info);
+  g_object_unref (discoverer);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 urihandler_suite (void)
 {
@@ -1405,6 +1502,8 @@ urihandler_suite (void)
   tcase_add_test (tc, test_bad_state);
   tcase_add_test (tc, test_only_named_fields_sent);
   tcase_add_test (tc, test_uridecodebin);
+  tcase_add_test (tc, test_playbin);
+  tcase_add_test (tc, test_discoverer);
 
   return s;
 }
