@@ -105,7 +105,6 @@ G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
 #define MIN_POLL_INTERVAL 10
 #define DEFAULT_TIMEOUT 1800
 #define DEFAULT_BLOCKSIZE (64 * 1024)
-#define MASKED_KEY "***"
 /* Polls keep poll-interval for this long, then back off... */
 #define POLL_STEADY_US (30 * G_USEC_PER_SEC)
 /* ...by this factor up to this ceiling (or poll-interval if larger). */
@@ -135,6 +134,7 @@ static gboolean gst_seedance_src_check_not_uncertain (GstSeedanceSrc * src,
 static GstFlowReturn gst_seedance_src_interrupted (GstSeedanceSrc * src);
 static GstFlowReturn gst_seedance_src_conclude_submission (GstSeedanceSrc *
     src);
+static void gst_seedance_src_reset_uri_properties (GstSeedanceSrc * src);
 static gboolean gst_seedance_src_start (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_stop (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_unlock (GstBaseSrc * bsrc);
@@ -225,7 +225,7 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
 
   properties[PROP_API_KEY] = g_param_spec_string ("api-key", "API key",
       "Modellix API key (default: the environment variable MODELLIX_API_KEY). "
-      "Sent only to api-url; reads back as \"" MASKED_KEY "\" when set", NULL,
+      "Sent only to api-url; reads back as \"" SEEDANCE_MASKED_KEY "\" when set", NULL,
       flags);
   properties[PROP_API_URL] = g_param_spec_string ("api-url", "API URL",
       "Origin of the Modellix API; https, or http on a loopback host. The "
@@ -312,15 +312,8 @@ gst_seedance_src_allocation_probe (GstPad * pad, GstPadProbeInfo * info,
 static void
 gst_seedance_src_init (GstSeedanceSrc * src)
 {
-  const gchar *env;
-
-  seedance_request_init (&src->settings);
   src->api_key = g_strdup (g_getenv ("MODELLIX_API_KEY"));
-  env = g_getenv ("MODELLIX_BASE_URL");
-  src->api_url = g_strdup (env && *env ? env : SEEDANCE_DEFAULT_API_URL);
-  src->model = g_strdup (SEEDANCE_DEFAULT_MODEL);
-  src->poll_interval = DEFAULT_POLL_INTERVAL;
-  src->timeout = DEFAULT_TIMEOUT;
+  gst_seedance_src_reset_uri_properties (src);
 
   src->download.total_size = -1;
   src->cancellable = g_cancellable_new ();
@@ -550,7 +543,7 @@ gst_seedance_src_get_property (GObject * object, guint prop_id,
     case PROP_API_KEY:
       /* The key is a secret: tell only whether one is set. */
       g_value_set_string (value, src->api_key && *src->api_key ?
-          MASKED_KEY : NULL);
+          SEEDANCE_MASKED_KEY : NULL);
       break;
     case PROP_API_URL:
       g_value_set_string (value, src->api_url);
@@ -739,6 +732,19 @@ done:
   return ok;
 }
 
+/* A stop (@flag: stopping) or an EOS (ending) ends the run: it abandons
+ * the submission and wakes any wait. */
+static void
+gst_seedance_src_end_run (GstSeedanceSrc * src, gboolean * flag)
+{
+  g_mutex_lock (&src->wait_lock);
+  *flag = TRUE;
+  if (src->submission)
+    seedance_submission_cancel (src->submission);
+  g_cond_broadcast (&src->wait_cond);
+  g_mutex_unlock (&src->wait_lock);
+}
+
 static gboolean
 gst_seedance_src_stop (GstBaseSrc * bsrc)
 {
@@ -746,11 +752,7 @@ gst_seedance_src_stop (GstBaseSrc * bsrc)
 
   GST_DEBUG_OBJECT (src, "stopping");
   /* Left by a create() that a flush ended. */
-  g_mutex_lock (&src->wait_lock);
-  src->stopping = TRUE;
-  if (src->submission)
-    seedance_submission_cancel (src->submission);
-  g_mutex_unlock (&src->wait_lock);
+  gst_seedance_src_end_run (src, &src->stopping);
   if (src->submission)
     gst_seedance_src_conclude_submission (src);
   /* A run that a flush interrupted ends here: close its progress. */
@@ -772,12 +774,7 @@ gst_seedance_src_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       /* Stopping: a submission in flight is abandoned (and reported). */
-      g_mutex_lock (&src->wait_lock);
-      src->stopping = TRUE;
-      if (src->submission)
-        seedance_submission_cancel (src->submission);
-      g_cond_broadcast (&src->wait_cond);
-      g_mutex_unlock (&src->wait_lock);
+      gst_seedance_src_end_run (src, &src->stopping);
       break;
     default:
       break;
@@ -794,14 +791,8 @@ gst_seedance_src_send_event (GstElement * element, GstEvent * event)
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (element);
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
-    g_mutex_lock (&src->wait_lock);
-    src->ending = TRUE;
-    if (src->submission) {
-      GST_INFO_OBJECT (src, "EOS: abandoning the submission");
-      seedance_submission_cancel (src->submission);
-    }
-    g_cond_broadcast (&src->wait_cond);
-    g_mutex_unlock (&src->wait_lock);
+    GST_INFO_OBJECT (src, "EOS: the run ends");
+    gst_seedance_src_end_run (src, &src->ending);
   }
   return GST_ELEMENT_CLASS (parent_class)->send_event (element, event);
 }
@@ -990,15 +981,23 @@ gst_seedance_src_check_not_uncertain (GstSeedanceSrc * src, GError ** error)
   return !uncertain;
 }
 
+/* When the timeout expires (monotonic us), 0 without one. */
+static gint64
+gst_seedance_src_deadline (GstSeedanceSrc * src)
+{
+  return src->run_timeout ? src->run_start +
+      (gint64) src->run_timeout * G_USEC_PER_SEC : 0;
+}
+
 /* Milliseconds left before the timeout, G_MAXINT64 without one. */
 static gint64
 gst_seedance_src_remaining_ms (GstSeedanceSrc * src)
 {
-  gint64 timeout_us = (gint64) src->run_timeout * G_USEC_PER_SEC;
+  gint64 deadline = gst_seedance_src_deadline (src);
 
-  if (timeout_us == 0)
+  if (deadline == 0)
     return G_MAXINT64;
-  return (src->run_start + timeout_us - g_get_monotonic_time ()) / 1000;
+  return (deadline - g_get_monotonic_time ()) / 1000;
 }
 
 static void
@@ -1091,8 +1090,7 @@ again:
     }
     src->submission_done = FALSE;
     src->submission = seedance_submission_start (src->client, src->body,
-        src->body_length, src->run_timeout ? src->run_start +
-        (gint64) src->run_timeout * G_USEC_PER_SEC : 0, src->run_timeout,
+        src->body_length, gst_seedance_src_deadline (src), src->run_timeout,
         gst_seedance_src_submission_done, src);
     started = TRUE;
   }
@@ -1563,8 +1561,8 @@ static void
 gst_seedance_src_reset_uri_properties (GstSeedanceSrc * src)
 {
   GST_OBJECT_LOCK (src);
+  /* Clearing leaves the request as seedance_request_init() makes it. */
   seedance_request_clear (&src->settings);
-  seedance_request_init (&src->settings);
   g_free (src->api_url);
   src->api_url = g_strdup (environment_api_url ());
   g_free (src->model);

@@ -188,8 +188,6 @@ seedance_check_model (const gchar * model, GError ** error)
   return FALSE;
 }
 
-#define MASKED_KEY "***"
-
 /* A server may echo the key back ("invalid key sk-..."): no text that
  * came from it leaves the client with the key in it. */
 static gchar *
@@ -201,7 +199,7 @@ scrub_key (const SeedanceClient * client, const gchar * text)
   if (text == NULL || *client->key == '\0' || !strstr (text, client->key))
     return g_strdup (text);
   parts = g_strsplit (text, client->key, -1);
-  scrubbed = g_strjoinv (MASKED_KEY, parts);
+  scrubbed = g_strjoinv (SEEDANCE_MASKED_KEY, parts);
   g_strfreev (parts);
   return scrubbed;
 }
@@ -209,11 +207,8 @@ scrub_key (const SeedanceClient * client, const gchar * text)
 static void
 scrub_key_in_place (const SeedanceClient * client, gchar ** text)
 {
-  gchar *scrubbed;
+  gchar *scrubbed = scrub_key (client, *text);
 
-  if (*text == NULL || !strstr (*text, client->key) || *client->key == '\0')
-    return;
-  scrubbed = scrub_key (client, *text);
   g_free (*text);
   *text = scrubbed;
 }

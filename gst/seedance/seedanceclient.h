@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 
 #define SEEDANCE_DEFAULT_API_URL "https://api.modellix.ai"
 #define SEEDANCE_DEFAULT_MODEL "bytedance/seedance-2.0-fast-i2v"
+/* What stands for the key wherever it would show. */
+#define SEEDANCE_MASKED_KEY "***"
 
 typedef struct _SeedanceClient SeedanceClient;
 
