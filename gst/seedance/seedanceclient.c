@@ -213,6 +213,14 @@ scrub_key_in_place (const SeedanceClient * client, gchar ** text)
   *text = scrubbed;
 }
 
+/* Ids and URLs are acted on, so they are never rewritten: one that
+ * carries the key makes the answer unusable instead. */
+static gboolean
+carries_key (const SeedanceClient * client, const gchar * text)
+{
+  return text != NULL && *client->key != '\0' && strstr (text, client->key);
+}
+
 static void
 scrub_key_in_error (const SeedanceClient * client, GError ** error)
 {
@@ -669,7 +677,11 @@ seedance_client_submit (SeedanceClient * client, const gchar * body,
   data = g_bytes_get_data (ex.body, &len);
   if (is_success (answer->http_status)) {
     task_id = seedance_submit_answer_parse (data, len, &err);
-    scrub_key_in_place (client, &task_id);
+    if (carries_key (client, task_id)) {
+      g_clear_pointer (&task_id, g_free);
+      g_set_error_literal (&err, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+          "its task id carries the API key");
+    }
     if (task_id == NULL) {
       g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN,
           "the submission was accepted (HTTP %u) but %s: a task may exist and "
@@ -750,6 +762,12 @@ seedance_client_query (SeedanceClient * client, const gchar * task_id,
       g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
           "the answer about task %s describes another task", task_id);
       g_clear_pointer (&task, seedance_task_free);
+    } else if (carries_key (client, task->video_url)
+        || carries_key (client, task->last_frame_url)) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+          "the answer about task %s is unusable: its result URL carries the "
+          "API key, which must not go to another origin", task_id);
+      g_clear_pointer (&task, seedance_task_free);
     }
   } else {
     gchar *what = g_strdup_printf ("Querying task %s", task_id);
@@ -762,8 +780,6 @@ done:
   scrub_key_in_error (client, error);
   if (task) {
     scrub_key_in_place (client, &task->status);
-    scrub_key_in_place (client, &task->video_url);
-    scrub_key_in_place (client, &task->last_frame_url);
     scrub_key_in_place (client, &task->failure);
   }
   exchange_clear (&ex);

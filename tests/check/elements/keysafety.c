@@ -20,6 +20,7 @@
 #include <string.h>
 #include <gst/check/gstcheck.h>
 
+#include "seedanceclient.h"
 #include "seedancetestutils.h"
 
 /* The clip of elements/seedancesrc.c's key test: rendered once per build. */
@@ -291,6 +292,66 @@ GST_START_TEST (test_get_result_on_other_origin_ignored)
           SEEDANCE_TEST_TASKS_PATH, 200) >= 1, "the task was never queried");
   fail_unless (count_on_origin (f, SEEDANCE_EMULATOR_ORIGIN_FILES, "GET",
           SEEDANCE_TEST_FILES_PATH, 200) >= 1, "the clip was not downloaded");
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* A key that happens to be part of what the API answers (here "task-",
+ * in every task id, or "/files/", in every result URL; the emulator
+ * takes any key) is never rewritten into the id or URL: the answer is
+ * refused as unusable, and nothing goes out with a masked id or to the
+ * files origin. */
+typedef struct
+{
+  const gchar *key;
+  gint code;
+  const gchar *text;
+  guint n_task_gets;            /* at least; 0: exactly none */
+} KeyInAnswerCase;
+
+static const KeyInAnswerCase key_in_answer_cases[] = {
+  {"task-", GST_RESOURCE_ERROR_FAILED, "task id carries the API key", 0},
+  {"/files/", GST_RESOURCE_ERROR_READ, "result URL carries the API key", 1},
+};
+
+GST_START_TEST (test_key_in_answer_refused)
+{
+  const KeyInAnswerCase *c = &key_in_answer_cases[__i__];
+  SeedanceEmulatorConfig config;
+  SeedanceTestFixture *f;
+  GstMessage *msg;
+  GPtrArray *log;
+  guint i;
+
+  seedance_test_config_init (&config);
+  config.api_key = NULL;
+  f = seedance_test_fixture_new (&config);
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "api-key", c->key, "prompt", "a cat surfing", NULL);
+
+  msg = seedance_test_fixture_run_to_error (f);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR, c->code, c->text);
+  gst_message_unref (msg);
+
+  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
+  if (c->n_task_gets == 0) {
+    fail_unless_equals_int (seedance_test_fixture_count_requests (f, "GET",
+            SEEDANCE_TEST_TASKS_PATH), 0);
+  } else {
+    fail_unless (seedance_test_fixture_count_requests (f, "GET",
+            SEEDANCE_TEST_TASKS_PATH) >= c->n_task_gets);
+  }
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, "GET",
+          SEEDANCE_TEST_FILES_PATH), 0);
+  log = seedance_emulator_get_requests (f->emulator);
+  for (i = 0; i < log->len; i++) {
+    const SeedanceEmulatorRequest *r = g_ptr_array_index (log, i);
+
+    fail_if (strstr (r->path, SEEDANCE_MASKED_KEY) != NULL,
+        "a masked id was sent: %s", r->path);
+  }
+  g_ptr_array_unref (log);
   seedance_test_fixture_free (f);
 }
 
@@ -716,6 +777,8 @@ keysafety_suite (void)
       G_N_ELEMENTS (redirect_cases));
   tcase_add_test (tc, test_result_on_other_origin);
   tcase_add_test (tc, test_get_result_on_other_origin_ignored);
+  tcase_add_loop_test (tc, test_key_in_answer_refused, 0,
+      G_N_ELEMENTS (key_in_answer_cases));
 
   tc = tcase_create ("logs");
   suite_add_tcase (s, tc);
