@@ -27,7 +27,7 @@ build_project () {
   local log
   log=$(mktemp)
   if [ ! -f "$builddir/build.ninja" ]; then
-    meson setup "$builddir" "$top" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
+    meson setup "$builddir" "$top" -Dtests=enabled -Dexamples-ges=enabled >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
   fi
   ninja -C "$builddir" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
   rm -f "$log"

@@ -210,6 +210,55 @@ fail_with_error_message (GstMessage * msg)
       g_quark_to_string (error->domain), error->code, GST_STR_NULL (debug));
 }
 
+gint
+seedance_test_fixture_spawn (SeedanceTestFixture * f,
+    const gchar * const *argv, gchar ** out, gchar ** err)
+{
+  gchar **envp = g_get_environ ();
+  GError *error = NULL;
+  gint status;
+
+  envp = g_environ_setenv (envp, "MODELLIX_BASE_URL",
+      seedance_emulator_get_api_origin (f->emulator), TRUE);
+  envp = g_environ_setenv (envp, "MODELLIX_API_KEY", SEEDANCE_TEST_API_KEY,
+      TRUE);
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv, envp, G_SPAWN_DEFAULT,
+          NULL, NULL, out, err, &status, &error), "%s: %s", argv[0],
+      error ? error->message : "");
+  g_strfreev (envp);
+  return status;
+}
+
+GstDiscovererInfo *
+seedance_test_discover_file (const gchar * path)
+{
+  GstDiscoverer *discoverer;
+  GstDiscovererInfo *info;
+  GError *error = NULL;
+  gchar *uri = gst_filename_to_uri (path, NULL);
+
+  discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
+  fail_unless (discoverer != NULL, "%s", error ? error->message : "");
+  info = gst_discoverer_discover_uri (discoverer, uri, &error);
+  fail_unless (info != NULL, "%s: %s", path, error ? error->message : "");
+  fail_unless_equals_int (gst_discoverer_info_get_result (info),
+      GST_DISCOVERER_OK);
+  g_object_unref (discoverer);
+  g_free (uri);
+  return info;
+}
+
+void
+seedance_test_assert_duration (GstDiscovererInfo * info, GstClockTime expected)
+{
+  GstClockTime duration = gst_discoverer_info_get_duration (info);
+
+  fail_unless (ABS (GST_CLOCK_DIFF (expected, duration)) <=
+      SEEDANCE_TEST_FRAME_TOLERANCE, "%s lasts %" GST_TIME_FORMAT ", not %"
+      GST_TIME_FORMAT, gst_discoverer_info_get_uri (info),
+      GST_TIME_ARGS (duration), GST_TIME_ARGS (expected));
+}
+
 GstMessage *
 seedance_test_wait_eos_or_error (GstBus * bus, GstClockTime timeout)
 {

@@ -12,6 +12,7 @@
 
 #include <gst/check/gstcheck.h>
 #include <json-glib/json-glib.h>
+#include <gst/pbutils/pbutils.h>
 
 #include "emulator.h"
 
@@ -147,6 +148,24 @@ void                 seedance_test_fixture_expect_requests (SeedanceTestFixture 
                                                             const gchar * method,
                                                             const gchar * path_prefix,
                                                             guint count);
+
+/* Runs @argv (NULL-terminated) as its own process, as a user would: the
+ * key and the emulator's origin in MODELLIX_API_KEY and MODELLIX_BASE_URL.
+ * Returns its wait status; @out and @err get what it printed. */
+gint                 seedance_test_fixture_spawn (SeedanceTestFixture * f,
+                                                  const gchar * const * argv,
+                                                  gchar ** out, gchar ** err);
+
+/* One frame at the emulator's 24 fps, plus rounding. */
+#define SEEDANCE_TEST_FRAME_TOLERANCE (GST_SECOND / 24 + GST_MSECOND)
+
+/* What GstDiscoverer (gst-discoverer-1.0) reads of the file at @path;
+ * fails unless it reads it whole. */
+GstDiscovererInfo *  seedance_test_discover_file (const gchar * path);
+
+/* Fails unless @info lasts @expected, within one frame. */
+void                 seedance_test_assert_duration (GstDiscovererInfo * info,
+                                                    GstClockTime expected);
 
 /* The next EOS or ERROR message, failing after @timeout. */
 GstMessage *         seedance_test_wait_eos_or_error (GstBus * bus,

@@ -23,8 +23,6 @@ run_example (SeedanceTestFixture * f, const gchar * const *args,
     gchar ** out, gchar ** err)
 {
   GPtrArray *argv = g_ptr_array_new ();
-  gchar **envp = g_get_environ ();
-  GError *error = NULL;
   gint status;
 
 #ifdef SEEDANCE_EXAMPLE_PYTHON
@@ -36,15 +34,8 @@ run_example (SeedanceTestFixture * f, const gchar * const *args,
   for (; *args; args++)
     g_ptr_array_add (argv, (gpointer) * args);
   g_ptr_array_add (argv, NULL);
-  envp = g_environ_setenv (envp, "MODELLIX_BASE_URL",
-      seedance_emulator_get_api_origin (f->emulator), TRUE);
-  envp = g_environ_setenv (envp, "MODELLIX_API_KEY", SEEDANCE_TEST_API_KEY,
-      TRUE);
-
-  fail_unless (g_spawn_sync (NULL, (gchar **) argv->pdata, envp,
-          G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error), "%s",
-      error ? error->message : "");
-  g_strfreev (envp);
+  status = seedance_test_fixture_spawn (f,
+      (const gchar * const *) argv->pdata, out, err);
   g_ptr_array_unref (argv);
   return status;
 }

@@ -19,8 +19,6 @@
 
 #define PROMPT "a red fox runs through fresh snow"
 
-/* One frame at the emulator's 24 fps, plus rounding. */
-#define FRAME_TOLERANCE (GST_SECOND / 24 + GST_MSECOND)
 
 static SeedanceTestFixture *
 fixture_new_with_faststart (gboolean faststart)
@@ -220,7 +218,7 @@ GST_START_TEST (test_qtdemux)
       "%u frames for %d s at 24 fps", info.n_buffers, c->duration);
   fail_unless (GST_CLOCK_TIME_IS_VALID (info.last_end));
   fail_unless (ABS (GST_CLOCK_DIFF (c->duration * GST_SECOND,
-              info.last_end)) <= FRAME_TOLERANCE,
+              info.last_end)) <= SEEDANCE_TEST_FRAME_TOLERANCE,
       "the stream ends at %" GST_TIME_FORMAT, GST_TIME_ARGS (info.last_end));
   g_mutex_unlock (&info.lock);
 
@@ -466,7 +464,7 @@ GST_START_TEST (test_decodebin)
   expected = c->duration * GST_SECOND;
   fail_unless (GST_CLOCK_TIME_IS_VALID (result.video.last_end));
   fail_unless (ABS (GST_CLOCK_DIFF (expected, result.video.last_end)) <=
-      FRAME_TOLERANCE, "the video ends at %" GST_TIME_FORMAT ", not %"
+      SEEDANCE_TEST_FRAME_TOLERANCE, "the video ends at %" GST_TIME_FORMAT ", not %"
       GST_TIME_FORMAT, GST_TIME_ARGS (result.video.last_end),
       GST_TIME_ARGS (expected));
   g_mutex_unlock (&result.video.lock);

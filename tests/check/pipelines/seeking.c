@@ -13,13 +13,9 @@
  * paused. The emulator puts the moov atom at the end, as a generator that
  * does not post-process its files would. */
 
-#include <gst/pbutils/pbutils.h>
-
 #include "seedancetestutils.h"
 
 #define PROMPT "a red fox runs through fresh snow"
-/* One frame at the emulator's 24 fps, plus rounding. */
-#define FRAME_TOLERANCE (GST_SECOND / 24 + GST_MSECOND)
 
 /* seedancesrc ! qtdemux ! h264parse ! mp4mux ! filesink: the file written
  * is read by GstDiscoverer (what gst-discoverer-1.0 uses) as a 5 s
@@ -27,12 +23,9 @@
 GST_START_TEST (test_remux_reads_back)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-  GstDiscoverer *discoverer;
   GstDiscovererInfo *info;
   GList *videos;
-  GError *error = NULL;
-  gchar *out_path, *description, *uri;
-  GstClockTime duration;
+  gchar *out_path, *description;
 
   out_path = seedance_test_fixture_path (f, "remuxed.mp4");
   description = g_strdup_printf ("seedancesrc name=src ! qtdemux name=d "
@@ -47,17 +40,8 @@ GST_START_TEST (test_remux_reads_back)
   fail_unless_equals_int (gst_element_set_state (f->pipeline,
           GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
 
-  discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
-  fail_unless (discoverer != NULL, "%s", error ? error->message : "");
-  uri = gst_filename_to_uri (out_path, NULL);
-  info = gst_discoverer_discover_uri (discoverer, uri, &error);
-  fail_unless (info != NULL, "%s", error ? error->message : "");
-  fail_unless_equals_int (gst_discoverer_info_get_result (info),
-      GST_DISCOVERER_OK);
-  duration = gst_discoverer_info_get_duration (info);
-  fail_unless (ABS (GST_CLOCK_DIFF (5 * GST_SECOND, duration)) <=
-      FRAME_TOLERANCE, "the remuxed clip lasts %" GST_TIME_FORMAT,
-      GST_TIME_ARGS (duration));
+  info = seedance_test_discover_file (out_path);
+  seedance_test_assert_duration (info, 5 * GST_SECOND);
   videos = gst_discoverer_info_get_video_streams (info);
   fail_unless_equals_int (g_list_length (videos), 1);
   fail_unless_equals_int (gst_discoverer_video_info_get_width
@@ -69,8 +53,6 @@ GST_START_TEST (test_remux_reads_back)
 
   gst_discoverer_stream_info_list_free (videos);
   gst_discoverer_info_unref (info);
-  g_object_unref (discoverer);
-  g_free (uri);
   g_free (description);
   g_free (out_path);
   seedance_test_fixture_free (f);
@@ -177,7 +159,7 @@ GST_START_TEST (test_seek_in_paused)
         "no buffer after the seek");
   fail_unless (a.flushed);
   fail_unless (ABS (GST_CLOCK_DIFF (2 * GST_SECOND, a.first_pts)) <=
-      FRAME_TOLERANCE, "the first buffer after the seek is at %"
+      SEEDANCE_TEST_FRAME_TOLERANCE, "the first buffer after the seek is at %"
       GST_TIME_FORMAT, GST_TIME_ARGS (a.first_pts));
   g_mutex_unlock (&a.lock);
 
