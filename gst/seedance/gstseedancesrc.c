@@ -28,6 +28,11 @@
  * A submission costs money. It is never sent twice by accident: when its
  * outcome is unknown the element stops with an error naming what to check,
  * and a task that already exists is resumed with #GstSeedanceSrc:task-id.
+ * A journal in #GstSeedanceSrc:cache-dir remembers the task of every
+ * request and caches its clip, so another pipeline asking for the same
+ * request (GES after its discoverer, a rerun after a crash) resumes the
+ * task or plays the cached clip instead of paying again; see
+ * #GstSeedanceSrc:cache-mode.
  *
  * The element handles `seedance://` URIs, so playbin, uridecodebin and
  * GES can use it: the query holds the properties, e.g.
@@ -56,7 +61,11 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 #include <gst/base/gsttypefindhelper.h>
 
 #include "gstseedancesrc.h"
@@ -96,6 +105,9 @@ enum
   PROP_TASK_ID,
   PROP_POLL_INTERVAL,
   PROP_TIMEOUT,
+  PROP_CACHE_MODE,
+  PROP_CACHE_DIR,
+  PROP_CACHE_SIZE,
   N_PROPERTIES
 };
 
@@ -104,6 +116,12 @@ G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
 #define DEFAULT_POLL_INTERVAL 2000
 #define MIN_POLL_INTERVAL 10
 #define DEFAULT_TIMEOUT 1800
+#define DEFAULT_CACHE_MODE GST_SEEDANCE_CACHE_MODE_REUSE
+#define DEFAULT_CACHE_SIZE 4096
+/* How often a source waiting for another one's submission looks again. */
+#define JOURNAL_LOCK_POLL_MS 50
+/* How long a journal update waits for the entry's lock. */
+#define JOURNAL_UPDATE_WAIT_MS 2000
 #define DEFAULT_BLOCKSIZE (64 * 1024)
 /* Polls keep poll-interval for this long, then back off... */
 #define POLL_STEADY_US (30 * G_USEC_PER_SEC)
@@ -135,6 +153,7 @@ static GstFlowReturn gst_seedance_src_interrupted (GstSeedanceSrc * src);
 static GstFlowReturn gst_seedance_src_conclude_submission (GstSeedanceSrc *
     src);
 static void gst_seedance_src_reset_uri_properties (GstSeedanceSrc * src);
+static void gst_seedance_src_update_size (GstSeedanceSrc * src, gint64 size);
 static gboolean gst_seedance_src_start (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_stop (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_unlock (GstBaseSrc * bsrc);
@@ -246,6 +265,18 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
       "Longest wait for the task in seconds, 0 = no limit; the task can be "
       "resumed afterwards with task-id", 0, G_MAXINT / 1000, DEFAULT_TIMEOUT,
       flags);
+  properties[PROP_CACHE_MODE] = g_param_spec_enum ("cache-mode", "Cache mode",
+      "What the task journal and clip cache in cache-dir do: reuse plays the "
+      "cached clip of a request made before or resumes its task, resume only "
+      "resumes unfinished tasks, off submits every time",
+      GST_TYPE_SEEDANCE_CACHE_MODE, DEFAULT_CACHE_MODE, flags);
+  properties[PROP_CACHE_DIR] = g_param_spec_string ("cache-dir",
+      "Cache directory", "Where the task journal and the cached clips are "
+      "kept (NULL: $XDG_CACHE_HOME/gst-seedance); never holds the key", NULL,
+      flags);
+  properties[PROP_CACHE_SIZE] = g_param_spec_uint ("cache-size", "Cache size",
+      "MiB of clips kept in cache-dir; the least recently used ones go "
+      "first", 0, G_MAXINT, DEFAULT_CACHE_SIZE, flags);
 
   g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
 
@@ -272,6 +303,7 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
 
   gst_type_mark_as_plugin_api (GST_TYPE_SEEDANCE_RATIO, 0);
   gst_type_mark_as_plugin_api (GST_TYPE_SEEDANCE_RESOLUTION, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_SEEDANCE_CACHE_MODE, 0);
 }
 
 /* Forgets everything of a run; the properties stay. */
@@ -292,6 +324,14 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   src->download_retries = 0;
   src->run_start = 0;
   src->progress_open = FALSE;
+  g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
+  g_clear_pointer (&src->journal, seedance_journal_free);
+  src->journal_consulted = FALSE;
+  if (src->clip_fd >= 0)
+    close (src->clip_fd);
+  src->clip_fd = -1;
+  src->url_refreshed = FALSE;
+  src->cache_given_up = FALSE;
 }
 
 /* The clip is plain bytes in system memory: the allocation query is
@@ -316,6 +356,7 @@ gst_seedance_src_init (GstSeedanceSrc * src)
   gst_seedance_src_reset_uri_properties (src);
 
   src->download.total_size = -1;
+  src->clip_fd = -1;
   src->cancellable = g_cancellable_new ();
   g_mutex_init (&src->wait_lock);
   g_cond_init (&src->wait_cond);
@@ -349,6 +390,7 @@ gst_seedance_src_finalize (GObject * object)
   g_free (src->task_id);
   g_free (src->task_fingerprint);
   g_free (src->uncertain_fingerprint);
+  g_free (src->cache_dir);
   g_object_unref (src->cancellable);
   g_mutex_clear (&src->wait_lock);
   g_cond_clear (&src->wait_cond);
@@ -471,6 +513,16 @@ gst_seedance_src_set_property (GObject * object, guint prop_id,
     case PROP_TIMEOUT:
       src->timeout = g_value_get_uint (value);
       break;
+    case PROP_CACHE_MODE:
+      src->cache_mode = g_value_get_enum (value);
+      break;
+    case PROP_CACHE_DIR:
+      g_free (src->cache_dir);
+      src->cache_dir = g_value_dup_string (value);
+      break;
+    case PROP_CACHE_SIZE:
+      src->cache_size = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -560,6 +612,15 @@ gst_seedance_src_get_property (GObject * object, guint prop_id,
     case PROP_TIMEOUT:
       g_value_set_uint (value, src->timeout);
       break;
+    case PROP_CACHE_MODE:
+      g_value_set_enum (value, src->cache_mode);
+      break;
+    case PROP_CACHE_DIR:
+      g_value_set_string (value, src->cache_dir);
+      break;
+    case PROP_CACHE_SIZE:
+      g_value_set_uint (value, src->cache_size);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -620,23 +681,6 @@ gst_seedance_src_post_error (GstSeedanceSrc * src, const GError * error,
       __FILE__, GST_FUNCTION, __LINE__, details);
 }
 
-static gchar *
-request_fingerprint (const gchar * origin, const gchar * model,
-    const gchar * body)
-{
-  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
-  gchar *hex;
-
-  g_checksum_update (sum, (const guchar *) origin, -1);
-  g_checksum_update (sum, (const guchar *) "\n", 1);
-  g_checksum_update (sum, (const guchar *) model, -1);
-  g_checksum_update (sum, (const guchar *) "\n", 1);
-  g_checksum_update (sum, (const guchar *) body, -1);
-  hex = g_strdup (g_checksum_get_string (sum));
-  g_checksum_free (sum);
-  return hex;
-}
-
 /* Decides between resuming a task and submitting one. A task id the user
  * set is resumed as is. One the element submitted is resumed only for the
  * same request: after a property changed it would give the old clip. */
@@ -666,7 +710,7 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
   SeedanceRequest request;
   gchar *api_key = NULL, *api_url = NULL, *model = NULL, *origin = NULL;
-  gchar *task_id, *task_fingerprint;
+  gchar *task_id, *task_fingerprint, *cache_dir;
   GError *error = NULL;
   gboolean ok = FALSE;
 
@@ -681,6 +725,10 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
   task_fingerprint = g_strdup (src->task_fingerprint);
   src->run_poll_interval = src->poll_interval;
   src->run_timeout = src->timeout;
+  src->run_cache_mode = src->cache_mode;
+  src->run_cache_bytes = (guint64) src->cache_size * 1024 * 1024;
+  cache_dir = src->cache_dir && *src->cache_dir ? g_strdup (src->cache_dir) :
+      seedance_journal_default_dir ();
   GST_OBJECT_UNLOCK (src);
 
   /* Everything is checked before a single byte is sent. */
@@ -702,10 +750,24 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
         &error);
     if (src->body == NULL)
       goto done;
-    src->fingerprint = request_fingerprint (origin, model, src->body);
+    src->fingerprint = seedance_request_fingerprint (origin, model,
+        src->body);
     if (!gst_seedance_src_choose_task (src, task_id, task_fingerprint,
             &error))
       goto done;
+    if (src->run_cache_mode != GST_SEEDANCE_CACHE_MODE_OFF) {
+      src->journal = seedance_journal_open (cache_dir, src->fingerprint,
+          &error);
+      if (src->journal == NULL) {
+        GError *why = error;
+
+        error = g_error_new (SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+            "Invalid property 'cache-dir': %s; set cache-dir to a writable "
+            "directory, or cache-mode=off", why->message);
+        g_error_free (why);
+        goto done;
+      }
+    }
   }
 
   src->client = seedance_client_new (origin, api_key, model);
@@ -729,6 +791,7 @@ done:
   g_free (origin);
   g_free (task_id);
   g_free (task_fingerprint);
+  g_free (cache_dir);
   return ok;
 }
 
@@ -1000,6 +1063,279 @@ gst_seedance_src_remaining_ms (GstSeedanceSrc * src)
   return (deadline - g_get_monotonic_time ()) / 1000;
 }
 
+/* ------------------------------------------------------------------------ */
+/* The task journal and the clip cache (see seedancejournal.c) */
+
+/* Reads this run's entry under its lock, taking the lock (waiting a little
+ * at most) when this run does not hold it already. NULL when the entry is
+ * another task's or the lock could not be had: the journal only saves
+ * money, so a lost update is logged and the run goes on. */
+static SeedanceJournalEntry *
+gst_seedance_src_journal_begin (GstSeedanceSrc * src, gboolean * took)
+{
+  SeedanceJournalEntry *entry;
+  gboolean locked = seedance_journal_is_locked (src->journal);
+  gint64 waited = 0;
+
+  *took = !locked;
+  while (!locked) {
+    if (!seedance_journal_try_lock (src->journal, &locked, NULL)
+        || (!locked && (waited >= JOURNAL_UPDATE_WAIT_MS
+                || !gst_seedance_src_wait (src, JOURNAL_LOCK_POLL_MS)))) {
+      GST_WARNING_OBJECT (src, "the journal entry is busy: not updated");
+      return NULL;
+    }
+    waited += JOURNAL_LOCK_POLL_MS;
+  }
+  entry = seedance_journal_read (src->journal, NULL);
+  if (entry == NULL)
+    return seedance_journal_entry_new (src->run_task_id, "pending");
+  if (g_strcmp0 (entry->task_id, src->run_task_id) == 0)
+    return entry;
+  /* A later submission of the same request is recorded: it stays. */
+  seedance_journal_entry_free (entry);
+  if (*took)
+    seedance_journal_unlock (src->journal);
+  return NULL;
+}
+
+/* Writes @entry (NULL: nothing), frees it, and lets go of a lock that
+ * gst_seedance_src_journal_begin() took. */
+static void
+gst_seedance_src_journal_end (GstSeedanceSrc * src,
+    SeedanceJournalEntry * entry, gboolean took)
+{
+  GError *error = NULL;
+
+  if (entry && !seedance_journal_write (src->journal, entry, &error)) {
+    GST_WARNING_OBJECT (src, "cannot write the journal: %s", error->message);
+    g_error_free (error);
+  }
+  seedance_journal_entry_free (entry);
+  if (took)
+    seedance_journal_unlock (src->journal);
+}
+
+/* Records the end of this run's task, and on success its result URL. */
+static void
+gst_seedance_src_journal_record_task (GstSeedanceSrc * src,
+    const SeedanceTask * task)
+{
+  SeedanceJournalEntry *entry;
+  gboolean took;
+
+  if (src->journal == NULL
+      || !(entry = gst_seedance_src_journal_begin (src, &took)))
+    return;
+  g_free (entry->status);
+  entry->status = g_strdup (task->status);
+  if (task->state == SEEDANCE_TASK_SUCCEEDED
+      && g_strcmp0 (entry->video_url, task->video_url) != 0) {
+    g_free (entry->video_url);
+    entry->video_url = g_strdup (task->video_url);
+    entry->video_url_expires = g_get_real_time () / G_USEC_PER_SEC +
+        SEEDANCE_OUTPUT_LIFETIME_S;
+  }
+  gst_seedance_src_journal_end (src, entry, took);
+}
+
+/* The API does not know this run's task (any more): its entry can only
+ * mislead the next run, which will submit anew. */
+static void
+gst_seedance_src_journal_forget_task (GstSeedanceSrc * src)
+{
+  SeedanceJournalEntry *entry;
+  gboolean took;
+
+  if (src->journal == NULL
+      || !(entry = gst_seedance_src_journal_begin (src, &took)))
+    return;
+  seedance_journal_remove (src->journal);
+  gst_seedance_src_journal_end (src, NULL, took);
+  seedance_journal_entry_free (entry);
+}
+
+/* What the submission, whose lock this run holds, came to: its task, an
+ * outcome nobody knows (never sent again, by any pipeline), or no task. */
+static void
+gst_seedance_src_journal_record_submission (GstSeedanceSrc * src,
+    const gchar * task_id, gboolean uncertain)
+{
+  SeedanceJournalEntry *entry;
+
+  if (src->journal == NULL || !seedance_journal_is_locked (src->journal))
+    return;
+  if (task_id || uncertain) {
+    entry = seedance_journal_entry_new (task_id,
+        task_id ? "pending" : SEEDANCE_JOURNAL_UNCERTAIN);
+    gst_seedance_src_journal_end (src, entry, TRUE);
+  } else {
+    seedance_journal_remove (src->journal);
+    seedance_journal_unlock (src->journal);
+  }
+}
+
+/* Opens the entry's cached clip for this run, once its size and checksum
+ * prove it is the clip that was downloaded; an evicted or damaged one is
+ * dropped from the entry. */
+static gboolean
+gst_seedance_src_open_cached_clip (GstSeedanceSrc * src,
+    SeedanceJournalEntry * entry)
+{
+  const gchar *path = seedance_journal_get_clip_path (src->journal);
+  GError *error = NULL;
+  gint fd = -1;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
+    GST_INFO_OBJECT (src, "the clip of task %s was evicted from the cache",
+        entry->task_id);
+  } else if (!seedance_clip_verify (path, entry->clip_size,
+          entry->clip_sha256, &error)
+      || (fd = g_open (path, O_RDONLY | O_CLOEXEC, 0)) < 0) {
+    GST_ELEMENT_WARNING (src, RESOURCE, READ, ("The cached clip of task %s "
+            "is discarded: %s", entry->task_id, error ? error->message :
+            g_strerror (errno)), (NULL));
+    g_clear_error (&error);
+    g_unlink (path);
+  } else {
+    seedance_clip_touch (path);
+    src->clip_fd = fd;
+    gst_seedance_src_update_size (src, entry->clip_size);
+    return TRUE;
+  }
+  g_clear_pointer (&entry->clip_sha256, g_free);
+  entry->clip_size = 0;
+  if (!seedance_journal_write (src->journal, entry, &error)) {
+    GST_WARNING_OBJECT (src, "cannot write the journal: %s", error->message);
+    g_error_free (error);
+  }
+  return FALSE;
+}
+
+/* Waits until no other pipeline decides about this request. */
+static GstFlowReturn
+gst_seedance_src_lock_journal (GstSeedanceSrc * src)
+{
+  GError *error = NULL;
+  gboolean locked = FALSE, told = FALSE;
+
+  for (;;) {
+    if (!seedance_journal_try_lock (src->journal, &locked, &error))
+      return gst_seedance_src_fail (src, error, 0);
+    if (locked)
+      return GST_FLOW_OK;
+    if (!told) {
+      GST_INFO_OBJECT (src, "another pipeline is deciding about this "
+          "request: waiting for its task");
+      told = TRUE;
+    }
+    if (!gst_seedance_src_wait (src, JOURNAL_LOCK_POLL_MS))
+      return gst_seedance_src_interrupted (src);
+  }
+}
+
+/* Before anything is paid: a request made before plays its cached clip or
+ * resumes its task. Otherwise the entry's lock stays held until the
+ * submission is recorded, so that a second pipeline asking for the same
+ * request waits for this one's task instead of paying for its own. */
+static GstFlowReturn
+gst_seedance_src_consult_journal (GstSeedanceSrc * src)
+{
+  SeedanceJournalEntry *entry;
+  SeedanceTaskState state;
+  GstFlowReturn ret;
+  gchar *problem = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if ((ret = gst_seedance_src_lock_journal (src)) != GST_FLOW_OK)
+    return ret;
+  src->journal_consulted = TRUE;
+  entry = seedance_journal_read (src->journal, &problem);
+  if (problem) {
+    GST_ELEMENT_WARNING (src, RESOURCE, READ, ("%s", problem), (NULL));
+    g_free (problem);
+  }
+  if (entry == NULL)
+    return GST_FLOW_OK;
+
+  if (entry->task_id == NULL) {
+    GError *error = g_error_new (SEEDANCE_ERROR,
+        SEEDANCE_ERROR_OUTCOME_UNKNOWN, "An earlier submission of this same "
+        "request was cut off after it was sent (journal entry %s): a task "
+        "may exist and be billed, so it is not sent again. Look for it in "
+        "your Modellix dashboard and resume it with task-id=<id>, or delete "
+        "that file (or set cache-mode=off) to submit anyway",
+        seedance_journal_get_path (src->journal));
+
+    seedance_journal_entry_free (entry);
+    seedance_journal_unlock (src->journal);
+    return gst_seedance_src_post_failure (src, error, 0);
+  }
+
+  state = seedance_task_state_from_status (entry->status);
+  if (state == SEEDANCE_TASK_SUCCEEDED && entry->clip_sha256
+      && src->run_cache_mode == GST_SEEDANCE_CACHE_MODE_REUSE
+      && gst_seedance_src_open_cached_clip (src, entry)) {
+    GST_INFO_OBJECT (src, "playing the cached clip of task %s",
+        entry->task_id);
+  } else if (state == SEEDANCE_TASK_FAILED
+      || (state == SEEDANCE_TASK_SUCCEEDED
+          && (src->run_cache_mode == GST_SEEDANCE_CACHE_MODE_RESUME
+              || (entry->video_url_expires
+                  && now >= entry->video_url_expires)))) {
+    /* Failed, finished with the clip wanted anew, or its outputs gone. */
+    GST_INFO_OBJECT (src, "task %s of this request is %s: submitting anew",
+        entry->task_id, entry->status);
+    seedance_journal_entry_free (entry);
+    return GST_FLOW_OK;
+  } else {
+    GST_INFO_OBJECT (src, "resuming task %s (%s) of this request",
+        entry->task_id, entry->status);
+  }
+
+  gst_seedance_src_set_task_id (src, entry->task_id);
+  seedance_journal_entry_free (entry);
+  seedance_journal_unlock (src->journal);
+  return GST_FLOW_OK;
+}
+
+/* Caches the bytes just read; once the whole clip is there it goes into
+ * place and later reads, seeks included, are served from it. */
+static void
+gst_seedance_src_cache_bytes (GstSeedanceSrc * src, guint64 offset,
+    const guint8 * data, gsize size)
+{
+  SeedanceJournalEntry *entry;
+  const gchar *path = seedance_journal_get_clip_path (src->journal);
+  GError *error = NULL;
+  gchar *sha;
+  gboolean took;
+
+  seedance_clip_writer_write (src->clip_writer, offset, data, size);
+  if (!seedance_clip_writer_is_complete (src->clip_writer))
+    return;
+  sha = seedance_clip_writer_commit (src->clip_writer, &error);
+  g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
+  if (sha == NULL) {
+    GST_WARNING_OBJECT (src, "not caching the clip: %s", error->message);
+    g_error_free (error);
+    return;
+  }
+
+  if ((entry = gst_seedance_src_journal_begin (src, &took))) {
+    g_free (entry->clip_sha256);
+    entry->clip_sha256 = g_strdup (sha);
+    entry->clip_size = src->content_size;
+    gst_seedance_src_journal_end (src, entry, took);
+  }
+  seedance_clip_cache_evict (seedance_journal_get_clips_dir (src->journal),
+      src->run_cache_bytes, path);
+  src->clip_fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (src->clip_fd >= 0)
+    seedance_download_clear (&src->download);
+  g_free (sha);
+}
+
 static void
 gst_seedance_src_submission_done (gpointer user_data)
 {
@@ -1031,6 +1367,8 @@ gst_seedance_src_conclude_submission (GstSeedanceSrc * src)
 
   task_id = seedance_submission_finish (submission, &status, &cancelled,
       &error);
+  gst_seedance_src_journal_record_submission (src, task_id,
+      g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN));
   if (task_id) {
     gst_seedance_src_set_task_id (src, task_id);
     /* The id is news the user needs at once: with it a task that is
@@ -1089,6 +1427,10 @@ again:
       return gst_seedance_src_interrupted (src);
     }
     src->submission_done = FALSE;
+    if (src->journal && seedance_journal_is_locked (src->journal))
+      gst_seedance_src_journal_end (src,
+          seedance_journal_entry_new (NULL, SEEDANCE_JOURNAL_SUBMITTING),
+          FALSE);
     src->submission = seedance_submission_start (src->client, src->body,
         src->body_length, gst_seedance_src_deadline (src), src->run_timeout,
         gst_seedance_src_submission_done, src);
@@ -1148,6 +1490,8 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
 
       if (bad)
         bad_answers++;
+      if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NOT_FOUND))
+        gst_seedance_src_journal_forget_task (src);
       if (gst_seedance_src_is_flushing (src)
           || !seedance_error_is_retryable_query (error)
           || bad_answers > MAX_BAD_ANSWERS)
@@ -1178,6 +1522,8 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
         last_progress = now;
       }
 
+      if (task->state != SEEDANCE_TASK_RUNNING)
+        gst_seedance_src_journal_record_task (src, task);
       if (task->state == SEEDANCE_TASK_SUCCEEDED) {
         src->video_url = g_strdup (task->video_url);
         seedance_task_free (task);
@@ -1251,14 +1597,43 @@ static GstFlowReturn
 gst_seedance_src_open_download (GstSeedanceSrc * src, guint64 offset)
 {
   GError *error = NULL;
+  GstFlowReturn ret;
+  guint status;
 
   seedance_download_clear (&src->download);
   if (!seedance_client_open_download (src->client, src->video_url, offset,
-          &src->download, src->cancellable, &error))
-    return gst_seedance_src_fail (src, error, src->download.http_status);
+          &src->download, src->cancellable, &error)) {
+    status = src->download.http_status;
+    if ((status == 403 || status == 404 || status == 410)
+        && !src->url_refreshed && !gst_seedance_src_is_flushing (src)) {
+      /* Result URLs expire: the task gives a fresh one while its outputs
+       * last. Asked once per run. */
+      GST_INFO_OBJECT (src, "the result URL was refused (%s): asking task "
+          "%s for a fresh one", error->message, src->run_task_id);
+      g_clear_error (&error);
+      src->url_refreshed = TRUE;
+      g_clear_pointer (&src->video_url, g_free);
+      if ((ret = gst_seedance_src_poll (src)) != GST_FLOW_OK)
+        return ret;
+      return gst_seedance_src_open_download (src, offset);
+    }
+    return gst_seedance_src_fail (src, error, status);
+  }
 
   src->read_position = offset;
   gst_seedance_src_update_size (src, src->download.total_size);
+  /* Cached as it streams, when the clip's size is known. */
+  if (src->journal && src->clip_writer == NULL && src->clip_fd < 0
+      && !src->cache_given_up && src->content_size > 0) {
+    src->clip_writer = seedance_clip_writer_new
+        (seedance_journal_get_clip_path (src->journal), src->content_size,
+        &error);
+    if (src->clip_writer == NULL) {
+      GST_WARNING_OBJECT (src, "not caching the clip: %s", error->message);
+      g_clear_error (&error);
+      src->cache_given_up = TRUE;
+    }
+  }
   return GST_FLOW_OK;
 }
 
@@ -1332,7 +1707,8 @@ gst_seedance_src_typefind (GstSeedanceSrc * src, GstBuffer * buf)
 {
   GstCaps *caps = NULL;
   GstTypeFindProbability prob;
-  const gchar *type = src->download.content_type;
+  const gchar *type = src->clip_fd >= 0 ? "video/mp4" :
+      src->download.content_type;
 
   if (GST_BUFFER_OFFSET (buf) == 0)
     caps = gst_type_find_helper_for_buffer (GST_OBJECT (src), buf, &prob);
@@ -1347,6 +1723,49 @@ gst_seedance_src_typefind (GstSeedanceSrc * src, GstBuffer * buf)
   gst_caps_unref (caps);
 }
 
+/* A buffer of the cached clip. */
+static GstFlowReturn
+gst_seedance_src_create_from_clip (GstSeedanceSrc * src, guint64 offset,
+    guint length, GstBuffer ** outbuf)
+{
+  GstBuffer *buf = NULL;
+  GstFlowReturn ret;
+  GstMapInfo map;
+  GError *error;
+  gssize n;
+
+  if (offset >= (guint64) src->content_size)
+    return GST_FLOW_EOS;
+  length = MIN (length, (guint64) src->content_size - offset);
+  ret = GST_BASE_SRC_CLASS (parent_class)->alloc (GST_BASE_SRC (src), offset,
+      length, &buf);
+  if (ret != GST_FLOW_OK)
+    return ret;
+
+  gst_buffer_map (buf, &map, GST_MAP_WRITE);
+  do
+    n = pread (src->clip_fd, map.data, length, offset);
+  while (n < 0 && errno == EINTR);
+  gst_buffer_unmap (buf, &map);
+  if (n <= 0) {
+    gst_buffer_unref (buf);
+    error = g_error_new (SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+        "Cannot read the cached clip of task %s at byte %" G_GUINT64_FORMAT
+        ": %s", src->run_task_id, offset, n < 0 ? g_strerror (errno) :
+        "it is shorter than it was");
+    return gst_seedance_src_post_failure (src, error, 0);
+  }
+
+  gst_buffer_set_size (buf, n);
+  GST_BUFFER_OFFSET (buf) = offset;
+  GST_BUFFER_OFFSET_END (buf) = offset + n;
+  src->read_position = offset + n;
+  if (!gst_pad_has_current_caps (GST_BASE_SRC_PAD (src)))
+    gst_seedance_src_typefind (src, buf);
+  *outbuf = buf;
+  return GST_FLOW_OK;
+}
+
 static GstFlowReturn
 gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
     GstBuffer ** outbuf)
@@ -1359,21 +1778,36 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   guint64 arrived = 0;
   gssize n;
 
-  if (src->video_url == NULL) {
+  if (src->video_url == NULL && src->clip_fd < 0) {
     /* timeout bounds the whole wait, submission included, across flushes */
     if (src->run_start == 0)
       src->run_start = g_get_monotonic_time ();
-    if (src->run_task_id && !src->progress_open)
+    if (src->journal && !src->journal_consulted && src->run_task_id == NULL
+        && (ret = gst_seedance_src_consult_journal (src)) != GST_FLOW_OK)
+      return ret;
+    if (src->clip_fd >= 0) {
       gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_START,
-          "%s: resuming", src->run_task_id);
-    if (src->run_task_id == NULL
-        && (ret = gst_seedance_src_submit (src)) != GST_FLOW_OK)
-      return ret;
-    if ((ret = gst_seedance_src_poll (src)) != GST_FLOW_OK)
-      return ret;
-    gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_COMPLETE,
-        "%s: downloading the clip", src->run_task_id);
+          "%s: playing the cached clip", src->run_task_id);
+      gst_seedance_src_post_task (src, "cached", NULL,
+          g_get_monotonic_time () - src->run_start);
+      gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_COMPLETE,
+          "%s: playing the cached clip", src->run_task_id);
+    } else {
+      if (src->run_task_id && !src->progress_open)
+        gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_START,
+            "%s: resuming", src->run_task_id);
+      if (src->run_task_id == NULL
+          && (ret = gst_seedance_src_submit (src)) != GST_FLOW_OK)
+        return ret;
+      if ((ret = gst_seedance_src_poll (src)) != GST_FLOW_OK)
+        return ret;
+      gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_COMPLETE,
+          "%s: downloading the clip", src->run_task_id);
+    }
   }
+
+  if (src->clip_fd >= 0)
+    return gst_seedance_src_create_from_clip (src, offset, length, outbuf);
 
   if (src->content_size >= 0 && offset >= (guint64) src->content_size)
     return GST_FLOW_EOS;
@@ -1394,6 +1828,8 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
 
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
   n = gst_seedance_src_read (src, map.data, length, &arrived, &error);
+  if (n > 0 && src->clip_writer)
+    gst_seedance_src_cache_bytes (src, offset, map.data, n);
   gst_buffer_unmap (buf, &map);
 
   if (n < 0) {
@@ -1504,7 +1940,8 @@ is_uri_property (guint prop_id)
 
 /* Connection properties, in the order a canonical URI gives them. */
 static const guint uri_connection_props[] = {
-  PROP_MODEL, PROP_TASK_ID, PROP_POLL_INTERVAL, PROP_TIMEOUT, PROP_API_URL,
+  PROP_MODEL, PROP_TASK_ID, PROP_POLL_INTERVAL, PROP_TIMEOUT,
+  PROP_CACHE_MODE, PROP_CACHE_DIR, PROP_CACHE_SIZE, PROP_API_URL,
 };
 
 static const gchar *
@@ -1571,6 +2008,9 @@ gst_seedance_src_reset_uri_properties (GstSeedanceSrc * src)
   g_clear_pointer (&src->task_fingerprint, g_free);
   src->poll_interval = DEFAULT_POLL_INTERVAL;
   src->timeout = DEFAULT_TIMEOUT;
+  src->cache_mode = DEFAULT_CACHE_MODE;
+  g_clear_pointer (&src->cache_dir, g_free);
+  src->cache_size = DEFAULT_CACHE_SIZE;
   GST_OBJECT_UNLOCK (src);
 }
 

@@ -14,6 +14,9 @@
 #include <gst/base/gstbasesrc.h>
 
 #include "seedanceclient.h"
+#include "seedanceclipcache.h"
+#include "seedanceenums.h"
+#include "seedancejournal.h"
 #include "seedancesubmission.h"
 #include "seedancerequest.h"
 
@@ -39,6 +42,9 @@ struct _GstSeedanceSrc
                                  * after it was sent: never resent */
   guint poll_interval;          /* ms before the first poll */
   guint timeout;                /* s for the whole wait, 0 = none */
+  GstSeedanceCacheMode cache_mode;
+  gchar *cache_dir;             /* NULL: $XDG_CACHE_HOME/gst-seedance */
+  guint cache_size;             /* MiB of clips kept */
 
   /* Per run, set in start() and used by the streaming thread only. */
   SeedanceClient *client;
@@ -55,6 +61,17 @@ struct _GstSeedanceSrc
   gint64 content_size;          /* -1 while unknown */
   guint download_retries;
   gboolean progress_open;       /* START posted, no end posted yet */
+
+  /* The task journal and clip cache of this run's request; NULL with
+   * cache-mode=off or when the user gave the task id. */
+  SeedanceJournal *journal;
+  GstSeedanceCacheMode run_cache_mode;
+  guint64 run_cache_bytes;
+  gboolean journal_consulted;
+  SeedanceClipWriter *clip_writer;      /* the download, as it is cached */
+  gint clip_fd;                 /* the cached clip being played, -1 */
+  gboolean url_refreshed;       /* the task was asked for a fresh URL */
+  gboolean cache_given_up;      /* the clip cannot be cached this run */
 
   /* Cancellation of every query, download and wait; see unlock(). */
   GCancellable *cancellable;

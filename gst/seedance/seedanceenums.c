@@ -48,6 +48,26 @@ gst_seedance_resolution_get_type (void)
   return (GType) type_id;
 }
 
+GType
+gst_seedance_cache_mode_get_type (void)
+{
+  static gsize type_id = 0;
+  static const GEnumValue values[] = {
+    {GST_SEEDANCE_CACHE_MODE_REUSE, "Play a cached clip or resume the task "
+          "of a request made before", "reuse"},
+    {GST_SEEDANCE_CACHE_MODE_RESUME, "Resume unfinished tasks only", "resume"},
+    {GST_SEEDANCE_CACHE_MODE_OFF, "No journal, no cache: always submit",
+        "off"},
+    {0, NULL, NULL}
+  };
+
+  if (g_once_init_enter (&type_id)) {
+    GType tmp = g_enum_register_static ("GstSeedanceCacheMode", values);
+    g_once_init_leave (&type_id, tmp);
+  }
+  return (GType) type_id;
+}
+
 /**
  * seedance_enum_to_nick:
  * @enum_type: a registered enum type

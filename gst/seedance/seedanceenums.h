@@ -49,6 +49,26 @@ typedef enum
   GST_SEEDANCE_RESOLUTION_720P,
 } GstSeedanceResolution;
 
+/**
+ * GstSeedanceCacheMode:
+ * @GST_SEEDANCE_CACHE_MODE_REUSE: a request made before is not paid again:
+ *   its cached clip is played, or its unfinished task resumed
+ * @GST_SEEDANCE_CACHE_MODE_RESUME: unfinished tasks are resumed; a request
+ *   that finished before is generated anew
+ * @GST_SEEDANCE_CACHE_MODE_OFF: no journal and no cache: every run submits
+ *
+ * What the element does with the task journal and clip cache.
+ */
+typedef enum
+{
+  GST_SEEDANCE_CACHE_MODE_REUSE,
+  GST_SEEDANCE_CACHE_MODE_RESUME,
+  GST_SEEDANCE_CACHE_MODE_OFF,
+} GstSeedanceCacheMode;
+
+#define GST_TYPE_SEEDANCE_CACHE_MODE (gst_seedance_cache_mode_get_type ())
+GType gst_seedance_cache_mode_get_type (void);
+
 #define GST_TYPE_SEEDANCE_RATIO (gst_seedance_ratio_get_type ())
 GType gst_seedance_ratio_get_type (void);
 

@@ -157,8 +157,9 @@ status_is_one_of (const gchar * status, const gchar * const *names)
   return FALSE;
 }
 
-static SeedanceTaskState
-state_from_status (const gchar * status)
+/* What a status the API (or the journal) spelled means. */
+SeedanceTaskState
+seedance_task_state_from_status (const gchar * status)
 {
   static const gchar *const success[] =
       { "success", "succeeded", "completed", NULL };
@@ -291,7 +292,7 @@ seedance_task_parse (const gchar * data, gsize length, GError ** error)
   task = g_new0 (SeedanceTask, 1);
   task->task_id = g_strdup (id);
   task->status = g_strdup (status);
-  task->state = state_from_status (status);
+  task->state = seedance_task_state_from_status (status);
 
   if (task->state == SEEDANCE_TASK_SUCCEEDED) {
     if ((resources = find_resources (d)))

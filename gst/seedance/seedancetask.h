@@ -49,6 +49,8 @@ SeedanceTask *seedance_task_parse (const gchar * data, gsize length,
                                    GError ** error);
 void          seedance_task_free (SeedanceTask * task);
 
+SeedanceTaskState seedance_task_state_from_status (const gchar * status);
+
 gchar *       seedance_submit_answer_parse (const gchar * data, gsize length,
                                             GError ** error);
 

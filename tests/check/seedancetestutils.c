@@ -48,6 +48,7 @@ request_cb (const SeedanceEmulatorRequest * request, gpointer user_data)
 SeedanceTestFixture *
 seedance_test_fixture_new (const SeedanceEmulatorConfig * config)
 {
+  gchar *cache_home;
   SeedanceTestFixture *f;
   GError *error = NULL;
 
@@ -68,10 +69,17 @@ seedance_test_fixture_new (const SeedanceEmulatorConfig * config)
   f->tmpdir = g_dir_make_tmp ("seedance-check-XXXXXX", &error);
   fail_unless (f->tmpdir != NULL, "no scratch directory: %s",
       error ? error->message : "no error");
+  /* The element's task journal and clip cache (and those of the programs
+   * a test runs) start empty in each test: an emulator of an earlier test
+   * may have had the same port, hence the same requests. */
+  cache_home = g_build_filename (f->tmpdir, "cache", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  g_free (cache_home);
 
   return f;
 }
 
+/* Removes @path and everything below it. */
 static void
 remove_scratch_dir (const gchar * path)
 {
@@ -85,7 +93,11 @@ remove_scratch_dir (const gchar * path)
   while ((name = g_dir_read_name (dir)) != NULL) {
     gchar *file = g_build_filename (path, name, NULL);
 
-    g_unlink (file);
+    if (g_file_test (file, G_FILE_TEST_IS_DIR)
+        && !g_file_test (file, G_FILE_TEST_IS_SYMLINK))
+      remove_scratch_dir (file);
+    else
+      g_unlink (file);
     g_free (file);
   }
   g_dir_close (dir);

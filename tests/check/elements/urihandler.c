@@ -33,7 +33,7 @@
 
 /* Every property of the element itself: 13 request fields and 6 for the
  * connection. The handler adds none. */
-#define N_OWN_PROPERTIES 19
+#define N_OWN_PROPERTIES 22
 
 /* ------------------------------------------------------------------------ */
 /* Helpers */
@@ -447,6 +447,12 @@ static const ValueCase value_cases[] = {
   {"seedance://?poll_interval=2147483", "poll-interval", "2147483"},
   {"seedance://?timeout=0", "timeout", "0"},
   {"seedance://?timeout=2147483", "timeout", "2147483"},
+  {"seedance://?cache-size=0", "cache-size", "0"},
+  {"seedance://?cache_size=2147483647", "cache-size", "2147483647"},
+  {"seedance://?cache-mode=off", "cache-mode", "off"},
+  {"seedance://?cache_mode=resume", "cache-mode", "resume"},
+  {"seedance://?cache-dir=%2Ftmp%2Fclips%20here", "cache-dir",
+      "/tmp/clips here"},
 
   /* Enums by nick, the ':' plain or encoded. */
   {"seedance://?ratio=21:9", "ratio", "21:9"},

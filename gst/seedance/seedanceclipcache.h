@@ -1,0 +1,41 @@
+/* GStreamer Seedance plugin
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __SEEDANCE_CLIP_CACHE_H__
+#define __SEEDANCE_CLIP_CACHE_H__
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _SeedanceClipWriter SeedanceClipWriter;
+
+SeedanceClipWriter *seedance_clip_writer_new (const gchar * final_path,
+                                              guint64 size, GError ** error);
+void                seedance_clip_writer_write (SeedanceClipWriter * writer,
+                                                guint64 offset,
+                                                const guint8 * data,
+                                                gsize length);
+gboolean            seedance_clip_writer_is_complete (SeedanceClipWriter * writer);
+gboolean            seedance_clip_writer_is_broken (SeedanceClipWriter * writer);
+gchar *             seedance_clip_writer_commit (SeedanceClipWriter * writer,
+                                                 GError ** error);
+void                seedance_clip_writer_free (SeedanceClipWriter * writer);
+
+gboolean            seedance_clip_verify (const gchar * path, guint64 size,
+                                          const gchar * sha256,
+                                          GError ** error);
+void                seedance_clip_touch (const gchar * path);
+guint               seedance_clip_cache_evict (const gchar * clips_dir,
+                                               guint64 max_bytes,
+                                               const gchar * keep);
+
+G_END_DECLS
+
+#endif /* __SEEDANCE_CLIP_CACHE_H__ */

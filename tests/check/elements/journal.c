@@ -1,0 +1,679 @@
+/* gst-seedance: the task journal and clip cache
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* Every pipeline that asks for the same request, in this process or
+ * another, pays once: the journal resumes the task, the cache plays the
+ * clip. Each test's fixture points XDG_CACHE_HOME at its own scratch
+ * directory, so each starts with an empty journal. */
+
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+
+#include "seedancetestutils.h"
+
+#define PROMPT "a heron lands on a frozen lake"
+#define OTHER_PROMPT "a heron takes off from a frozen lake"
+/* The environment variable that makes this program the pipeline that is
+ * killed (see main()). */
+#define CHILD_ENV "SEEDANCE_JOURNAL_TEST_CHILD"
+
+typedef struct
+{
+  GstElement *pipeline;
+  GstElement *src;
+  GstBus *bus;
+  GString *warnings;            /* the WARNING messages, one per line */
+} Run;
+
+/* "seedancesrc name=src SETTINGS ! filesink location=OUT" (or fakesink),
+ * pointed at the emulator, asking for a small clip of @prompt. */
+static Run *
+run_new (SeedanceTestFixture * f, const gchar * prompt, const gchar * out,
+    const gchar * settings)
+{
+  Run *r = g_new0 (Run, 1);
+  gchar *sink = out ? g_strdup_printf ("filesink location=\"%s\"", out) :
+      g_strdup ("fakesink");
+  gchar *description = g_strdup_printf ("seedancesrc name=src %s ! %s",
+      settings ? settings : "", sink);
+  GError *error = NULL;
+
+  r->pipeline = gst_parse_launch (description, &error);
+  fail_unless (r->pipeline != NULL, "%s: %s", description,
+      error ? error->message : "");
+  r->src = gst_bin_get_by_name (GST_BIN (r->pipeline), "src");
+  r->bus = gst_element_get_bus (r->pipeline);
+  r->warnings = g_string_new (NULL);
+  g_object_set (r->src, "api-url",
+      seedance_emulator_get_api_origin (f->emulator), "api-key",
+      SEEDANCE_TEST_API_KEY, "poll-interval",
+      (guint) SEEDANCE_TEST_POLL_INTERVAL, "prompt", prompt, "duration", 4,
+      "generate-audio", FALSE, NULL);
+  gst_util_set_object_arg (G_OBJECT (r->src), "resolution", "480p");
+  g_free (description);
+  g_free (sink);
+  return r;
+}
+
+/* Sets PLAYING and returns the EOS or ERROR that ends the run, keeping
+ * the text of every WARNING before it. */
+static GstMessage *
+run_play (Run * r)
+{
+  GstClockTime deadline = gst_util_get_timestamp () + SEEDANCE_TEST_TIMEOUT;
+
+  fail_if (gst_element_set_state (r->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  for (;;) {
+    GstClockTime now = gst_util_get_timestamp ();
+    GstMessage *msg;
+
+    fail_unless (now < deadline, "the run did not end");
+    msg = gst_bus_timed_pop (r->bus, deadline - now);
+    if (msg == NULL)
+      continue;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+      GError *error = NULL;
+
+      gst_message_parse_warning (msg, &error, NULL);
+      g_string_append_printf (r->warnings, "%s\n", error->message);
+      g_error_free (error);
+    } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS
+        || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+      return msg;
+    }
+    gst_message_unref (msg);
+  }
+}
+
+static void
+run_free (Run * r)
+{
+  fail_unless_equals_int (gst_element_set_state (r->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  g_string_free (r->warnings, TRUE);
+  gst_object_unref (r->bus);
+  gst_object_unref (r->src);
+  gst_object_unref (r->pipeline);
+  g_free (r);
+}
+
+static void
+assert_eos (GstMessage * msg)
+{
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    GError *error = NULL;
+
+    gst_message_parse_error (msg, &error, NULL);
+    fail ("the run failed: %s", error->message);
+  }
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+}
+
+/* One run to EOS; returns its warnings (free with g_free). */
+static gchar *
+run_to_eos (SeedanceTestFixture * f, const gchar * prompt, const gchar * out,
+    const gchar * settings)
+{
+  Run *r = run_new (f, prompt, out, settings);
+  gchar *warnings;
+
+  assert_eos (run_play (r));
+  warnings = g_strdup (r->warnings->str);
+  run_free (r);
+  return warnings;
+}
+
+static guint
+count (SeedanceTestFixture * f, const gchar * method, const gchar * path)
+{
+  return seedance_test_fixture_count_requests (f, method, path);
+}
+
+/* The emulator logs a request once it has answered it, which may be just
+ * after the element is done with it. */
+static void
+wait_count (SeedanceTestFixture * f, const gchar * method, const gchar * path,
+    guint n)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (count (f, method, path) < n) {
+    fail_unless (g_get_monotonic_time () < deadline, "fewer than %u %s %s",
+        n, method, path);
+    g_usleep (5000);
+  }
+  fail_unless_equals_int (count (f, method, path), n);
+}
+
+static gchar *
+cache_path (SeedanceTestFixture * f, const gchar * sub)
+{
+  return g_build_filename (f->tmpdir, "cache", "gst-seedance", sub, NULL);
+}
+
+/* The one file in the cache's @sub directory ending with @suffix. */
+static gchar *
+only_file (SeedanceTestFixture * f, const gchar * sub, const gchar * suffix)
+{
+  gchar *dir_path = cache_path (f, sub), *found = NULL;
+  GDir *dir = g_dir_open (dir_path, 0, NULL);
+  const gchar *name;
+  guint n = 0;
+
+  fail_unless (dir != NULL, "no %s", dir_path);
+  while ((name = g_dir_read_name (dir))) {
+    if (!g_str_has_suffix (name, suffix))
+      continue;
+    g_free (found);
+    found = g_build_filename (dir_path, name, NULL);
+    n++;
+  }
+  g_dir_close (dir);
+  fail_unless_equals_int (n, 1);
+  g_free (dir_path);
+  return found;
+}
+
+static guint
+count_files (SeedanceTestFixture * f, const gchar * sub, const gchar * suffix)
+{
+  gchar *dir_path = cache_path (f, sub);
+  GDir *dir = g_dir_open (dir_path, 0, NULL);
+  const gchar *name;
+  guint n = 0;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    n += g_str_has_suffix (name, suffix);
+  if (dir)
+    g_dir_close (dir);
+  g_free (dir_path);
+  return n;
+}
+
+static void
+assert_same_bytes (const gchar * a, const gchar * b)
+{
+  gchar *da, *db;
+  gsize la, lb;
+
+  fail_unless (g_file_get_contents (a, &da, &la, NULL), "no %s", a);
+  fail_unless (g_file_get_contents (b, &db, &lb, NULL), "no %s", b);
+  fail_unless (la > 1000 && la == lb && memcmp (da, db, la) == 0,
+      "%s (%" G_GSIZE_FORMAT " bytes) and %s (%" G_GSIZE_FORMAT " bytes) "
+      "differ", a, la, b, lb);
+  g_free (da);
+  g_free (db);
+}
+
+/* A rerun after success: no request at all, the same bytes; the journal
+ * and the clip are private files without the key. */
+GST_START_TEST (test_rerun_plays_cache)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *first_path = seedance_test_fixture_path (f, "first.mp4");
+  gchar *second_path = seedance_test_fixture_path (f, "second.mp4");
+  gchar *entry, *clip, *text, *warnings;
+  guint before;
+  GStatBuf st;
+
+  g_free (run_to_eos (f, PROMPT, first_path, NULL));
+  wait_count (f, "GET", SEEDANCE_TEST_FILES_PATH, 1);
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+
+  before = count (f, NULL, NULL);
+  warnings = run_to_eos (f, PROMPT, second_path, NULL);
+  fail_unless_equals_string (warnings, "");
+  fail_unless_equals_int (count (f, NULL, NULL), before);
+  assert_same_bytes (first_path, second_path);
+
+  entry = only_file (f, "journal", ".json");
+  clip = only_file (f, "clips", ".mp4");
+  assert_same_bytes (first_path, clip);
+  fail_unless (g_stat (entry, &st) == 0 && (st.st_mode & 0777) == 0600);
+  fail_unless (g_stat (clip, &st) == 0 && (st.st_mode & 0777) == 0600);
+  g_free (clip);
+  clip = cache_path (f, "journal");
+  fail_unless (g_stat (clip, &st) == 0 && (st.st_mode & 0777) == 0700);
+  fail_unless (g_file_get_contents (entry, &text, NULL, NULL));
+  fail_if (strstr (text, SEEDANCE_TEST_API_KEY) != NULL, "%s", text);
+  fail_unless (strstr (text, "\"success\"") != NULL, "%s", text);
+
+  g_free (text);
+  g_free (warnings);
+  g_free (clip);
+  g_free (entry);
+  g_free (second_path);
+  g_free (first_path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* cache-mode=off: no journal, a new task each run. resume: a finished
+ * request is generated anew. */
+GST_START_TEST (test_modes_off_and_resume)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+
+  g_free (run_to_eos (f, PROMPT, NULL, "cache-mode=off"));
+  g_free (run_to_eos (f, PROMPT, NULL, "cache-mode=off"));
+  fail_unless_equals_int (count (f, "POST", NULL), 2);
+  fail_unless_equals_int (count_files (f, "journal", ".json"), 0);
+  fail_unless_equals_int (count_files (f, "clips", ".mp4"), 0);
+
+  g_free (run_to_eos (f, PROMPT, NULL, NULL));
+  fail_unless_equals_int (count (f, "POST", NULL), 3);
+  g_free (run_to_eos (f, PROMPT, NULL, "cache-mode=resume"));
+  fail_unless_equals_int (count (f, "POST", NULL), 4);
+  /* The request is the same whatever the mode: reuse plays the clip of
+   * the newest task. */
+  g_free (run_to_eos (f, PROMPT, NULL, NULL));
+  fail_unless_equals_int (count (f, "POST", NULL), 4);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+static void
+link_to_sink (GstElement * decodebin, GstPad * pad, GstElement * sink)
+{
+  GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
+
+  fail_unless_equals_int (gst_pad_link (pad, sinkpad), GST_PAD_LINK_OK);
+  gst_object_unref (sinkpad);
+}
+
+/* GstDiscoverer, then uridecodebin, on one seedance:// URI: one POST. */
+GST_START_TEST (test_discoverer_then_uridecodebin)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *uri = g_strdup_printf ("seedance://?prompt=a%%20heron&duration=4"
+      "&resolution=480p&generate-audio=false&poll-interval=50&api-url=%s",
+      seedance_emulator_get_api_origin (f->emulator));
+  GstDiscoverer *discoverer;
+  GstDiscovererInfo *info;
+  GstElement *pipeline, *decodebin, *sink;
+  GstBus *bus;
+  GError *error = NULL;
+
+  g_setenv ("MODELLIX_API_KEY", SEEDANCE_TEST_API_KEY, TRUE);
+  discoverer = gst_discoverer_new (SEEDANCE_TEST_TIMEOUT, &error);
+  fail_unless (discoverer != NULL);
+  info = gst_discoverer_discover_uri (discoverer, uri, &error);
+  fail_unless (info != NULL, "%s", error ? error->message : "");
+  seedance_test_assert_duration (info, 4 * GST_SECOND);
+  gst_discoverer_info_unref (info);
+  g_object_unref (discoverer);
+
+  pipeline = gst_pipeline_new (NULL);
+  decodebin = gst_element_factory_make ("uridecodebin", NULL);
+  sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (decodebin, "uri", uri, "caps",
+      gst_caps_from_string ("video/x-raw"), NULL);
+  gst_bin_add_many (GST_BIN (pipeline), decodebin, sink, NULL);
+  g_signal_connect (decodebin, "pad-added", G_CALLBACK (link_to_sink), sink);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  assert_eos (seedance_test_wait_eos_or_error (bus, SEEDANCE_TEST_TIMEOUT));
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_unsetenv ("MODELLIX_API_KEY");
+
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+  fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
+
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_free (uri);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+static gpointer
+run_in_thread (gpointer data)
+{
+  return run_play (data);
+}
+
+/* Two pipelines started together on one request: one POST, one task, the
+ * same clip in both. */
+GST_START_TEST (test_concurrent_pipelines_submit_once)
+{
+  SeedanceEmulatorConfig config;
+  SeedanceTestFixture *f;
+  gchar *a_path, *b_path;
+  GThread *ta, *tb;
+  Run *a, *b;
+
+  seedance_test_config_init (&config);
+  config.generation_ms = 1000;
+  f = seedance_test_fixture_new (&config);
+  a_path = seedance_test_fixture_path (f, "a.mp4");
+  b_path = seedance_test_fixture_path (f, "b.mp4");
+  a = run_new (f, PROMPT, a_path, NULL);
+  b = run_new (f, PROMPT, b_path, NULL);
+  ta = g_thread_new ("a", run_in_thread, a);
+  tb = g_thread_new ("b", run_in_thread, b);
+  assert_eos (g_thread_join (ta));
+  assert_eos (g_thread_join (tb));
+
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+  fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
+  assert_same_bytes (a_path, b_path);
+
+  run_free (a);
+  run_free (b);
+  g_free (a_path);
+  g_free (b_path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* A pipeline killed with SIGKILL while its task is generated: run again,
+ * the task is resumed (no new POST) and the clip arrives. */
+GST_START_TEST (test_killed_then_resumed)
+{
+  SeedanceEmulatorConfig config;
+  SeedanceTestFixture *f;
+  gchar *out = NULL, **envp;
+  const gchar *argv[] = { "/proc/self/exe", NULL };
+  gchar *self = g_file_read_link ("/proc/self/exe", NULL);
+  GError *error = NULL;
+  GPid pid;
+  gint status;
+  gint64 deadline;
+
+  seedance_test_config_init (&config);
+  config.generation_ms = 3000;
+  f = seedance_test_fixture_new (&config);
+  argv[0] = self;
+  envp = g_get_environ ();
+  envp = g_environ_setenv (envp, CHILD_ENV, PROMPT, TRUE);
+  envp = g_environ_setenv (envp, "MODELLIX_BASE_URL",
+      seedance_emulator_get_api_origin (f->emulator), TRUE);
+  envp = g_environ_setenv (envp, "MODELLIX_API_KEY", SEEDANCE_TEST_API_KEY,
+      TRUE);
+  fail_unless (g_spawn_async (NULL, (gchar **) argv, envp,
+          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error), "%s",
+      error ? error->message : "");
+
+  /* Killed once its task was queried: submitted, not finished. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (count (f, "GET", SEEDANCE_TEST_TASKS_PATH) < 1) {
+    fail_unless (g_get_monotonic_time () < deadline, "the child never polled");
+    g_usleep (10000);
+  }
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  fail_unless (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+  fail_unless_equals_int (count (f, "GET", SEEDANCE_TEST_FILES_PATH), 0);
+
+  out = seedance_test_fixture_path (f, "resumed.mp4");
+  g_free (run_to_eos (f, PROMPT, out, NULL));
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+  fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
+  fail_unless (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+
+  g_strfreev (envp);
+  g_free (out);
+  g_free (self);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* The result URL expired (the files origin answers 410): the task is
+ * asked again for a fresh URL. When that one is refused too, the error
+ * says why. */
+GST_START_TEST (test_expired_result_url)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  Run *r;
+  GstMessage *msg;
+
+  seedance_test_fixture_add_fault (f, "download:410");
+  g_free (run_to_eos (f, PROMPT, NULL, NULL));
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+  fail_unless_equals_int (seedance_emulator_count_requests (f->emulator,
+          "GET", SEEDANCE_TEST_FILES_PATH), 2);
+
+  seedance_test_fixture_add_fault (f, "download:410:count=2");
+  r = run_new (f, OTHER_PROMPT, NULL, NULL);
+  msg = run_play (r);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_READ, "expire");
+  gst_message_unref (msg);
+  run_free (r);
+  fail_unless_equals_int (count (f, "POST", NULL), 2);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* Entries that cannot be trusted are ignored with a warning (a new task
+ * is paid for); a damaged cached clip is discarded and the task's clip
+ * downloaded again, without a new task. */
+static const gchar *bad_entries[][2] = {
+  {"{\"format\": \"gst-seedance-journal/1\", \"fingerprint\": ", "not JSON"},
+  {"", "it is empty"},
+  {"[1, 2, 3]", "not a JSON object"},
+  {"{\"format\": \"gst-seedance-journal/1\", \"fingerprint\": \"0000\", "
+        "\"task_id\": \"task-x\", \"status\": \"pending\", "
+        "\"video_url_expires\": 0, \"clip_size\": 0, \"updated\": 1}",
+      "belongs to another request"},
+  {"{\"format\": \"something-else\"}", "is not a gst-seedance-journal"},
+};
+
+GST_START_TEST (test_corrupt_entry_ignored)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *entry, *warnings;
+
+  g_free (run_to_eos (f, PROMPT, NULL, NULL));
+  entry = only_file (f, "journal", ".json");
+  fail_unless (g_file_set_contents (entry, bad_entries[__i__][0], -1, NULL));
+
+  warnings = run_to_eos (f, PROMPT, NULL, NULL);
+  fail_unless (strstr (warnings, "is ignored") != NULL, "%s", warnings);
+  fail_unless (strstr (warnings, bad_entries[__i__][1]) != NULL, "%s",
+      warnings);
+  fail_unless_equals_int (count (f, "POST", NULL), 2);
+  /* The new task's entry replaced it. */
+  g_free (warnings);
+  warnings = run_to_eos (f, PROMPT, NULL, NULL);
+  fail_unless_equals_string (warnings, "");
+  fail_unless_equals_int (count (f, "POST", NULL), 2);
+
+  g_free (warnings);
+  g_free (entry);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_damaged_clip_discarded)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *first_path = seedance_test_fixture_path (f, "first.mp4");
+  gchar *second_path = seedance_test_fixture_path (f, "second.mp4");
+  gchar *clip, *data, *warnings;
+  gsize length;
+
+  g_free (run_to_eos (f, PROMPT, first_path, NULL));
+  clip = only_file (f, "clips", ".mp4");
+  fail_unless (g_file_get_contents (clip, &data, &length, NULL));
+  /* Same size, one byte changed: only the checksum can tell. */
+  data[length / 2] ^= 0x55;
+  fail_unless (g_file_set_contents (clip, data, length, NULL));
+
+  warnings = run_to_eos (f, PROMPT, second_path, NULL);
+  fail_unless (strstr (warnings, "is discarded") != NULL, "%s", warnings);
+  fail_unless (strstr (warnings, "checksum") != NULL, "%s", warnings);
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+  fail_unless_equals_int (count (f, "GET", SEEDANCE_TEST_FILES_PATH), 2);
+  assert_same_bytes (first_path, second_path);
+  assert_same_bytes (first_path, clip);
+
+  g_free (warnings);
+  g_free (data);
+  g_free (clip);
+  g_free (second_path);
+  g_free (first_path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* A submission cut off after it was sent (here: a process that died
+ * during the POST) is never sent again by a later run. */
+GST_START_TEST (test_uncertain_entry_refused)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *entry, *fingerprint, *json;
+  GstMessage *msg;
+  Run *r;
+
+  g_free (run_to_eos (f, PROMPT, NULL, NULL));
+  entry = only_file (f, "journal", ".json");
+  fingerprint = g_path_get_basename (entry);
+  *strstr (fingerprint, ".json") = '\0';
+  json = g_strdup_printf ("{\"format\": \"gst-seedance-journal/1\", "
+      "\"fingerprint\": \"%s\", \"status\": \"submitting\", "
+      "\"video_url_expires\": 0, \"clip_size\": 0, \"updated\": 1}",
+      fingerprint);
+  fail_unless (g_file_set_contents (entry, json, -1, NULL));
+
+  r = run_new (f, PROMPT, NULL, NULL);
+  msg = run_play (r);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, "is not sent again");
+  gst_message_unref (msg);
+  run_free (r);
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+
+  g_free (json);
+  g_free (fingerprint);
+  g_free (entry);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* cache-size=0 keeps only the clip in use: the older one is evicted, and
+ * asking for it again resumes its task (no POST) and caches it again. */
+GST_START_TEST (test_cache_bound_evicts)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  guint downloads;
+
+  g_free (run_to_eos (f, PROMPT, NULL, "cache-size=0"));
+  fail_unless_equals_int (count_files (f, "clips", ".mp4"), 1);
+  g_free (run_to_eos (f, OTHER_PROMPT, NULL, "cache-size=0"));
+  fail_unless_equals_int (count_files (f, "clips", ".mp4"), 1);
+  fail_unless_equals_int (count (f, "POST", NULL), 2);
+
+  downloads = count (f, "GET", SEEDANCE_TEST_FILES_PATH);
+  g_free (run_to_eos (f, PROMPT, NULL, "cache-size=0"));
+  fail_unless_equals_int (count (f, "POST", NULL), 2);
+  fail_unless_equals_int (count (f, "GET", SEEDANCE_TEST_FILES_PATH),
+      downloads + 1);
+  fail_unless_equals_int (count_files (f, "clips", ".mp4"), 1);
+
+  /* With room for both, both stay. */
+  g_free (run_to_eos (f, OTHER_PROMPT, NULL, NULL));
+  fail_unless_equals_int (count_files (f, "clips", ".mp4"), 2);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* Once the whole clip is cached, a seek is served from the file: no new
+ * request reaches the files origin. */
+GST_START_TEST (test_seek_after_first_pass_from_cache)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  Run *r = run_new (f, PROMPT, NULL, NULL);
+  guint downloads;
+
+  assert_eos (run_play (r));
+  wait_count (f, "GET", SEEDANCE_TEST_FILES_PATH, 1);
+  downloads = count (f, NULL, NULL);
+
+  fail_unless (gst_element_seek_simple (r->pipeline, GST_FORMAT_BYTES,
+          GST_SEEK_FLAG_FLUSH, 1000));
+  assert_eos (seedance_test_wait_eos_or_error (r->bus,
+          SEEDANCE_TEST_TIMEOUT));
+  fail_unless_equals_int (count (f, NULL, NULL), downloads);
+  run_free (r);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+static Suite *
+journal_suite (void)
+{
+  Suite *s = suite_create ("journal");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_rerun_plays_cache);
+  tcase_add_test (tc, test_modes_off_and_resume);
+  tcase_add_test (tc, test_discoverer_then_uridecodebin);
+  tcase_add_test (tc, test_concurrent_pipelines_submit_once);
+  tcase_add_test (tc, test_killed_then_resumed);
+  tcase_add_test (tc, test_expired_result_url);
+  tcase_add_loop_test (tc, test_corrupt_entry_ignored, 0,
+      G_N_ELEMENTS (bad_entries));
+  tcase_add_test (tc, test_damaged_clip_discarded);
+  tcase_add_test (tc, test_uncertain_entry_refused);
+  tcase_add_test (tc, test_cache_bound_evicts);
+  tcase_add_test (tc, test_seek_after_first_pass_from_cache);
+  return s;
+}
+
+/* As CHILD_ENV's child: the pipeline test_killed_then_resumed kills. */
+static int
+run_child (const gchar * prompt)
+{
+  GstElement *pipeline;
+  GstMessage *msg;
+
+  gst_init (NULL, NULL);
+  pipeline = gst_parse_launch ("seedancesrc name=src duration=4 "
+      "resolution=480p generate-audio=false poll-interval=50 ! fakesink",
+      NULL);
+  g_object_set (gst_bin_get_by_name (GST_BIN (pipeline), "src"), "prompt",
+      prompt, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
+      GST_CLOCK_TIME_NONE, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  /* Not reached: the test kills this process first_path. */
+  return msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS ? 0 : 1;
+}
+
+int
+main (int argc, char **argv)
+{
+  const gchar *child_prompt = g_getenv (CHILD_ENV);
+
+  if (child_prompt)
+    return run_child (child_prompt);
+  seedance_test_prepare_environment ();
+  gst_check_init (&argc, &argv);
+  return gst_check_run_suite (journal_suite (), "journal", __FILE__);
+}
