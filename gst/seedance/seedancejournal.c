@@ -283,6 +283,7 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
   JsonObject *o;
   const gchar *format, *fingerprint, *status, *task_id, *url, *sha;
   gint64 expires, size, updated;
+  JsonNode *clip;
   GError *error = NULL;
 
   if (length == 0) {
@@ -331,7 +332,13 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
     *problem = g_strdup ("its result URL is not an http(s) URL");
     goto done;
   }
-  if ((sha == NULL) != (size == 0) || (sha && !is_sha256 (sha))) {
+  /* The clip is always this request's own file: a path that points
+   * elsewhere is not followed. */
+  clip = json_object_get_member (o, "clip");
+  if ((sha == NULL) != (size == 0) || (sha && !is_sha256 (sha))
+      || (sha && (clip == NULL || !JSON_NODE_HOLDS_VALUE (clip)
+              || g_strcmp0 (json_node_get_string (clip),
+                  journal->clip_path) != 0))) {
     *problem = g_strdup ("its cached clip's size or checksum is malformed");
     goto done;
   }
@@ -419,6 +426,8 @@ seedance_journal_write (SeedanceJournal * journal,
   json_builder_set_member_name (b, "clip_size");
   json_builder_add_int_value (b, entry->clip_size);
   if (entry->clip_sha256) {
+    json_builder_set_member_name (b, "clip");
+    json_builder_add_string_value (b, journal->clip_path);
     json_builder_set_member_name (b, "clip_sha256");
     json_builder_add_string_value (b, entry->clip_sha256);
   }

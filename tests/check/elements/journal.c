@@ -223,7 +223,7 @@ GST_START_TEST (test_rerun_plays_cache)
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   gchar *first_path = seedance_test_fixture_path (f, "first.mp4");
   gchar *second_path = seedance_test_fixture_path (f, "second.mp4");
-  gchar *entry, *clip, *text, *warnings;
+  gchar *entry, *clip, *clip_file, *text, *warnings;
   guint before;
   GStatBuf st;
 
@@ -239,6 +239,7 @@ GST_START_TEST (test_rerun_plays_cache)
 
   entry = only_file (f, "journal", ".json");
   clip = only_file (f, "clips", ".mp4");
+  clip_file = g_strdup (clip);
   assert_same_bytes (first_path, clip);
   fail_unless (g_stat (entry, &st) == 0 && (st.st_mode & 0777) == 0600);
   fail_unless (g_stat (clip, &st) == 0 && (st.st_mode & 0777) == 0600);
@@ -248,9 +249,11 @@ GST_START_TEST (test_rerun_plays_cache)
   fail_unless (g_file_get_contents (entry, &text, NULL, NULL));
   fail_if (strstr (text, SEEDANCE_TEST_API_KEY) != NULL, "%s", text);
   fail_unless (strstr (text, "\"success\"") != NULL, "%s", text);
+  fail_unless (strstr (text, clip_file) != NULL, "%s", text);
 
   g_free (text);
   g_free (warnings);
+  g_free (clip_file);
   g_free (clip);
   g_free (entry);
   g_free (second_path);
@@ -304,6 +307,7 @@ GST_START_TEST (test_discoverer_then_uridecodebin)
   GstDiscoverer *discoverer;
   GstDiscovererInfo *info;
   GstElement *pipeline, *decodebin, *sink;
+  GstCaps *caps;
   GstBus *bus;
   GError *error = NULL;
 
@@ -319,8 +323,9 @@ GST_START_TEST (test_discoverer_then_uridecodebin)
   pipeline = gst_pipeline_new (NULL);
   decodebin = gst_element_factory_make ("uridecodebin", NULL);
   sink = gst_element_factory_make ("fakesink", NULL);
-  g_object_set (decodebin, "uri", uri, "caps",
-      gst_caps_from_string ("video/x-raw"), NULL);
+  caps = gst_caps_from_string ("video/x-raw");
+  g_object_set (decodebin, "uri", uri, "caps", caps, NULL);
+  gst_caps_unref (caps);
   gst_bin_add_many (GST_BIN (pipeline), decodebin, sink, NULL);
   g_signal_connect (decodebin, "pad-added", G_CALLBACK (link_to_sink), sink);
   bus = gst_element_get_bus (pipeline);
