@@ -45,3 +45,30 @@ seedance_bench_start_emulator (guint generation_ms,
     die ("the emulator did not start: %s", error->message);
   return emulator;
 }
+
+static gint
+compare_int64 (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+gdouble
+seedance_bench_median_ms (GArray * samples)
+{
+  guint n = samples->len;
+  gint64 *v = (gint64 *) samples->data;
+
+  g_array_sort (samples, compare_int64);
+  if (n % 2)
+    return v[n / 2] / 1000.0;
+  return (v[n / 2 - 1] + v[n / 2]) / 2000.0;
+}
+
+gdouble
+seedance_bench_max_ms (GArray * samples)
+{
+  g_array_sort (samples, compare_int64);
+  return g_array_index (samples, gint64, samples->len - 1) / 1000.0;
+}

@@ -33,6 +33,11 @@ SeedanceEmulator * seedance_bench_start_emulator (guint generation_ms,
                                                   SeedanceEmulatorRequestFunc func,
                                                   gpointer user_data);
 
+/* Median and maximum of samples in microseconds (gint64), in ms; sorts
+ * @samples. */
+gdouble            seedance_bench_median_ms (GArray * samples);
+gdouble            seedance_bench_max_ms (GArray * samples);
+
 G_END_DECLS
 
 #endif /* __SEEDANCE_BENCH_UTILS_H__ */

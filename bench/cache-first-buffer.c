@@ -298,33 +298,6 @@ check_bytes (const gchar * what, guint64 bytes, guint64 expected)
         what, bytes, expected);
 }
 
-static gint
-compare_int64 (gconstpointer a, gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static gdouble
-median_ms (GArray * samples)
-{
-  guint n = samples->len;
-  gint64 *v = (gint64 *) samples->data;
-
-  g_array_sort (samples, compare_int64);
-  if (n % 2)
-    return v[n / 2] / 1000.0;
-  return (v[n / 2 - 1] + v[n / 2]) / 2000.0;
-}
-
-static gdouble
-max_ms (GArray * samples)
-{
-  g_array_sort (samples, compare_int64);
-  return g_array_index (samples, gint64, samples->len - 1) / 1000.0;
-}
-
 static void
 append (GArray * samples, gint64 value)
 {
@@ -334,8 +307,8 @@ append (GArray * samples, gint64 value)
 static void
 print_row (const gchar * what, GArray * samples)
 {
-  g_print ("  %-50s %10.3f %10.3f\n", what, median_ms (samples),
-      max_ms (samples));
+  g_print ("  %-50s %10.3f %10.3f\n", what, seedance_bench_median_ms (samples),
+      seedance_bench_max_ms (samples));
 }
 
 int
@@ -438,9 +411,9 @@ main (int argc, char **argv)
   print_row ("  of which: 'success' message -> first buffer", fresh_success);
   print_row ("cached (cache-mode=reuse): PLAYING -> first buffer", cached);
   print_row ("  of which: PLAYING -> 'cached' message", cached_message);
-  fresh_median = median_ms (fresh);
-  success_median = median_ms (fresh_success);
-  cached_median = median_ms (cached);
+  fresh_median = seedance_bench_median_ms (fresh);
+  success_median = seedance_bench_median_ms (fresh_success);
+  cached_median = seedance_bench_median_ms (cached);
   g_print ("  fresh/cached, PLAYING -> first buffer (medians): %.1fx\n",
       fresh_median / cached_median);
   g_print ("  fresh 'success' -> first buffer / cached PLAYING -> first "

@@ -302,33 +302,6 @@ measure_stop (Bench * bench, Point point, guint * n_errors)
   return took;
 }
 
-static gint
-compare_int64 (gconstpointer a, gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static gdouble
-median_ms (GArray * samples)
-{
-  guint n = samples->len;
-  gint64 *v = (gint64 *) samples->data;
-
-  g_array_sort (samples, compare_int64);
-  if (n % 2)
-    return v[n / 2] / 1000.0;
-  return (v[n / 2 - 1] + v[n / 2]) / 2000.0;
-}
-
-static gdouble
-max_ms (GArray * samples)
-{
-  g_array_sort (samples, compare_int64);
-  return g_array_index (samples, gint64, samples->len - 1) / 1000.0;
-}
-
 /* Runs a pipeline to EOS within @timeout_s; the wall time in us. */
 static gint64
 run_to_eos (GstElement * pipeline, guint timeout_s)
@@ -390,14 +363,14 @@ bench_latency (guint runs)
     }
   }
 
-  baseline = median_ms (samples[POINT_BASELINE]);
+  baseline = seedance_bench_median_ms (samples[POINT_BASELINE]);
   g_print ("  %-30s %10s %10s %12s\n", "point", "median ms", "max ms",
       "median/base");
   for (p = 0; p < N_POINTS; p++) {
-    gdouble median = median_ms (samples[p]);
+    gdouble median = seedance_bench_median_ms (samples[p]);
 
     g_print ("  %-30s %10.3f %10.3f %11.1fx\n", point_names[p], median,
-        max_ms (samples[p]), baseline > 0 ? median / baseline : 0.0);
+        seedance_bench_max_ms (samples[p]), baseline > 0 ? median / baseline : 0.0);
     g_array_unref (samples[p]);
   }
   g_print ("  errors posted by the stops: %u\n", n_errors);
