@@ -1189,12 +1189,10 @@ gst_seedance_src_open_cached_clip (GstSeedanceSrc * src,
   if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
     GST_INFO_OBJECT (src, "the clip of task %s was evicted from the cache",
         entry->task_id);
-  } else if (!seedance_clip_verify (path, entry->clip_size,
-          entry->clip_sha256, &error)
-      || (fd = g_open (path, O_RDONLY | O_CLOEXEC, 0)) < 0) {
+  } else if ((fd = seedance_clip_open_verified (path, entry->clip_size,
+              entry->clip_sha256, &error)) < 0) {
     GST_ELEMENT_WARNING (src, RESOURCE, READ, ("The cached clip of task %s "
-            "is discarded: %s", entry->task_id, error ? error->message :
-            g_strerror (errno)), (NULL));
+            "is discarded: %s", entry->task_id, error->message), (NULL));
     g_clear_error (&error);
     g_unlink (path);
   } else {
@@ -1312,6 +1310,12 @@ gst_seedance_src_cache_bytes (GstSeedanceSrc * src, guint64 offset,
   gboolean took;
 
   seedance_clip_writer_write (src->clip_writer, offset, data, size);
+  if (seedance_clip_writer_is_broken (src->clip_writer)) {
+    /* Its part file goes now, not at the end of the run. */
+    g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
+    src->cache_given_up = TRUE;
+    return;
+  }
   if (!seedance_clip_writer_is_complete (src->clip_writer))
     return;
   sha = seedance_clip_writer_commit (src->clip_writer, &error);

@@ -228,14 +228,15 @@ seedance_clip_writer_free (SeedanceClipWriter * w)
   g_free (w);
 }
 
-/* Whether the file at @path is the clip the journal describes. */
-gboolean
-seedance_clip_verify (const gchar * path, guint64 size, const gchar * sha256,
-    GError ** error)
+/* Opens the file at @path once it proved to be the clip the journal
+ * describes (size and SHA-256): the descriptor that was checked is the
+ * one that is read. Returns it, or -1 with @error set. */
+gint
+seedance_clip_open_verified (const gchar * path, guint64 size,
+    const gchar * sha256, GError ** error)
 {
   GChecksum *sum;
   GStatBuf st;
-  gboolean ok;
   gint fd;
 
   ensure_debug ();
@@ -245,27 +246,28 @@ seedance_clip_verify (const gchar * path, guint64 size, const gchar * sha256,
         "%s: %s", path, g_strerror (errno));
     if (fd >= 0)
       close (fd);
-    return FALSE;
+    return -1;
   }
   if ((guint64) st.st_size != size) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
         "%s has %" G_GINT64_FORMAT " bytes, not %" G_GUINT64_FORMAT, path,
         (gint64) st.st_size, size);
     close (fd);
-    return FALSE;
+    return -1;
   }
   sum = g_checksum_new (G_CHECKSUM_SHA256);
-  ok = hash_file (fd, 0, size, sum);
-  close (fd);
-  if (!ok)
+  if (!hash_file (fd, 0, size, sum)) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot read %s", path);
-  else if (g_strcmp0 (g_checksum_get_string (sum), sha256) != 0) {
+    close (fd);
+    fd = -1;
+  } else if (g_strcmp0 (g_checksum_get_string (sum), sha256) != 0) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
         "%s does not match its checksum", path);
-    ok = FALSE;
+    close (fd);
+    fd = -1;
   }
   g_checksum_free (sum);
-  return ok;
+  return fd;
 }
 
 /* Marks the clip as just used: eviction goes by modification time. */

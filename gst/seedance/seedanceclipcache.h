@@ -28,9 +28,10 @@ gchar *             seedance_clip_writer_commit (SeedanceClipWriter * writer,
                                                  GError ** error);
 void                seedance_clip_writer_free (SeedanceClipWriter * writer);
 
-gboolean            seedance_clip_verify (const gchar * path, guint64 size,
-                                          const gchar * sha256,
-                                          GError ** error);
+gint                seedance_clip_open_verified (const gchar * path,
+                                                 guint64 size,
+                                                 const gchar * sha256,
+                                                 GError ** error);
 void                seedance_clip_touch (const gchar * path);
 guint               seedance_clip_cache_evict (const gchar * clips_dir,
                                                guint64 max_bytes,
