@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Prints "N passed, N failed" for a meson test log (testlog.json).
+"""Prints "N passed, N failed" for a meson test log (testlog.json),
+after "LABEL: " when given --label LABEL.
 
 A GstCheck executable counts as the checks it ran, from its summary line
 "NN%: Checks: C, Failures: F, Errors: E"; any other test counts as one.
@@ -13,7 +14,7 @@ import sys
 SUMMARY = re.compile(r"Checks: (\d+), Failures: (\d+), Errors: (\d+)")
 
 
-def main(path):
+def main(path, label=None):
     passed = failed = skipped = 0
     with open(path, encoding="utf-8") as log:
         for line in log:
@@ -40,9 +41,14 @@ def main(path):
     line = f"{passed} passed, {failed} failed"
     if skipped:
         line += f", {skipped} skipped"
-    print(line)
+    print(f"{label}: {line}" if label else line)
     return 0 if failed == 0 and passed > 0 else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    args = sys.argv[1:]
+    if len(args) == 3 and args[0] == "--label":
+        sys.exit(main(args[2], args[1]))
+    if len(args) != 1:
+        sys.exit("usage: count-tests.py [--label LABEL] testlog.json")
+    sys.exit(main(args[0]))

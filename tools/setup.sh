@@ -6,6 +6,8 @@ set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 builddir=${SEEDANCE_BUILDDIR:-$top/build}
+# Extra meson options of a build of another kind (sanitize.sh sets them).
+read -r -a extra_meson_options <<<"${SEEDANCE_MESON_OPTIONS:-}"
 
 install_packages () {
   local pkgs missing=()
@@ -27,7 +29,8 @@ build_project () {
   local log
   log=$(mktemp)
   if [ ! -f "$builddir/build.ninja" ]; then
-    meson setup "$builddir" "$top" -Dtests=enabled -Dexamples-ges=enabled >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
+    meson setup "$builddir" "$top" -Dtests=enabled -Dexamples-ges=enabled \
+      "${extra_meson_options[@]}" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
   fi
   ninja -C "$builddir" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
   rm -f "$log"
