@@ -1184,7 +1184,7 @@ gst_seedance_src_open_cached_clip (GstSeedanceSrc * src,
 {
   const gchar *path = seedance_journal_get_clip_path (src->journal);
   GError *error = NULL;
-  gint fd = -1;
+  gint fd;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
     GST_INFO_OBJECT (src, "the clip of task %s was evicted from the cache",

@@ -200,7 +200,7 @@ seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
       return bad_uri (error, "'%s' must be an integer from %d to %d, not "
           "'%s'", key, p->minimum, p->maximum, s);
     }
-    g_value_set_int (value, n);
+    g_value_set_int (value, (gint) n);  /* in range: checked above */
   } else if (G_IS_PARAM_SPEC_UINT (pspec)) {
     GParamSpecUInt *p = G_PARAM_SPEC_UINT (pspec);
     guint64 n;
