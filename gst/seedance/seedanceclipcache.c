@@ -88,8 +88,7 @@ seedance_clip_writer_new (const gchar * final_path, guint64 size,
     seedance_clip_writer_free (w);
     return NULL;
   }
-  GST_DEBUG ("caching %" G_GUINT64_FORMAT " bytes into %s", size,
-      w->part_path);
+  GST_DEBUG ("caching %" G_GUINT64_FORMAT " bytes into %s", size, w->part_path);
   return w;
 }
 
