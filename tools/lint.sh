@@ -18,12 +18,18 @@
 # "lint: P passed, F failed" (each tool is one check, passed when it found
 # nothing). Exits non-zero when a tool failed.
 #
-# To re-indent a file the way the check wants it:
-#   indent $(GST_INDENT_OPTIONS below) FILE && indent ... FILE  (twice)
+# To re-indent a file the way the check wants it, run indent with the
+# GST_INDENT_OPTIONS below on it twice, as gst-indent does. Code that GNU
+# indent mangles (G_GNUC_PRINTF prototypes, G_DEFINE_QUARK) goes between
+# /* *INDENT-OFF* */ and /* *INDENT-ON* */.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 builddir=${1:-${SEEDANCE_BUILDDIR:-$top/build}}
+if [ ! -f "$builddir/compile_commands.json" ]; then
+  echo "lint: no $builddir/compile_commands.json: run meson setup first" >&2
+  exit 2
+fi
 builddir=$(cd "$builddir" && pwd)
 jobs=${SEEDANCE_LINT_JOBS:-$(nproc)}
 cd "$top"
@@ -43,10 +49,6 @@ for d in gst tools tests examples bench fuzz; do
 done
 mapfile -t sources < <(find "${dirs[@]}" -name '*.c' -type f | LC_ALL=C sort)
 
-if [ ! -f "$builddir/compile_commands.json" ]; then
-  echo "lint: no $builddir/compile_commands.json: run meson setup first" >&2
-  exit 2
-fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -106,6 +108,7 @@ EOF
   mkdir -p "$tmp/tidy"
   # One log per file; a file whose clang-tidy fails without a diagnostic
   # (a crash) leaves a .failed marker.
+  # shellcheck disable=SC2016 # expanded by the inner bash
   printf '%s\n' "${tidy[@]}" | xargs -P "$jobs" -I{} bash -c '
       log="$3/tidy/$(echo "$1" | tr / _).log"
       clang-tidy -p "$2" --quiet "$1" >"$log" 2>&1 || touch "$log.failed"
