@@ -57,13 +57,13 @@ compare_int64 (gconstpointer a, gconstpointer b)
 gdouble
 seedance_bench_median_ms (GArray * samples)
 {
-  guint n = samples->len;
+  guint n = samples->len, mid = n / 2;
   gint64 *v = (gint64 *) samples->data;
 
   g_array_sort (samples, compare_int64);
   if (n % 2)
-    return v[n / 2] / 1000.0;
-  return (v[n / 2 - 1] + v[n / 2]) / 2000.0;
+    return v[mid] / 1000.0;
+  return (v[mid - 1] + v[mid]) / 2000.0;
 }
 
 gdouble

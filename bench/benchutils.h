@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 #define die(...) G_STMT_START {                                         \
     g_printerr (__VA_ARGS__);                                           \
     g_printerr ("\n");                                                  \
-    exit (EXIT_FAILURE);                                                \
+    exit (EXIT_FAILURE); /* NOLINT(concurrency-mt-unsafe): at once */ \
   } G_STMT_END
 
 void               seedance_bench_prepare_environment (void);

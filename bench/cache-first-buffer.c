@@ -130,7 +130,7 @@ remove_tree (const gchar * path)
     }
     g_dir_close (dir);
   }
-  g_remove (path);
+  (void) g_remove (path);       /* best effort: a scratch directory */
 }
 
 static void
@@ -346,7 +346,8 @@ main (int argc, char **argv)
   cache_dir = g_dir_make_tmp ("seedance-bench-cache-XXXXXX", &error);
   if (cache_dir == NULL)
     die ("no temporary cache-dir: %s", error->message);
-  atexit (remove_cache_dir);
+  if (atexit (remove_cache_dir) != 0)
+    die ("cannot register the removal of %s", cache_dir);
 
   gst_version (&major, &minor, &micro, &nano);
   g_print ("Environment: %u CPUs, GStreamer %u.%u.%u\n\n",

@@ -192,8 +192,9 @@ make_seedance_pipeline (Bench * bench, GstElement ** src)
       make_pipeline (bench, "seedancesrc name=src ! fakesink", src);
 
   g_object_set (*src, "api-url",
-      seedance_emulator_get_api_origin (bench->emulator), "api-key", SEEDANCE_BENCH_API_KEY,
-      "prompt", PROMPT, "duration", 4, "generate-audio", FALSE, NULL);
+      seedance_emulator_get_api_origin (bench->emulator), "api-key",
+      SEEDANCE_BENCH_API_KEY, "prompt", PROMPT, "duration", 4, "generate-audio",
+      FALSE, NULL);
   gst_util_set_object_arg (G_OBJECT (*src), "resolution", "480p");
   return pipeline;
 }
@@ -370,7 +371,8 @@ bench_latency (guint runs)
     gdouble median = seedance_bench_median_ms (samples[p]);
 
     g_print ("  %-30s %10.3f %10.3f %11.1fx\n", point_names[p], median,
-        seedance_bench_max_ms (samples[p]), baseline > 0 ? median / baseline : 0.0);
+        seedance_bench_max_ms (samples[p]),
+        baseline > 0 ? median / baseline : 0.0);
     g_array_unref (samples[p]);
   }
   g_print ("  errors posted by the stops: %u\n", n_errors);

@@ -152,8 +152,7 @@ main (int argc, char **argv)
 
   gst_init (&argc, &argv);
   if (argc < 3) {
-    g_printerr ("Usage: %s \"PROMPT\" OUT.mp4 [property=value ...]\n",
-        argv[0]);
+    g_printerr ("Usage: %s \"PROMPT\" OUT.mp4 [property=value ...]\n", argv[0]);
     return EXIT_FAILURE;
   }
 

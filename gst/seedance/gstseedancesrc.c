@@ -244,37 +244,44 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
 
   properties[PROP_API_KEY] = g_param_spec_string ("api-key", "API key",
       "Modellix API key (default: the environment variable MODELLIX_API_KEY). "
-      "Sent only to api-url; reads back as \"" SEEDANCE_MASKED_KEY "\" when set", NULL,
-      flags);
-  properties[PROP_API_URL] = g_param_spec_string ("api-url", "API URL",
+      "Sent only to api-url; reads back as \"" SEEDANCE_MASKED_KEY
+      "\" when set", NULL, flags);
+  properties[PROP_API_URL] =
+      g_param_spec_string ("api-url", "API URL",
       "Origin of the Modellix API; https, or http on a loopback host. The "
       "environment variable MODELLIX_BASE_URL overrides the default",
       SEEDANCE_DEFAULT_API_URL, flags);
-  properties[PROP_MODEL] = g_param_spec_string ("model", "Model",
+  properties[PROP_MODEL] =
+      g_param_spec_string ("model", "Model",
       "Model as provider/model; requests go to "
       "{api-url}/api/v1/{model}/async", SEEDANCE_DEFAULT_MODEL, flags);
-  properties[PROP_TASK_ID] = g_param_spec_string ("task-id", "Task ID",
+  properties[PROP_TASK_ID] =
+      g_param_spec_string ("task-id", "Task ID",
       "Set to resume an existing task without paying again; after a "
       "submission it holds the new task's id", NULL, flags);
   properties[PROP_POLL_INTERVAL] =
       g_param_spec_uint ("poll-interval", "Poll interval",
       "Milliseconds between task queries; after 30 s the interval backs off "
-      "towards 10 s", MIN_POLL_INTERVAL, G_MAXINT / 1000,
-      DEFAULT_POLL_INTERVAL, flags);
-  properties[PROP_TIMEOUT] = g_param_spec_uint ("timeout", "Timeout",
+      "towards 10 s", MIN_POLL_INTERVAL, G_MAXINT / 1000, DEFAULT_POLL_INTERVAL,
+      flags);
+  properties[PROP_TIMEOUT] =
+      g_param_spec_uint ("timeout", "Timeout",
       "Longest wait for the task in seconds, 0 = no limit; the task can be "
       "resumed afterwards with task-id", 0, G_MAXINT / 1000, DEFAULT_TIMEOUT,
       flags);
-  properties[PROP_CACHE_MODE] = g_param_spec_enum ("cache-mode", "Cache mode",
+  properties[PROP_CACHE_MODE] =
+      g_param_spec_enum ("cache-mode", "Cache mode",
       "What the task journal and clip cache in cache-dir do: reuse plays the "
       "cached clip of a request made before or resumes its task, resume only "
       "resumes unfinished tasks, off submits every time",
       GST_TYPE_SEEDANCE_CACHE_MODE, DEFAULT_CACHE_MODE, flags);
-  properties[PROP_CACHE_DIR] = g_param_spec_string ("cache-dir",
-      "Cache directory", "Where the task journal and the cached clips are "
+  properties[PROP_CACHE_DIR] =
+      g_param_spec_string ("cache-dir", "Cache directory",
+      "Where the task journal and the cached clips are "
       "kept (NULL: $XDG_CACHE_HOME/gst-seedance); never holds the key", NULL,
       flags);
-  properties[PROP_CACHE_SIZE] = g_param_spec_uint ("cache-size", "Cache size",
+  properties[PROP_CACHE_SIZE] =
+      g_param_spec_uint ("cache-size", "Cache size",
       "MiB of clips kept in cache-dir; the least recently used ones go "
       "first", 0, G_MAXINT, DEFAULT_CACHE_SIZE, flags);
 
@@ -750,10 +757,8 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
         &error);
     if (src->body == NULL)
       goto done;
-    src->fingerprint = seedance_request_fingerprint (origin, model,
-        src->body);
-    if (!gst_seedance_src_choose_task (src, task_id, task_fingerprint,
-            &error))
+    src->fingerprint = seedance_request_fingerprint (origin, model, src->body);
+    if (!gst_seedance_src_choose_task (src, task_id, task_fingerprint, &error))
       goto done;
     if (src->run_cache_mode != GST_SEEDANCE_CACHE_MODE_OFF) {
       src->journal = seedance_journal_open (cache_dir, src->fingerprint,
@@ -915,9 +920,11 @@ gst_seedance_src_is_flushing (GstSeedanceSrc * src)
   return flushing || g_cancellable_is_cancelled (src->cancellable);
 }
 
+/* *INDENT-OFF* */
 static void
 gst_seedance_src_post_progress (GstSeedanceSrc * src, GstProgressType type,
     const gchar * format, ...) G_GNUC_PRINTF (3, 4);
+/* *INDENT-ON* */
 
 /* One START, then CONTINUEs, then one of COMPLETE, ERROR or CANCELED. */
 static void
@@ -1184,7 +1191,7 @@ gst_seedance_src_open_cached_clip (GstSeedanceSrc * src,
 {
   const gchar *path = seedance_journal_get_clip_path (src->journal);
   GError *error = NULL;
-  gint fd = -1;
+  gint fd;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
     GST_INFO_OBJECT (src, "the clip of task %s was evicted from the cache",
@@ -1274,8 +1281,7 @@ gst_seedance_src_consult_journal (GstSeedanceSrc * src)
   if (state == SEEDANCE_TASK_SUCCEEDED && entry->clip_sha256
       && src->run_cache_mode == GST_SEEDANCE_CACHE_MODE_REUSE
       && gst_seedance_src_open_cached_clip (src, entry)) {
-    GST_INFO_OBJECT (src, "playing the cached clip of task %s",
-        entry->task_id);
+    GST_INFO_OBJECT (src, "playing the cached clip of task %s", entry->task_id);
   } else if (state == SEEDANCE_TASK_FAILED
       || (state == SEEDANCE_TASK_SUCCEEDED
           && (src->run_cache_mode == GST_SEEDANCE_CACHE_MODE_RESUME

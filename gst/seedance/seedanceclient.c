@@ -733,11 +733,9 @@ seedance_client_query (SeedanceClient * client, const gchar * task_id,
   const gchar *data;
   gsize len;
 
-  if (!api_exchange (client, "GET", path, NULL, answer, &ex, cancellable,
-          &err)) {
+  if (!api_exchange (client, "GET", path, NULL, answer, &ex, cancellable, &err)) {
     if (g_error_matches (err, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE)) {
-      g_prefix_error (&err, "the answer about task %s is unusable: ",
-          task_id);
+      g_prefix_error (&err, "the answer about task %s is unusable: ", task_id);
       g_propagate_error (error, err);
     } else if (err->domain == SEEDANCE_ERROR
         || g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {

@@ -88,8 +88,7 @@ seedance_clip_writer_new (const gchar * final_path, guint64 size,
     seedance_clip_writer_free (w);
     return NULL;
   }
-  GST_DEBUG ("caching %" G_GUINT64_FORMAT " bytes into %s", size,
-      w->part_path);
+  GST_DEBUG ("caching %" G_GUINT64_FORMAT " bytes into %s", size, w->part_path);
   return w;
 }
 
@@ -323,24 +322,22 @@ seedance_clip_cache_evict (const gchar * clips_dir, guint64 max_bytes,
   while ((name = g_dir_read_name (dir))) {
     gchar *path = g_build_filename (clips_dir, name, NULL);
     GStatBuf st;
+    gboolean regular = g_stat (path, &st) == 0 && S_ISREG (st.st_mode);
 
-    if (g_stat (path, &st) < 0 || !S_ISREG (st.st_mode)) {
-      g_free (path);
-    } else if (g_str_has_suffix (name, ".part")) {
-      if (now - st.st_mtime > STALE_PART_AGE_S)
-        g_unlink (path);
-      g_free (path);
-    } else if (g_str_has_suffix (name, ".mp4")) {
+    if (regular && g_str_has_suffix (name, ".mp4")) {
       CachedClip c = { path, st.st_size,
         (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
             st.st_mtim.tv_nsec
       };
 
       total += c.size;
-      g_array_append_val (clips, c);
-    } else {
-      g_free (path);
+      g_array_append_val (clips, c);    /* keeps path */
+      continue;
     }
+    if (regular && g_str_has_suffix (name, ".part")
+        && now - st.st_mtime > STALE_PART_AGE_S)
+      g_unlink (path);
+    g_free (path);
   }
   g_dir_close (dir);
 

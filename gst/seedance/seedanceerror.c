@@ -9,4 +9,6 @@
 
 #include "seedanceerror.h"
 
+/* *INDENT-OFF* */
 G_DEFINE_QUARK (seedance-error-quark, seedance_error);
+/* *INDENT-ON* */

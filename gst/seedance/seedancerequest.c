@@ -112,9 +112,11 @@ seedance_request_copy (SeedanceRequest * dest, const SeedanceRequest * src)
   dest->audio_urls = g_strdupv (src->audio_urls);
 }
 
+/* *INDENT-OFF* */
 static gboolean
 field_error (GError ** error, SeedanceField field, const gchar * format, ...)
     G_GNUC_PRINTF (3, 4);
+/* *INDENT-ON* */
 
 /* Sets an INVALID_PROPERTY error that starts with the property's name, and
  * returns FALSE so callers can write "return field_error (...)". */

@@ -321,8 +321,7 @@ seedance_task_parse (const gchar * data, gsize length, GError ** error)
  * Returns: (transfer full) (nullable): the new task's id.
  */
 gchar *
-seedance_submit_answer_parse (const gchar * data, gsize length,
-    GError ** error)
+seedance_submit_answer_parse (const gchar * data, gsize length, GError ** error)
 {
   JsonParser *parser;
   JsonObject *root;

@@ -24,8 +24,10 @@
  * ones: ratios (16:9) and paths stay readable. */
 #define URI_KEPT_CHARS ":/"
 
+/* *INDENT-OFF* */
 static gboolean
 bad_uri (GError ** error, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
+/* *INDENT-ON* */
 
 static gboolean
 bad_uri (GError ** error, const gchar * format, ...)
@@ -200,7 +202,7 @@ seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
       return bad_uri (error, "'%s' must be an integer from %d to %d, not "
           "'%s'", key, p->minimum, p->maximum, s);
     }
-    g_value_set_int (value, n);
+    g_value_set_int (value, (gint) n);  /* in range: checked above */
   } else if (G_IS_PARAM_SPEC_UINT (pspec)) {
     GParamSpecUInt *p = G_PARAM_SPEC_UINT (pspec);
     guint64 n;
@@ -218,8 +220,7 @@ seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
     if (!g_ascii_string_to_signed (s, 10, p->minimum, p->maximum, &n, NULL)) {
       g_value_unset (value);
       return bad_uri (error, "'%s' must be an integer from %" G_GINT64_FORMAT
-          " to %" G_GINT64_FORMAT ", not '%s'", key, p->minimum, p->maximum,
-          s);
+          " to %" G_GINT64_FORMAT ", not '%s'", key, p->minimum, p->maximum, s);
     }
     g_value_set_int64 (value, n);
   } else if (G_IS_PARAM_SPEC_ENUM (pspec)) {

@@ -354,8 +354,7 @@ seedance_test_fixture_add_fault (SeedanceTestFixture * f, const gchar * spec)
 }
 
 SeedanceTestFixture *
-seedance_test_fixture_new_with_fault (const gchar * fault,
-    const gchar * prompt)
+seedance_test_fixture_new_with_fault (const gchar * fault, const gchar * prompt)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
 

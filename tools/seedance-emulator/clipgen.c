@@ -30,7 +30,7 @@
 GST_DEBUG_CATEGORY_STATIC (clipgen_debug);
 #define GST_CAT_DEFAULT clipgen_debug
 
-#define CLIP_FPS 24
+#define CLIP_FPS 24u
 /* Bumped whenever the rendering changes, so stale cache entries are not
  * served for new code. */
 #define CLIP_CACHE_VERSION "seedance-emulator clip v1"
@@ -39,8 +39,8 @@ GST_DEBUG_CATEGORY_STATIC (clipgen_debug);
 /* A render that takes longer than this is stuck, not slow. */
 #define RENDER_TIMEOUT (120 * GST_SECOND)
 /* 48 kHz audio in buffers of 100 ms, so the track is exactly duration long. */
-#define AUDIO_RATE 48000
-#define AUDIO_SAMPLES_PER_BUFFER 4800
+#define AUDIO_RATE 48000u
+#define AUDIO_SAMPLES_PER_BUFFER 4800u
 
 static void
 clipgen_init_debug (void)

@@ -473,7 +473,7 @@ fault_parse (const gchar * spec, GError ** error)
       if (g_strcmp0 (value, "forever") == 0)
         fault->count = -1;
       else if (parse_uint (value, G_MAXINT, &v) && v > 0)
-        fault->count = v;
+        fault->count = (gint) v;        /* at most G_MAXINT */
       else
         ok = FALSE;
     } else if (strcmp (name, "created") == 0) {

@@ -20,6 +20,7 @@
 
 #include "emulator.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,7 @@ main (int argc, char **argv)
   gchar **faults = NULL;
   gchar *pad_fault = NULL;
   guint i;
+  gint status = 0;
   GOptionEntry entries[] = {
     {"address", 0, 0, G_OPTION_ARG_STRING, &address,
         "IP address to listen on (default 127.0.0.1)", "ADDRESS"},
@@ -189,9 +191,14 @@ main (int argc, char **argv)
       (emulator));
   printf ("SEEDANCE_OTHER_ORIGIN=%s\n", seedance_emulator_get_other_origin
       (emulator));
-  fflush (stdout);
-
-  g_main_loop_run (loop);
+  /* A script that cannot read the origins would wait for ever. */
+  if (fflush (stdout) != 0) {
+    g_printerr ("seedance-emulator: cannot print the origins: %s\n",
+        g_strerror (errno));
+    status = 1;
+  } else {
+    g_main_loop_run (loop);
+  }
   g_main_loop_unref (loop);
 
   seedance_emulator_stop (emulator);
@@ -200,5 +207,5 @@ main (int argc, char **argv)
   g_free (cache_dir);
   g_strfreev (faults);
   g_free (pad_fault);
-  return 0;
+  return status;
 }

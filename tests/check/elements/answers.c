@@ -67,7 +67,8 @@ static const gchar *unauthorized[] = {
 
 GST_START_TEST (test_unauthorized)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault (unauthorized[__i__], PROMPT);
+  SeedanceTestFixture *f =
+      seedance_test_fixture_new_with_fault (unauthorized[__i__], PROMPT);
   gboolean on_poll = g_str_has_prefix (unauthorized[__i__], "poll:");
   GstMessage *msg;
 
@@ -92,7 +93,8 @@ GST_END_TEST;
  * words, and no second try. */
 GST_START_TEST (test_bad_request_server_message)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("submit:400:message="
+  SeedanceTestFixture *f =
+      seedance_test_fixture_new_with_fault ("submit:400:message="
       "Invalid%20parameter%3A%20seed%20is%20out%20of%20range", PROMPT);
   GstMessage *msg;
 
@@ -114,7 +116,8 @@ GST_END_TEST;
  * id that never existed, names the id; asking again would not help. */
 GST_START_TEST (test_task_not_found_names_id)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("poll:404", PROMPT);
+  SeedanceTestFixture *f =
+      seedance_test_fixture_new_with_fault ("poll:404", PROMPT);
   GstMessage *msg;
   gchar *task_id;
 
@@ -195,7 +198,8 @@ static const gchar *unusable_forever[] = {
 
 GST_START_TEST (test_unusable_answers_bounded)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault (unusable_forever[__i__], PROMPT);
+  SeedanceTestFixture *f =
+      seedance_test_fixture_new_with_fault (unusable_forever[__i__], PROMPT);
   GstMessage *msg;
   gchar *task_id;
 
@@ -227,7 +231,8 @@ static const gchar *odd_numbers[] = {
 
 GST_START_TEST (test_odd_numbers_ignored)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault (odd_numbers[__i__], PROMPT);
+  SeedanceTestFixture *f =
+      seedance_test_fixture_new_with_fault (odd_numbers[__i__], PROMPT);
 
   seedance_test_fixture_run_to_eos (f);
   seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
@@ -242,7 +247,8 @@ GST_END_TEST;
  * to resume it, and no second task is submitted. */
 GST_START_TEST (test_timeout_names_task_and_resume)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("task:never-finish", PROMPT);
+  SeedanceTestFixture *f =
+      seedance_test_fixture_new_with_fault ("task:never-finish", PROMPT);
   GstMessage *msg;
   gchar *task_id, *resume;
   gint64 start, elapsed;
@@ -312,7 +318,8 @@ GST_END_TEST;
 GST_START_TEST (test_timeout_during_submission_retries)
 {
   SeedanceTestFixture *f =
-      seedance_test_fixture_new_with_fault ("submit:429:retry-after=5:count=forever", PROMPT);
+      seedance_test_fixture_new_with_fault
+      ("submit:429:retry-after=5:count=forever", PROMPT);
   GstMessage *msg;
   gint64 start, elapsed;
 
@@ -388,13 +395,15 @@ GST_END_TEST;
  * second, and only one task exists. */
 GST_START_TEST (test_submit_429_backoff)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("submit:429", PROMPT);
+  SeedanceTestFixture *f =
+      seedance_test_fixture_new_with_fault ("submit:429", PROMPT);
   gint64 start = g_get_monotonic_time ();
 
   seedance_test_fixture_run_to_eos (f);
   seedance_test_fixture_expect_requests (f, "POST", NULL, 2);
   /* 1 s minus the 20% jitter. */
-  fail_unless (g_get_monotonic_time () - start >= 800 * G_TIME_SPAN_MILLISECOND);
+  fail_unless (g_get_monotonic_time () - start >=
+      800 * G_TIME_SPAN_MILLISECOND);
   fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
   seedance_test_fixture_free (f);
 }

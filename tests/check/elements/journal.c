@@ -620,8 +620,7 @@ GST_START_TEST (test_seek_after_first_pass_from_cache)
 
   fail_unless (gst_element_seek_simple (r->pipeline, GST_FORMAT_BYTES,
           GST_SEEK_FLAG_FLUSH, 1000));
-  assert_eos (seedance_test_wait_eos_or_error (r->bus,
-          SEEDANCE_TEST_TIMEOUT));
+  assert_eos (seedance_test_wait_eos_or_error (r->bus, SEEDANCE_TEST_TIMEOUT));
   fail_unless_equals_int (count (f, NULL, NULL), downloads);
   run_free (r);
   seedance_test_fixture_free (f);
@@ -660,8 +659,7 @@ run_child (const gchar * prompt)
 
   gst_init (NULL, NULL);
   pipeline = gst_parse_launch ("seedancesrc name=src duration=4 "
-      "resolution=480p generate-audio=false poll-interval=50 ! fakesink",
-      NULL);
+      "resolution=480p generate-audio=false poll-interval=50 ! fakesink", NULL);
   g_object_set (gst_bin_get_by_name (GST_BIN (pipeline), "src"), "prompt",
       prompt, NULL);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);

@@ -204,8 +204,7 @@ GST_START_TEST (test_api_redirect_not_followed)
   const RedirectCase *c = &redirect_cases[__i__];
   SeedanceTestFixture *f = fixture_with_fault (c->fault);
   gboolean is_poll = g_str_equal (c->path, SEEDANCE_TEST_TASKS_PATH);
-  gint code = is_poll ? GST_RESOURCE_ERROR_SETTINGS :
-      GST_RESOURCE_ERROR_FAILED;
+  gint code = is_poll ? GST_RESOURCE_ERROR_SETTINGS : GST_RESOURCE_ERROR_FAILED;
   GstMessage *msg;
   gchar *status_text, *task_id;
   guint counts[3];
@@ -418,8 +417,7 @@ capture_gst_log (GstDebugCategory * category, GstDebugLevel level,
 
   /* The emulator stands for the API: what it logs of the key it was sent
    * (a fault spec echoing it) is no leak of the element's. */
-  if (g_str_equal (gst_debug_category_get_name (category),
-          "seedance-emulator"))
+  if (g_str_equal (gst_debug_category_get_name (category), "seedance-emulator"))
     return;
   /* The line exactly as GST_DEBUG would print it, object name included. */
   text = gst_debug_log_get_line (category, level, file, function, line,

@@ -180,8 +180,7 @@ check_task_messages (gboolean return_last_frame)
     last = s;
   }
 
-  fail_unless (statuses->len >= 3, "%u seedance-task messages",
-      statuses->len);
+  fail_unless (statuses->len >= 3, "%u seedance-task messages", statuses->len);
   fail_unless_equals_string (g_ptr_array_index (statuses, 0), "submitted");
   fail_unless_equals_string (g_ptr_array_index (statuses, statuses->len - 1),
       "success");
@@ -195,8 +194,7 @@ check_task_messages (gboolean return_last_frame)
     fail_unless (frame != NULL);
     fail_unless (g_str_has_prefix (frame,
             seedance_emulator_get_files_origin (f->emulator)), "%s", frame);
-    fail_if (g_str_equal (frame, gst_structure_get_string (last,
-                "video-url")));
+    fail_if (g_str_equal (frame, gst_structure_get_string (last, "video-url")));
   } else {
     fail_if (gst_structure_has_field (last, "last-frame-url"));
   }

@@ -21,7 +21,8 @@
  * Retry-After delay, and the clip arrives. */
 GST_START_TEST (test_submit_429_retried_after_delay)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("submit:429:retry-after=1", PROMPT);
+  SeedanceTestFixture *f =
+      seedance_test_fixture_new_with_fault ("submit:429:retry-after=1", PROMPT);
   gint64 start = g_get_monotonic_time ();
 
   seedance_test_fixture_run_to_eos (f);
@@ -56,7 +57,8 @@ static const gchar *unknown_outcomes[] = {
 
 GST_START_TEST (test_submit_unknown_outcome_not_resent)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault (unknown_outcomes[__i__], PROMPT);
+  SeedanceTestFixture *f =
+      seedance_test_fixture_new_with_fault (unknown_outcomes[__i__], PROMPT);
   GstMessage *msg;
 
   msg = seedance_test_fixture_run_to_error (f);
@@ -101,7 +103,8 @@ static const gchar *transient_polls[] = {
 
 GST_START_TEST (test_poll_transient_fault_retried)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault (transient_polls[__i__], PROMPT);
+  SeedanceTestFixture *f =
+      seedance_test_fixture_new_with_fault (transient_polls[__i__], PROMPT);
 
   seedance_test_fixture_run_to_eos (f);
   seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
@@ -116,7 +119,8 @@ GST_END_TEST;
 GST_START_TEST (test_failed_task_reason)
 {
   SeedanceTestFixture *f =
-      seedance_test_fixture_new_with_fault ("task:fail:reason=the%20prompt%20was%20refused", PROMPT);
+      seedance_test_fixture_new_with_fault
+      ("task:fail:reason=the%20prompt%20was%20refused", PROMPT);
   GstMessage *msg;
   gchar *task_id;
 
@@ -136,7 +140,8 @@ GST_END_TEST;
 /* 401 and 402 are final: one POST, NOT_AUTHORIZED, and the 402 says why. */
 GST_START_TEST (test_payment_required)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new_with_fault ("submit:402", PROMPT);
+  SeedanceTestFixture *f =
+      seedance_test_fixture_new_with_fault ("submit:402", PROMPT);
   GstMessage *msg;
 
   msg = seedance_test_fixture_run_to_error (f);

@@ -194,10 +194,11 @@ GST_START_TEST (test_ges_launch)
   gchar *out_path = seedance_test_fixture_path (f, "launched.mp4");
   gchar *local_uri = gst_filename_to_uri (local, NULL);
   gchar *out_uri = gst_filename_to_uri (out_path, NULL);
+  const gchar *seedance_uri =
+      "seedance://%3Fprompt=a%2520cat%2520surfing&duration=4"
+      "&resolution=480p&ratio=9:16&poll-interval=50";
   const gchar *argv[] = { SEEDANCE_GES_LAUNCH, "+clip", local_uri,
-    "+clip", "seedance://%3Fprompt=a%2520cat%2520surfing&duration=4"
-        "&resolution=480p&ratio=9:16&poll-interval=50",
-    "-o", out_uri, NULL
+    "+clip", seedance_uri, "-o", out_uri, NULL
   };
   gchar *out = NULL, *err = NULL;
   gint status;

@@ -10,4 +10,5 @@
 /* The tests of progress.c, run on examples/seedance-progress.py. */
 
 #define SEEDANCE_EXAMPLE_PYTHON 1
+/* NOLINTNEXTLINE(bugprone-suspicious-include): the same tests, on Python */
 #include "progress.c"

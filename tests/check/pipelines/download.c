@@ -464,9 +464,9 @@ GST_START_TEST (test_decodebin)
   expected = c->duration * GST_SECOND;
   fail_unless (GST_CLOCK_TIME_IS_VALID (result.video.last_end));
   fail_unless (ABS (GST_CLOCK_DIFF (expected, result.video.last_end)) <=
-      SEEDANCE_TEST_FRAME_TOLERANCE, "the video ends at %" GST_TIME_FORMAT ", not %"
-      GST_TIME_FORMAT, GST_TIME_ARGS (result.video.last_end),
-      GST_TIME_ARGS (expected));
+      SEEDANCE_TEST_FRAME_TOLERANCE,
+      "the video ends at %" GST_TIME_FORMAT ", not %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (result.video.last_end), GST_TIME_ARGS (expected));
   g_mutex_unlock (&result.video.lock);
 
   if (c->generate_audio) {

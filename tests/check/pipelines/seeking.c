@@ -90,8 +90,7 @@ after_seek_probe (GstPad * pad, GstPadProbeInfo * probe, gpointer user_data)
 }
 
 static void
-decodebin_pad_added_cb (GstElement * decodebin, GstPad * pad,
-    AfterSeek * a)
+decodebin_pad_added_cb (GstElement * decodebin, GstPad * pad, AfterSeek * a)
 {
   GstElement *sink = gst_element_factory_make ("fakesink", NULL);
   GstPad *sinkpad = gst_element_get_static_pad (sink, "sink");
