@@ -156,6 +156,20 @@ gint                 seedance_test_fixture_spawn (SeedanceTestFixture * f,
                                                   const gchar * const * argv,
                                                   gchar ** out, gchar ** err);
 
+/* The same for a program this build did not compile (python3,
+ * ges-launch-1.0) that loads the plugin: in a sanitizer build, it runs
+ * with the sanitizer runtime preloaded. */
+gint                 seedance_test_fixture_spawn_host (SeedanceTestFixture * f,
+                                                       const gchar * const * argv,
+                                                       gchar ** out, gchar ** err);
+
+/* Whether this build can run such programs with the plugin it built. */
+#if defined (SEEDANCE_SANITIZED) && !defined (SEEDANCE_SANITIZER_RUNTIME)
+#define SEEDANCE_TEST_CAN_RUN_HOSTS 0
+#else
+#define SEEDANCE_TEST_CAN_RUN_HOSTS 1
+#endif
+
 /* One frame at the emulator's 24 fps, plus rounding. */
 #define SEEDANCE_TEST_FRAME_TOLERANCE (GST_SECOND / 24 + GST_MSECOND)
 

@@ -34,8 +34,13 @@ run_example (SeedanceTestFixture * f, const gchar * const *args,
   for (; *args; args++)
     g_ptr_array_add (argv, (gpointer) * args);
   g_ptr_array_add (argv, NULL);
+#ifdef SEEDANCE_EXAMPLE_PYTHON
+  status = seedance_test_fixture_spawn_host (f,
+      (const gchar * const *) argv->pdata, out, err);
+#else
   status = seedance_test_fixture_spawn (f,
       (const gchar * const *) argv->pdata, out, err);
+#endif
   g_ptr_array_unref (argv);
   return status;
 }
@@ -136,9 +141,9 @@ int
 main (int argc, char **argv)
 {
 #ifdef SEEDANCE_EXAMPLE_PYTHON
-#ifdef SEEDANCE_SANITIZED
-  g_print ("SKIP: the plugin is built with a sanitizer, which %s, not "
-      "built with it, cannot load; the normal build runs this test\n",
+#if !SEEDANCE_TEST_CAN_RUN_HOSTS
+  g_print ("SKIP: the plugin is built with a sanitizer whose runtime %s, "
+      "not built with it, cannot preload; the normal build runs this test\n",
       SEEDANCE_PYTHON);
   return 77;
 #endif
