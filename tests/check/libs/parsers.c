@@ -16,6 +16,7 @@
 
 #include "seedanceclient.h"
 #include "seedanceerror.h"
+#include "seedancejournal.h"
 #include "seedancerequest.h"
 #include "seedancetask.h"
 
@@ -210,6 +211,75 @@ GST_START_TEST (test_task_hostile)
     fail_unless (task != NULL);
     seedance_task_free (task);
   }
+}
+
+GST_END_TEST;
+
+/* An empty body, whose data an empty GBytes gives as NULL, is refused
+ * like any other bad answer (it once reached json-glib, which refused
+ * NULL with a critical and no error: found by fuzz/fuzz-task-answer.c). */
+GST_START_TEST (test_empty_answer)
+{
+  GBytes *empty = g_bytes_new (NULL, 0);
+  const gchar *data;
+  GError *error = NULL;
+  gsize len;
+
+  data = g_bytes_get_data (empty, &len);
+  fail_unless (seedance_task_parse (data, len, &error) == NULL);
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_BAD_RESPONSE));
+  fail_unless (strstr (error->message, "empty") != NULL, "%s", error->message);
+  g_clear_error (&error);
+
+  fail_unless (seedance_submit_answer_parse (data, len, &error) == NULL);
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_BAD_RESPONSE));
+  g_clear_error (&error);
+
+  fail_unless (seedance_error_answer_message ("", 0) == NULL);
+  g_bytes_unref (empty);
+}
+
+GST_END_TEST;
+
+/* What an answer says reaches messages and bindings: it is UTF-8, or not
+ * used. json-glib quotes raw bytes in its parse errors and turns an
+ * unpaired surrogate escape into bytes that are not UTF-8 (found by
+ * fuzz/fuzz-task-answer.c). */
+GST_START_TEST (test_answer_text_utf8)
+{
+  GError *error = NULL;
+  SeedanceTask *task;
+  gchar *msg;
+  const gchar *message = "{\"code\":500,\"message\":\"x\\udfffy\"}";
+
+  /* (json-glib refuses a surrogate escape that ends a string: each one
+   * here is followed by something.) A string quoted in json-glib's parse
+   * error. */
+  assert_bad_task ("{\"code\":0}{\"\\ud800x\"}");
+  task = parse_task ("{\"code\":0}{\"\\ud800x\"}", &error);
+  fail_unless (task == NULL);
+  fail_unless (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  /* A status that is not UTF-8 is no status. */
+  assert_bad_task ("{\"data\":{\"task_id\":\"t\",\"status\":"
+      "\"\\ud800ted\"}}");
+
+  /* Nor is such a failure reason: the next place is looked at. */
+  task = parse_task ("{\"message\":\"ok reason\",\"data\":{\"status\":"
+      "\"failed\",\"error\":\"\\ud83dx\"}}", NULL);
+  fail_unless (task != NULL);
+  fail_unless_equals_string (task->failure, "ok reason");
+  seedance_task_free (task);
+
+  /* Nor such a URL. */
+  assert_bad_task ("{\"data\":{\"status\":\"success\",\"result\":"
+      "{\"resources\":[\"https://x/\\ud800.mp4\"]}}}");
+
+  msg = seedance_error_answer_message (message, strlen (message));
+  fail_unless (msg == NULL, "'%s'", msg);
 }
 
 GST_END_TEST;
@@ -468,6 +538,30 @@ GST_START_TEST (test_image_forms)
 
 GST_END_TEST;
 
+/* A damaged journal entry is ignored with a UTF-8 reason, whatever
+ * json-glib quotes (as in test_answer_text_utf8). */
+GST_START_TEST (test_journal_entry_not_utf8)
+{
+  gchar *dir = g_dir_make_tmp ("seedance-parsers-XXXXXX", NULL);
+  SeedanceJournal *journal = seedance_journal_open (dir, "abcd", NULL);
+  gchar *problem = NULL;
+
+  fail_unless (journal != NULL);
+  fail_unless (g_file_set_contents (seedance_journal_get_path (journal),
+          "{\"format\":\"gst-seedance-journal/1\"}{\"\\udfffx\"}", -1, NULL));
+  fail_unless (seedance_journal_read (journal, &problem) == NULL);
+  fail_unless (problem != NULL);
+  fail_unless (strstr (problem, "not JSON") != NULL, "%s", problem);
+  fail_unless (g_utf8_validate (problem, -1, NULL));
+  g_free (problem);
+
+  seedance_journal_remove (journal);
+  seedance_journal_free (journal);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_body_size_bound)
 {
   SeedanceRequest r;
@@ -517,6 +611,8 @@ parsers_suite (void)
   tcase_add_test (tc, test_task_success_without_video);
   tcase_add_test (tc, test_task_failure_reason);
   tcase_add_test (tc, test_task_hostile);
+  tcase_add_test (tc, test_empty_answer);
+  tcase_add_test (tc, test_answer_text_utf8);
   tcase_add_test (tc, test_submit_answer);
   tcase_add_test (tc, test_error_answer_message);
   tcase_add_test (tc, test_retry_after);
@@ -524,6 +620,7 @@ parsers_suite (void)
   tcase_add_test (tc, test_api_url);
   tcase_add_test (tc, test_model);
   tcase_add_test (tc, test_image_forms);
+  tcase_add_test (tc, test_journal_entry_not_utf8);
   tcase_add_test (tc, test_body_size_bound);
   return s;
 }
