@@ -538,6 +538,123 @@ GST_START_TEST (test_image_forms)
 
 GST_END_TEST;
 
+/* Whatever goes into the body is UTF-8 (JSON is), and so is every error
+ * message, whatever bytes the value had (found by fuzz/fuzz-request.c). */
+GST_START_TEST (test_values_utf8)
+{
+  SeedanceRequest r;
+  GError *error = NULL;
+
+  fail_if (body_with_first_frame ("https://example.com/\xff.png", &error));
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_INVALID_PROPERTY));
+  fail_unless (g_str_has_prefix (error->message,
+          "Invalid property 'first-frame-image'"), "%s", error->message);
+  fail_unless (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  seedance_request_init (&r);
+  r.prompt = g_strdup ("p");
+  r.audio_urls = g_new0 (gchar *, 2);
+  r.audio_urls[0] = g_strdup ("https://example.com/\xe9.mp3");
+  fail_if (seedance_request_build_body (&r, NULL, &error));
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_INVALID_PROPERTY));
+  fail_unless (g_str_has_prefix (error->message,
+          "Invalid property 'audio-urls'"), "%s", error->message);
+  fail_unless (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  g_free (r.audio_urls[0]);
+  r.audio_urls[0] = g_strdup ("ftp://\xff");
+  fail_if (seedance_request_build_body (&r, NULL, &error));
+  fail_unless (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+  seedance_request_clear (&r);
+}
+
+GST_END_TEST;
+
+/* A data: URI is what the error message says it must be:
+ * data:image/<type>;base64,<base64>. */
+GST_START_TEST (test_data_uri_form)
+{
+  static const gchar *bad[] = {
+    "data:image/svg+xml,<svg/>",
+    "data:image/png,iVBORw0KGgo",
+    "data:image/png;base64,iVBOR w0KGgo",
+    "data:image/png;base64,\xff",
+    "data:image/;base64,iVBORw0KGgo",
+    "data:image/p\"ng;base64,iVBORw0KGgo",
+    "data:image/png;charset=x,iVBORw0KGgo",
+  };
+  static const gchar *good[] = {
+    "data:image/png;base64,iVBORw0KGgo=",
+    "DATA:IMAGE/JPEG;BASE64,/9j/4AAQ",
+    "data:image/svg+xml;base64,PHN2Zy8+",
+  };
+  GError *error = NULL;
+  gchar *body;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    fail_if (body_with_first_frame (bad[i], &error), "accepted %s", bad[i]);
+    fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+            SEEDANCE_ERROR_INVALID_PROPERTY));
+    fail_unless (strstr (error->message, ";base64,") != NULL, "%s",
+        error->message);
+    g_clear_error (&error);
+  }
+  for (i = 0; i < G_N_ELEMENTS (good); i++) {
+    body = body_with_first_frame (good[i], &error);
+    g_assert_no_error (error);
+    fail_unless (strstr (body, good[i]) != NULL, "%s", body);
+    g_free (body);
+  }
+}
+
+GST_END_TEST;
+
+/* file://host/path names a file of another machine: it is not read as
+ * the local /path. file://localhost/path and file:///path are local. */
+GST_START_TEST (test_file_uri_host)
+{
+  gchar *dir = g_dir_make_tmp ("seedance-parsers-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "frame.png", NULL);
+  gchar *uri, *body;
+  GError *error = NULL;
+
+  fail_unless (g_file_set_contents (path, (const gchar *) tiny_png,
+          sizeof (tiny_png), NULL));
+
+  uri = g_strconcat ("file://elsewhere.example", path, NULL);
+  fail_if (body_with_first_frame (uri, &error), "read %s", uri);
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_INVALID_PROPERTY));
+  fail_unless (strstr (error->message, "elsewhere.example") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+  g_free (uri);
+
+  uri = g_strconcat ("file://localhost", path, NULL);
+  body = body_with_first_frame (uri, &error);
+  g_assert_no_error (error);
+  fail_unless (strstr (body, "data:image/png;base64,") != NULL, "%s", body);
+  g_free (body);
+  g_free (uri);
+
+  /* A bad escape is refused, and leaks nothing. */
+  fail_if (body_with_first_frame ("file://host//%00x", &error));
+  g_clear_error (&error);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* A damaged journal entry is ignored with a UTF-8 reason, whatever
  * json-glib quotes (as in test_answer_text_utf8). */
 GST_START_TEST (test_journal_entry_not_utf8)
@@ -620,6 +737,9 @@ parsers_suite (void)
   tcase_add_test (tc, test_api_url);
   tcase_add_test (tc, test_model);
   tcase_add_test (tc, test_image_forms);
+  tcase_add_test (tc, test_values_utf8);
+  tcase_add_test (tc, test_data_uri_form);
+  tcase_add_test (tc, test_file_uri_host);
   tcase_add_test (tc, test_journal_entry_not_utf8);
   tcase_add_test (tc, test_body_size_bound);
   return s;
