@@ -486,6 +486,36 @@ body_with_first_frame (const gchar * image, GError ** error)
   return body;
 }
 
+/* The api-url and model messages quote the value, which may be any
+ * bytes (a seedance:// URI decodes %FF): they stay UTF-8. */
+GST_START_TEST (test_connection_messages_utf8)
+{
+  static const gchar *urls[] = {
+    "https://\xff.example", "ftp://h\xe9st", "https://host/\xff",
+    "http://\xc3.example:8080",
+  };
+  GError *error = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (urls); i++) {
+    fail_if (seedance_check_api_url (urls[i], NULL, &error), "accepted %s",
+        urls[i]);
+    fail_unless (g_str_has_prefix (error->message,
+            "Invalid property 'api-url'"), "%s", error->message);
+    fail_unless (g_utf8_validate (error->message, -1, NULL), "%s: the "
+        "message is not UTF-8", urls[i]);
+    g_clear_error (&error);
+  }
+
+  fail_if (seedance_check_model ("bytedance/\xff", &error));
+  fail_unless (g_str_has_prefix (error->message,
+          "Invalid property 'model'"), "%s", error->message);
+  fail_unless (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_image_forms)
 {
   gchar *b64 = g_base64_encode (tiny_png, sizeof (tiny_png));
@@ -736,6 +766,7 @@ parsers_suite (void)
   tcase_add_test (tc, test_content_range);
   tcase_add_test (tc, test_api_url);
   tcase_add_test (tc, test_model);
+  tcase_add_test (tc, test_connection_messages_utf8);
   tcase_add_test (tc, test_image_forms);
   tcase_add_test (tc, test_values_utf8);
   tcase_add_test (tc, test_data_uri_form);
