@@ -2068,10 +2068,14 @@ gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
     }
     if (pspec == NULL || pspec->owner_type != GST_TYPE_SEEDANCE_SRC
         || !is_uri_property (pspec->param_id)) {
+      /* The key as decoded, made UTF-8 for the message. */
+      gchar *shown = g_utf8_make_valid (key, -1);
+
       g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
           "Invalid seedance URI: unknown key '%s'; the keys are the "
           "properties of seedancesrc (gst-inspect-1.0 seedancesrc), such as "
-          "prompt, duration or ratio", key);
+          "prompt, duration or ratio", shown);
+      g_free (shown);
       goto done;
     }
     if (g_ptr_array_index (pairs, i + 1) == NULL) {

@@ -176,15 +176,19 @@ gboolean
 seedance_check_model (const gchar * model, GError ** error)
 {
   const gchar *slash = model ? strchr (model, '/') : NULL;
+  gchar *shown;
 
   if (slash && is_model_segment (model, slash - model)
       && is_model_segment (slash + 1, strlen (slash + 1)))
     return TRUE;
 
+  /* Quoted as given, made UTF-8 for the message. */
+  shown = g_utf8_make_valid (model ? model : "", -1);
   g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
       "Invalid property 'model': '%s'; allowed: provider/model made of "
-      "letters, digits, '.', '-' and '_', such as %s", model ? model : "",
+      "letters, digits, '.', '-' and '_', such as %s", shown,
       SEEDANCE_DEFAULT_MODEL);
+  g_free (shown);
   return FALSE;
 }
 

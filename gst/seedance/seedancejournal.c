@@ -291,7 +291,12 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
     goto done;
   }
   if (!json_parser_load_from_data (parser, data, length, &error)) {
-    *problem = g_strdup_printf ("it is not JSON (%s)", error->message);
+    /* json-glib may quote a string it decoded, which is not UTF-8 when it
+     * held an unpaired surrogate escape. */
+    gchar *reason = g_utf8_make_valid (error->message, -1);
+
+    *problem = g_strdup_printf ("it is not JSON (%s)", reason);
+    g_free (reason);
     g_error_free (error);
     goto done;
   }

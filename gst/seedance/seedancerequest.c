@@ -11,8 +11,12 @@
  * the JSON body the API expects. Nothing here touches the network. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <stdio.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
 
@@ -129,6 +133,14 @@ field_error (GError ** error, SeedanceField field, const gchar * format, ...)
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Values are quoted as given: the message must stay UTF-8 for the bus
+   * and for bindings. */
+  if (!g_utf8_validate (text, -1, NULL)) {
+    gchar *valid = g_utf8_make_valid (text, -1);
+
+    g_free (text);
+    text = valid;
+  }
 
   g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
       "Invalid property '%s': %s", seedance_field_property_name (field), text);
@@ -154,7 +166,8 @@ has_prefix_ci (const gchar * s, const gchar * prefix)
   return g_ascii_strncasecmp (s, prefix, strlen (prefix)) == 0;
 }
 
-/* An absolute http(s) URL with a host. */
+/* An absolute http(s) URL with a host, in UTF-8: it goes into the JSON
+ * body as it is. */
 static gboolean
 is_http_url (const gchar * value)
 {
@@ -162,6 +175,8 @@ is_http_url (const gchar * value)
   gboolean ok;
 
   if (!has_prefix_ci (value, "http://") && !has_prefix_ci (value, "https://"))
+    return FALSE;
+  if (!g_utf8_validate (value, -1, NULL))
     return FALSE;
 
   uri = g_uri_parse (value, G_URI_FLAGS_ENCODED, NULL);
@@ -195,23 +210,29 @@ sniff_image_mime (const guint8 * data, gsize len)
   return NULL;
 }
 
+/* Only characters of the base64 alphabet. */
+static gboolean
+is_base64 (const gchar * s)
+{
+  for (; *s; s++) {
+    if (!g_ascii_isalnum (*s) && *s != '+' && *s != '/' && *s != '=')
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* Bare base64 is told from a file name by decoding its start: it must be
  * the base64 of a known image format. */
 static gboolean
 is_base64_image (const gchar * value)
 {
-  gsize len = strlen (value), i, out_len;
+  gsize len = strlen (value), out_len;
   gchar head[33];
   guchar *decoded;
   gboolean ok;
 
-  if (len < 16)
+  if (len < 16 || !is_base64 (value))
     return FALSE;
-  for (i = 0; i < len; i++) {
-    if (!g_ascii_isalnum (value[i]) && value[i] != '+' && value[i] != '/'
-        && value[i] != '=')
-      return FALSE;
-  }
   /* 32 characters decode to 24 bytes, enough for every magic we know. */
   g_strlcpy (head, value, MIN (len, 32) / 4 * 4 + 1);
   decoded = g_base64_decode (head, &out_len);
@@ -220,15 +241,31 @@ is_base64_image (const gchar * value)
   return ok;
 }
 
+#define BASE64_PARAMETER ";base64"
+
+/* data:image/<type>;base64,<data>, what the API takes: a type, base64,
+ * and data in the base64 alphabet (so the body stays ASCII). */
 static gboolean
 is_data_image_uri (const gchar * value)
 {
-  const gchar *comma;
+  const gchar *type, *comma, *p;
+  gsize param_len = strlen (BASE64_PARAMETER);
 
   if (!has_prefix_ci (value, "data:image/"))
     return FALSE;
-  comma = strchr (value, ',');
-  return comma != NULL && comma[1] != '\0';
+  type = value + strlen ("data:image/");
+  comma = strchr (type, ',');
+  if (comma == NULL || comma[1] == '\0' || !is_base64 (comma + 1))
+    return FALSE;
+  if ((gsize) (comma - type) <= param_len
+      || g_ascii_strncasecmp (comma - param_len, BASE64_PARAMETER,
+          param_len) != 0)
+    return FALSE;
+  for (p = type; p < comma - param_len; p++) {
+    if (!g_ascii_isalnum (*p) && *p != '+' && *p != '-' && *p != '.')
+      return FALSE;
+  }
+  return TRUE;
 }
 
 /* Reads a local image file and returns it as a data: URI. */
@@ -242,14 +279,33 @@ image_file_to_data_uri (const gchar * path, SeedanceField field,
   gsize size;
   const gchar *mime;
   gchar *b64, *uri;
+  GStatBuf st;
+  gint fd;
 
+  /* Checked before opening, so that no device is ever opened... */
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
     field_error (error, field, "'%s' is not a URL, not image data and not an "
         "existing regular file; allowed: %s", path, IMAGE_FORMS);
     return NULL;
   }
 
-  mapped = g_mapped_file_new (path, FALSE, &err);
+  /* ...and checked again on what was opened, without blocking: the path
+   * may have been replaced by a FIFO in between. */
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0) {
+    field_error (error, field, "cannot read '%s': %s; allowed: %s", path,
+        g_strerror (errno), IMAGE_FORMS);
+    return NULL;
+  }
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)) {
+    close (fd);
+    field_error (error, field, "'%s' is not a regular file; allowed: %s",
+        path, IMAGE_FORMS);
+    return NULL;
+  }
+
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &err);
+  close (fd);
   if (mapped == NULL) {
     field_error (error, field, "cannot read '%s': %s; allowed: %s", path,
         err->message, IMAGE_FORMS);
@@ -312,12 +368,22 @@ resolve_image (const gchar * value, SeedanceField field, GError ** error)
   }
 
   if (has_prefix_ci (value, "file:")) {
-    gchar *path = g_filename_from_uri (value, NULL, NULL), *uri;
+    gchar *host = NULL, *path = g_filename_from_uri (value, &host, NULL), *uri;
 
     if (path == NULL) {
       field_error (error, field, "'%s' is not a valid local file URI", value);
+      g_free (host);
       return NULL;
     }
+    /* file://host/x names another machine's file, not our /x. */
+    if (host && *host && g_ascii_strcasecmp (host, "localhost") != 0) {
+      field_error (error, field, "'%s' names a file on the host '%s'; only "
+          "local files (file:///path) can be read", value, host);
+      g_free (host);
+      g_free (path);
+      return NULL;
+    }
+    g_free (host);
     uri = image_file_to_data_uri (path, field, error);
     g_free (path);
     return uri;

@@ -76,6 +76,13 @@ parse_object (const gchar * data, gsize length, GError ** error)
         length, SEEDANCE_MAX_ANSWER_SIZE);
     return NULL;
   }
+  /* An empty body (whose data may be NULL) is no answer; json-glib
+   * refuses NULL data without saying why. */
+  if (length == 0) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+        "the answer is empty");
+    return NULL;
+  }
   if (!nesting_within_bound (data, length)) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
         "the answer nests deeper than %d levels", MAX_NESTING);
@@ -84,8 +91,13 @@ parse_object (const gchar * data, gsize length, GError ** error)
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &err)) {
+    /* json-glib may quote a string it decoded, which is not UTF-8 when it
+     * held an unpaired surrogate escape. */
+    gchar *reason = g_utf8_make_valid (err->message, -1);
+
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
-        "the answer is not JSON: %s", err->message);
+        "the answer is not JSON: %s", reason);
+    g_free (reason);
     g_error_free (err);
     g_object_unref (parser);
     return NULL;
@@ -110,7 +122,9 @@ member_object (JsonObject * object, const gchar * name)
       json_node_get_object (node) : NULL;
 }
 
-/* A string member that is present, a string, and within max_len bytes. */
+/* A string member that is present, a string, within max_len bytes and
+ * valid UTF-8: json-glib turns an unpaired surrogate escape ("\ud800")
+ * into bytes that are not, and these texts reach messages and bindings. */
 static const gchar *
 member_string (JsonObject * object, const gchar * name, gsize max_len)
 {
@@ -121,7 +135,8 @@ member_string (JsonObject * object, const gchar * name, gsize max_len)
       || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   s = json_node_get_string (node);
-  if (s == NULL || *s == '\0' || strlen (s) > max_len)
+  if (s == NULL || *s == '\0' || strlen (s) > max_len
+      || !g_utf8_validate (s, -1, NULL))
     return NULL;
   return s;
 }
@@ -144,7 +159,8 @@ static gboolean
 is_http_url (const gchar * url)
 {
   return url && (g_ascii_strncasecmp (url, "http://", 7) == 0
-      || g_ascii_strncasecmp (url, "https://", 8) == 0);
+      || g_ascii_strncasecmp (url, "https://", 8) == 0)
+      && g_utf8_validate (url, -1, NULL);
 }
 
 static gboolean

@@ -38,6 +38,14 @@ bad_uri (GError ** error, const gchar * format, ...)
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Decoded keys and values are quoted as given: the message must stay
+   * UTF-8 for the bus and for bindings. */
+  if (!g_utf8_validate (text, -1, NULL)) {
+    gchar *valid = g_utf8_make_valid (text, -1);
+
+    g_free (text);
+    text = valid;
+  }
   g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
       "Invalid seedance URI: %s", text);
   g_free (text);

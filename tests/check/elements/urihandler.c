@@ -653,6 +653,39 @@ GST_START_TEST (test_bad_uri)
 
 GST_END_TEST;
 
+/* A refused URI's message quotes the decoded key or value, which may be
+ * any bytes: the message stays UTF-8 (found by fuzz/fuzz-uri.c). */
+GST_START_TEST (test_bad_uri_message_utf8)
+{
+  static const struct
+  {
+    const gchar *uri;
+    const gchar *name;
+  } cases[] = {
+    {"seedance://?p\xe9rompt=x", "unknown key"},
+    {"seedance://?%FFprompt=x", "unknown key"},
+    {"seedance://?duration=%FF", "'duration'"},
+    {"seedance://?ratio=%E9", "'ratio'"},
+    {"seedance://?camera-fixed=%C3", "'camera-fixed'"},
+  };
+  GstElement *src = make_src ();
+  GError *error;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    error = assert_set_uri_fails (src, cases[i].uri, GST_URI_ERROR_BAD_URI);
+    fail_unless (g_utf8_validate (error->message, -1, NULL),
+        "'%s': the message is not UTF-8", cases[i].uri);
+    fail_unless (strstr (error->message, cases[i].name) != NULL,
+        "'%s': the message '%s' does not name %s", cases[i].uri,
+        error->message, cases[i].name);
+    g_error_free (error);
+  }
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
 /* Other schemes are refused by the handler (GstURIHandler checks the
  * protocol before the element sees the URI). */
 GST_START_TEST (test_wrong_scheme)
@@ -1483,6 +1516,7 @@ urihandler_suite (void)
   tc = tcase_create ("errors");
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_bad_uri, 0, G_N_ELEMENTS (bad_uri_cases));
+  tcase_add_test (tc, test_bad_uri_message_utf8);
   tcase_add_test (tc, test_wrong_scheme);
   tcase_add_loop_test (tc, test_api_key_refused, 0,
       G_N_ELEMENTS (api_key_uris));

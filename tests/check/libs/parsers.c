@@ -16,6 +16,7 @@
 
 #include "seedanceclient.h"
 #include "seedanceerror.h"
+#include "seedancejournal.h"
 #include "seedancerequest.h"
 #include "seedancetask.h"
 
@@ -210,6 +211,75 @@ GST_START_TEST (test_task_hostile)
     fail_unless (task != NULL);
     seedance_task_free (task);
   }
+}
+
+GST_END_TEST;
+
+/* An empty body, whose data an empty GBytes gives as NULL, is refused
+ * like any other bad answer (it once reached json-glib, which refused
+ * NULL with a critical and no error: found by fuzz/fuzz-task-answer.c). */
+GST_START_TEST (test_empty_answer)
+{
+  GBytes *empty = g_bytes_new (NULL, 0);
+  const gchar *data;
+  GError *error = NULL;
+  gsize len;
+
+  data = g_bytes_get_data (empty, &len);
+  fail_unless (seedance_task_parse (data, len, &error) == NULL);
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_BAD_RESPONSE));
+  fail_unless (strstr (error->message, "empty") != NULL, "%s", error->message);
+  g_clear_error (&error);
+
+  fail_unless (seedance_submit_answer_parse (data, len, &error) == NULL);
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_BAD_RESPONSE));
+  g_clear_error (&error);
+
+  fail_unless (seedance_error_answer_message ("", 0) == NULL);
+  g_bytes_unref (empty);
+}
+
+GST_END_TEST;
+
+/* What an answer says reaches messages and bindings: it is UTF-8, or not
+ * used. json-glib quotes raw bytes in its parse errors and turns an
+ * unpaired surrogate escape into bytes that are not UTF-8 (found by
+ * fuzz/fuzz-task-answer.c). */
+GST_START_TEST (test_answer_text_utf8)
+{
+  GError *error = NULL;
+  SeedanceTask *task;
+  gchar *msg;
+  const gchar *message = "{\"code\":500,\"message\":\"x\\udfffy\"}";
+
+  /* (json-glib refuses a surrogate escape that ends a string: each one
+   * here is followed by something.) A string quoted in json-glib's parse
+   * error. */
+  assert_bad_task ("{\"code\":0}{\"\\ud800x\"}");
+  task = parse_task ("{\"code\":0}{\"\\ud800x\"}", &error);
+  fail_unless (task == NULL);
+  fail_unless (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  /* A status that is not UTF-8 is no status. */
+  assert_bad_task ("{\"data\":{\"task_id\":\"t\",\"status\":"
+      "\"\\ud800ted\"}}");
+
+  /* Nor is such a failure reason: the next place is looked at. */
+  task = parse_task ("{\"message\":\"ok reason\",\"data\":{\"status\":"
+      "\"failed\",\"error\":\"\\ud83dx\"}}", NULL);
+  fail_unless (task != NULL);
+  fail_unless_equals_string (task->failure, "ok reason");
+  seedance_task_free (task);
+
+  /* Nor such a URL. */
+  assert_bad_task ("{\"data\":{\"status\":\"success\",\"result\":"
+      "{\"resources\":[\"https://x/\\ud800.mp4\"]}}}");
+
+  msg = seedance_error_answer_message (message, strlen (message));
+  fail_unless (msg == NULL, "'%s'", msg);
 }
 
 GST_END_TEST;
@@ -416,6 +486,36 @@ body_with_first_frame (const gchar * image, GError ** error)
   return body;
 }
 
+/* The api-url and model messages quote the value, which may be any
+ * bytes (a seedance:// URI decodes %FF): they stay UTF-8. */
+GST_START_TEST (test_connection_messages_utf8)
+{
+  static const gchar *urls[] = {
+    "https://\xff.example", "ftp://h\xe9st", "https://host/\xff",
+    "http://\xc3.example:8080",
+  };
+  GError *error = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (urls); i++) {
+    fail_if (seedance_check_api_url (urls[i], NULL, &error), "accepted %s",
+        urls[i]);
+    fail_unless (g_str_has_prefix (error->message,
+            "Invalid property 'api-url'"), "%s", error->message);
+    fail_unless (g_utf8_validate (error->message, -1, NULL), "%s: the "
+        "message is not UTF-8", urls[i]);
+    g_clear_error (&error);
+  }
+
+  fail_if (seedance_check_model ("bytedance/\xff", &error));
+  fail_unless (g_str_has_prefix (error->message,
+          "Invalid property 'model'"), "%s", error->message);
+  fail_unless (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_image_forms)
 {
   gchar *b64 = g_base64_encode (tiny_png, sizeof (tiny_png));
@@ -464,6 +564,147 @@ GST_START_TEST (test_image_forms)
   g_free (path);
   g_free (dir);
   g_free (b64);
+}
+
+GST_END_TEST;
+
+/* Whatever goes into the body is UTF-8 (JSON is), and so is every error
+ * message, whatever bytes the value had (found by fuzz/fuzz-request.c). */
+GST_START_TEST (test_values_utf8)
+{
+  SeedanceRequest r;
+  GError *error = NULL;
+
+  fail_if (body_with_first_frame ("https://example.com/\xff.png", &error));
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_INVALID_PROPERTY));
+  fail_unless (g_str_has_prefix (error->message,
+          "Invalid property 'first-frame-image'"), "%s", error->message);
+  fail_unless (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  seedance_request_init (&r);
+  r.prompt = g_strdup ("p");
+  r.audio_urls = g_new0 (gchar *, 2);
+  r.audio_urls[0] = g_strdup ("https://example.com/\xe9.mp3");
+  fail_if (seedance_request_build_body (&r, NULL, &error));
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_INVALID_PROPERTY));
+  fail_unless (g_str_has_prefix (error->message,
+          "Invalid property 'audio-urls'"), "%s", error->message);
+  fail_unless (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  g_free (r.audio_urls[0]);
+  r.audio_urls[0] = g_strdup ("ftp://\xff");
+  fail_if (seedance_request_build_body (&r, NULL, &error));
+  fail_unless (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+  seedance_request_clear (&r);
+}
+
+GST_END_TEST;
+
+/* A data: URI is what the error message says it must be:
+ * data:image/<type>;base64,<base64>. */
+GST_START_TEST (test_data_uri_form)
+{
+  static const gchar *bad[] = {
+    "data:image/svg+xml,<svg/>",
+    "data:image/png,iVBORw0KGgo",
+    "data:image/png;base64,iVBOR w0KGgo",
+    "data:image/png;base64,\xff",
+    "data:image/;base64,iVBORw0KGgo",
+    "data:image/p\"ng;base64,iVBORw0KGgo",
+    "data:image/png;charset=x,iVBORw0KGgo",
+  };
+  static const gchar *good[] = {
+    "data:image/png;base64,iVBORw0KGgo=",
+    "DATA:IMAGE/JPEG;BASE64,/9j/4AAQ",
+    "data:image/svg+xml;base64,PHN2Zy8+",
+  };
+  GError *error = NULL;
+  gchar *body;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (bad); i++) {
+    fail_if (body_with_first_frame (bad[i], &error), "accepted %s", bad[i]);
+    fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+            SEEDANCE_ERROR_INVALID_PROPERTY));
+    fail_unless (strstr (error->message, ";base64,") != NULL, "%s",
+        error->message);
+    g_clear_error (&error);
+  }
+  for (i = 0; i < G_N_ELEMENTS (good); i++) {
+    body = body_with_first_frame (good[i], &error);
+    g_assert_no_error (error);
+    fail_unless (strstr (body, good[i]) != NULL, "%s", body);
+    g_free (body);
+  }
+}
+
+GST_END_TEST;
+
+/* file://host/path names a file of another machine: it is not read as
+ * the local /path. file://localhost/path and file:///path are local. */
+GST_START_TEST (test_file_uri_host)
+{
+  gchar *dir = g_dir_make_tmp ("seedance-parsers-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "frame.png", NULL);
+  gchar *uri, *body;
+  GError *error = NULL;
+
+  fail_unless (g_file_set_contents (path, (const gchar *) tiny_png,
+          sizeof (tiny_png), NULL));
+
+  uri = g_strconcat ("file://elsewhere.example", path, NULL);
+  fail_if (body_with_first_frame (uri, &error), "read %s", uri);
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_INVALID_PROPERTY));
+  fail_unless (strstr (error->message, "elsewhere.example") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+  g_free (uri);
+
+  uri = g_strconcat ("file://localhost", path, NULL);
+  body = body_with_first_frame (uri, &error);
+  g_assert_no_error (error);
+  fail_unless (strstr (body, "data:image/png;base64,") != NULL, "%s", body);
+  g_free (body);
+  g_free (uri);
+
+  /* A bad escape is refused, and leaks nothing. */
+  fail_if (body_with_first_frame ("file://host//%00x", &error));
+  g_clear_error (&error);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
+/* A damaged journal entry is ignored with a UTF-8 reason, whatever
+ * json-glib quotes (as in test_answer_text_utf8). */
+GST_START_TEST (test_journal_entry_not_utf8)
+{
+  gchar *dir = g_dir_make_tmp ("seedance-parsers-XXXXXX", NULL);
+  SeedanceJournal *journal = seedance_journal_open (dir, "abcd", NULL);
+  gchar *problem = NULL;
+
+  fail_unless (journal != NULL);
+  fail_unless (g_file_set_contents (seedance_journal_get_path (journal),
+          "{\"format\":\"gst-seedance-journal/1\"}{\"\\udfffx\"}", -1, NULL));
+  fail_unless (seedance_journal_read (journal, &problem) == NULL);
+  fail_unless (problem != NULL);
+  fail_unless (strstr (problem, "not JSON") != NULL, "%s", problem);
+  fail_unless (g_utf8_validate (problem, -1, NULL));
+  g_free (problem);
+
+  seedance_journal_remove (journal);
+  seedance_journal_free (journal);
+  g_free (dir);
 }
 
 GST_END_TEST;
@@ -517,13 +758,20 @@ parsers_suite (void)
   tcase_add_test (tc, test_task_success_without_video);
   tcase_add_test (tc, test_task_failure_reason);
   tcase_add_test (tc, test_task_hostile);
+  tcase_add_test (tc, test_empty_answer);
+  tcase_add_test (tc, test_answer_text_utf8);
   tcase_add_test (tc, test_submit_answer);
   tcase_add_test (tc, test_error_answer_message);
   tcase_add_test (tc, test_retry_after);
   tcase_add_test (tc, test_content_range);
   tcase_add_test (tc, test_api_url);
   tcase_add_test (tc, test_model);
+  tcase_add_test (tc, test_connection_messages_utf8);
   tcase_add_test (tc, test_image_forms);
+  tcase_add_test (tc, test_values_utf8);
+  tcase_add_test (tc, test_data_uri_form);
+  tcase_add_test (tc, test_file_uri_host);
+  tcase_add_test (tc, test_journal_entry_not_utf8);
   tcase_add_test (tc, test_body_size_bound);
   return s;
 }

@@ -1,0 +1,158 @@
+/* GStreamer Seedance plugin
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* Fuzzes the reading of a task journal entry: a file in the user's cache
+ * directory that anything with the user's rights (or a full disk) may
+ * have damaged. The input becomes the entry file, with "@CLIP@" replaced
+ * by the path of the entry's cached clip (which depends on the temporary
+ * directory). Oracles: an entry that is read back is one the element can
+ * trust (a status, a task id unless still submitting, an http(s) result
+ * URL, a checksum exactly when there is a clip), and writing it and
+ * reading it again gives the same entry. */
+
+#include <string.h>
+#include <stdlib.h>
+#include <glib/gstdio.h>
+
+#include "fuzz.h"
+#include "seedancejournal.h"
+
+#define FINGERPRINT \
+  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static gchar *work_dir;
+static SeedanceJournal *journal;
+
+static void
+remove_path (const gchar * path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const gchar *name;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    gchar *child = g_build_filename (path, name, NULL);
+
+    remove_path (child);
+    g_free (child);
+  }
+  if (dir) {
+    g_dir_close (dir);
+    g_rmdir (path);
+  } else {
+    g_unlink (path);
+  }
+}
+
+static void
+close_journal (void)
+{
+  g_clear_pointer (&journal, seedance_journal_free);
+  if (work_dir)
+    remove_path (work_dir);
+  g_clear_pointer (&work_dir, g_free);
+}
+
+static void
+open_journal (void)
+{
+  GError *error = NULL;
+
+  if (journal)
+    return;
+  work_dir = g_dir_make_tmp ("seedance-fuzz-journal-XXXXXX", &error);
+  FUZZ_CHECK (work_dir != NULL, "%s", error ? error->message : "");
+  journal = seedance_journal_open (work_dir, FINGERPRINT, &error);
+  FUZZ_CHECK (journal != NULL, "%s", error ? error->message : "");
+  atexit (close_journal);
+}
+
+static gboolean
+is_printable (const gchar * s)
+{
+  for (; s && *s; s++) {
+    if (!g_ascii_isgraph (*s))
+      return FALSE;
+  }
+  return s != NULL;
+}
+
+static void
+check_entry (const SeedanceJournalEntry * e)
+{
+  FUZZ_CHECK (e->status && *e->status && is_printable (e->status),
+      "status '%s'", e->status);
+  FUZZ_CHECK (e->task_id ? *e->task_id && is_printable (e->task_id) :
+      strcmp (e->status, SEEDANCE_JOURNAL_SUBMITTING) == 0
+      || strcmp (e->status, SEEDANCE_JOURNAL_UNCERTAIN) == 0,
+      "task id '%s' with status '%s'", e->task_id, e->status);
+  FUZZ_CHECK (e->video_url == NULL || ((g_str_has_prefix (e->video_url,
+                  "https://") || g_str_has_prefix (e->video_url, "http://"))
+          && is_printable (e->video_url)), "video URL '%s'", e->video_url);
+  FUZZ_CHECK ((e->clip_sha256 != NULL) == (e->clip_size > 0),
+      "clip of %" G_GUINT64_FORMAT " bytes, checksum '%s'", e->clip_size,
+      e->clip_sha256);
+  FUZZ_CHECK (e->clip_sha256 == NULL || strlen (e->clip_sha256) == 64,
+      "checksum '%s'", e->clip_sha256);
+  FUZZ_CHECK (e->video_url_expires >= 0 && e->updated >= 0
+      && e->clip_size <= G_MAXINT64, "negative numbers");
+}
+
+static void
+check_same (const SeedanceJournalEntry * a, const SeedanceJournalEntry * b)
+{
+  FUZZ_CHECK (g_strcmp0 (a->task_id, b->task_id) == 0
+      && g_strcmp0 (a->status, b->status) == 0
+      && g_strcmp0 (a->video_url, b->video_url) == 0
+      && a->video_url_expires == b->video_url_expires
+      && a->clip_size == b->clip_size
+      && g_strcmp0 (a->clip_sha256, b->clip_sha256) == 0
+      && a->updated == b->updated, "the entry written reads back "
+      "differently");
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
+{
+  GString *text;
+  SeedanceJournalEntry *entry, *again;
+  gchar *problem = NULL;
+  GError *error = NULL;
+
+  seedance_fuzz_init ();
+  open_journal ();
+
+  text = g_string_new_len ((const gchar *) data, size);
+  g_string_replace (text, "@CLIP@", seedance_journal_get_clip_path (journal),
+      0);
+  FUZZ_CHECK (g_file_set_contents_full (seedance_journal_get_path (journal),
+          text->str, text->len, G_FILE_SET_CONTENTS_NONE, 0600, &error),
+      "%s", error ? error->message : "");
+  g_string_free (text, TRUE);
+
+  entry = seedance_journal_read (journal, &problem);
+  if (entry == NULL) {
+    FUZZ_CHECK (problem && g_utf8_validate (problem, -1, NULL),
+        "no entry, and no UTF-8 reason");
+    g_free (problem);
+    return 0;
+  }
+  FUZZ_CHECK (problem == NULL, "an entry and a problem: %s", problem);
+  check_entry (entry);
+
+  /* What was trusted once is trusted again, unchanged. */
+  FUZZ_CHECK (seedance_journal_write (journal, entry, &error), "%s",
+      error ? error->message : "");
+  again = seedance_journal_read (journal, &problem);
+  FUZZ_CHECK (again != NULL, "the entry written is refused: %s", problem);
+  check_same (entry, again);
+
+  seedance_journal_entry_free (again);
+  seedance_journal_entry_free (entry);
+  return 0;
+}

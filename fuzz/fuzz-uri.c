@@ -1,0 +1,161 @@
+/* GStreamer Seedance plugin
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* Fuzzes the element's seedance:// URI handler, which playbin and
+ * uridecodebin feed with whatever URI they were given. The element is
+ * compiled into this executable and never leaves the NULL state: no
+ * network. Oracles: a refused URI is a BAD_URI error with a UTF-8
+ * message and changes no property; an accepted one reads back (get_uri)
+ * as a URI that a fresh element accepts with the same property values,
+ * and that reads back the same (the canonical form is a fixed point). */
+
+#include <string.h>
+#include <gst/gst.h>
+
+#include "fuzz.h"
+#include "gstseedancesrc.h"
+
+/* A non-default state for the element, to see that a bad URI keeps it. */
+#define BASE_URI "seedance://?prompt=keep%20me&duration=7&ratio=16:9" \
+  "&reference-images=a.png&reference-images=https://example.com/b.jpg" \
+  "&poll-interval=2000&cache-mode=off"
+
+static GstElement *
+new_source (void)
+{
+  return gst_object_ref_sink (g_object_new (GST_TYPE_SEEDANCE_SRC, NULL));
+}
+
+/* The properties a URI sets: the element's own but the key. */
+static gboolean
+is_uri_property (GParamSpec * pspec)
+{
+  return pspec->owner_type == GST_TYPE_SEEDANCE_SRC
+      && strcmp (pspec->name, "api-key") != 0;
+}
+
+/* Returns the name of the first property whose values differ, or NULL. */
+static const gchar *
+first_difference (GstElement * a, GstElement * b)
+{
+  guint n, i;
+  GParamSpec **pspecs =
+      g_object_class_list_properties (G_OBJECT_GET_CLASS (a), &n);
+  const gchar *differs = NULL;
+
+  for (i = 0; i < n && differs == NULL; i++) {
+    GValue va = G_VALUE_INIT, vb = G_VALUE_INIT;
+
+    if (!is_uri_property (pspecs[i]))
+      continue;
+    g_value_init (&va, pspecs[i]->value_type);
+    g_value_init (&vb, pspecs[i]->value_type);
+    g_object_get_property (G_OBJECT (a), pspecs[i]->name, &va);
+    g_object_get_property (G_OBJECT (b), pspecs[i]->name, &vb);
+    if (g_param_values_cmp (pspecs[i], &va, &vb) != 0)
+      differs = pspecs[i]->name;
+    g_value_unset (&va);
+    g_value_unset (&vb);
+  }
+  g_free (pspecs);
+  return differs;
+}
+
+static void
+check_refused (GstElement * src, const gchar * uri, const GError * error)
+{
+  GstElement *base = new_source ();
+  gchar *protocol = gst_uri_get_protocol (uri);
+  const gchar *differs;
+
+  /* GStreamer itself refuses other schemes; the rest is ours to refuse. */
+  if (g_strcmp0 (protocol, "seedance") != 0) {
+    FUZZ_CHECK (g_error_matches (error, GST_URI_ERROR,
+            GST_URI_ERROR_UNSUPPORTED_PROTOCOL), "'%s' refused with %s", uri,
+        error ? error->message : "no error");
+  } else {
+    FUZZ_CHECK (g_error_matches (error, GST_URI_ERROR,
+            GST_URI_ERROR_BAD_URI), "'%s' refused with %s", uri,
+        error ? error->message : "no error");
+    FUZZ_CHECK (g_str_has_prefix (error->message, "Invalid seedance URI: "),
+        "'%s': %s", uri, error->message);
+  }
+  g_free (protocol);
+  FUZZ_CHECK (g_utf8_validate (error->message, -1, NULL),
+      "'%s': the error message is not UTF-8", uri);
+
+  /* A bad URI changes nothing. */
+  FUZZ_CHECK (gst_uri_handler_set_uri (GST_URI_HANDLER (base), BASE_URI,
+          NULL), "the base URI");
+  differs = first_difference (src, base);
+  FUZZ_CHECK (differs == NULL, "'%s' was refused but changed %s", uri, differs);
+  gst_object_unref (base);
+}
+
+static void
+check_round_trip (GstElement * src, const gchar * uri)
+{
+  GstElement *copy = new_source ();
+  GError *error = NULL;
+  gchar *canonical, *again;
+  const gchar *differs;
+
+  canonical = gst_uri_handler_get_uri (GST_URI_HANDLER (src));
+  FUZZ_CHECK (canonical && g_str_has_prefix (canonical, "seedance://"),
+      "'%s' reads back as '%s'", uri, canonical);
+  FUZZ_CHECK (g_utf8_validate (canonical, -1, NULL), "'%s' reads back as "
+      "'%s'", uri, canonical);
+  FUZZ_CHECK (gst_uri_handler_set_uri (GST_URI_HANDLER (copy), canonical,
+          &error), "'%s' reads back as '%s', which is refused: %s", uri,
+      canonical, error->message);
+
+  differs = first_difference (src, copy);
+  FUZZ_CHECK (differs == NULL, "'%s' and its canonical form '%s' differ in "
+      "%s", uri, canonical, differs);
+
+  again = gst_uri_handler_get_uri (GST_URI_HANDLER (copy));
+  FUZZ_CHECK (g_strcmp0 (canonical, again) == 0, "'%s' reads back as '%s', "
+      "which reads back as '%s'", uri, canonical, again);
+
+  g_free (again);
+  g_free (canonical);
+  gst_object_unref (copy);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
+{
+  gchar *uri = g_strndup ((const gchar *) data, size);
+  GstElement *src;
+  GError *error = NULL;
+
+  seedance_fuzz_init ();
+
+  /* What gst_uri_handler_set_uri() takes, as gst_element_make_from_uri()
+   * and the URI-handling bins check before they call it. */
+  if (!gst_uri_is_valid (uri)) {
+    g_free (uri);
+    return 0;
+  }
+
+  src = new_source ();
+  FUZZ_CHECK (gst_uri_handler_set_uri (GST_URI_HANDLER (src), BASE_URI,
+          NULL), "the base URI");
+  if (gst_uri_handler_set_uri (GST_URI_HANDLER (src), uri, &error)) {
+    FUZZ_CHECK (error == NULL, "'%s' accepted with an error", uri);
+    check_round_trip (src, uri);
+  } else {
+    check_refused (src, uri, error);
+    g_error_free (error);
+  }
+
+  gst_object_unref (src);
+  g_free (uri);
+  return 0;
+}
