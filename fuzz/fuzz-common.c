@@ -13,7 +13,6 @@
  * crashes under ASan), and no key or origin from the environment, so that
  * every run is the same. */
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <gst/gst.h>
 
@@ -60,12 +59,12 @@ seedance_fuzz_fail (const gchar * file, gint line, const gchar * what,
     const gchar * format, ...)
 {
   va_list args;
+  gchar *message;
 
-  fprintf (stderr, "\n%s:%d: oracle failed: %s\n  ", file, line, what);
   va_start (args, format);
-  vfprintf (stderr, format, args);
+  message = g_strdup_vprintf (format, args);
   va_end (args);
-  fprintf (stderr, "\n");
-  fflush (stderr);
+  g_printerr ("\n%s:%d: oracle failed: %s\n  %s\n", file, line, what, message);
+  g_free (message);
   abort ();
 }

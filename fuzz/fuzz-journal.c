@@ -69,7 +69,7 @@ open_journal (void)
   FUZZ_CHECK (work_dir != NULL, "%s", error ? error->message : "");
   journal = seedance_journal_open (work_dir, FINGERPRINT, &error);
   FUZZ_CHECK (journal != NULL, "%s", error ? error->message : "");
-  atexit (close_journal);
+  FUZZ_CHECK (atexit (close_journal) == 0, "atexit");
 }
 
 static gboolean

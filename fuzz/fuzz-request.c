@@ -86,7 +86,15 @@ enter_work_dir (void)
           sizeof (tiny_png), NULL), "frame.png");
   FUZZ_CHECK (g_file_set_contents ("notes.txt", "not an image", -1, NULL),
       "notes.txt");
-  atexit (remove_work_dir);
+  FUZZ_CHECK (atexit (remove_work_dir) == 0, "atexit");
+}
+
+/* A byte read as two's complement, so that small negative values come
+ * up as often as small positive ones. */
+static gint
+signed_byte (guint8 byte)
+{
+  return byte < 128 ? byte : (gint) byte - 256;
 }
 
 static guint64
@@ -149,9 +157,9 @@ fill_request (SeedanceRequest * r, const uint8_t * data, size_t size)
   r->camera_fixed = (header[4] & 1) != 0;
   r->generate_audio = (header[4] & 2) != 0;
   r->return_last_frame = (header[4] & 4) != 0;
-  r->duration = (gint8) header[5];
-  r->ratio = (gint8) header[6];
-  r->resolution = (gint8) header[7];
+  r->duration = signed_byte (header[5]);
+  r->ratio = signed_byte (header[6]);
+  r->resolution = signed_byte (header[7]);
   r->execution_expires_after = (gint32) read_le (header, 8, 4);
   r->seed = (gint64) read_le (header, 12, 8);
 
