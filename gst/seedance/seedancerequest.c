@@ -210,62 +210,130 @@ sniff_image_mime (const guint8 * data, gsize len)
   return NULL;
 }
 
-/* Only characters of the base64 alphabet. */
 static gboolean
-is_base64 (const gchar * s)
+is_base64_char (gchar c)
 {
-  for (; *s; s++) {
-    if (!g_ascii_isalnum (*s) && *s != '+' && *s != '/' && *s != '=')
-      return FALSE;
+  return g_ascii_isalnum (c) || c == '+' || c == '/' || c == '=';
+}
+
+/* @value without ASCII whitespace, which base64(1) puts in to wrap lines;
+ * NULL when anything else is outside the base64 alphabet, with the index
+ * of the first such byte in @bad. Only the alphabet is checked: where '='
+ * stands and the length are the decoder's business. */
+static gchar *
+strip_base64 (const gchar * value, gsize * bad)
+{
+  GString *out = g_string_sized_new (strlen (value));
+  const gchar *p;
+
+  for (p = value; *p; p++) {
+    if (g_ascii_isspace (*p))
+      continue;
+    if (!is_base64_char (*p)) {
+      if (bad)
+        *bad = p - value;
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+    g_string_append_c (out, *p);
   }
-  return TRUE;
+  return g_string_free (out, FALSE);
 }
 
 /* Bare base64 is told from a file name by decoding its start: it must be
- * the base64 of a known image format. */
-static gboolean
-is_base64_image (const gchar * value)
+ * the base64 of a known image format. Returns it without whitespace. */
+static gchar *
+base64_image (const gchar * value)
 {
-  gsize len = strlen (value), out_len;
+  gchar *b64 = strip_base64 (value, NULL);
+  gsize len, out_len;
   gchar head[33];
   guchar *decoded;
   gboolean ok;
 
-  if (len < 16 || !is_base64 (value))
-    return FALSE;
+  if (b64 == NULL)
+    return NULL;
+  len = strlen (b64);
+  if (len < 16) {
+    g_free (b64);
+    return NULL;
+  }
   /* 32 characters decode to 24 bytes, enough for every magic we know. */
-  g_strlcpy (head, value, MIN (len, 32) / 4 * 4 + 1);
+  g_strlcpy (head, b64, MIN (len, 32) / 4 * 4 + 1);
   decoded = g_base64_decode (head, &out_len);
   ok = sniff_image_mime (decoded, out_len) != NULL;
   g_free (decoded);
-  return ok;
+  if (!ok)
+    g_clear_pointer (&b64, g_free);
+  return b64;
 }
 
-#define BASE64_PARAMETER ";base64"
+#define DATA_URI_FORM "a data: URI must be of the form " \
+  "data:image/<type>[;<name>=<value>]...;base64,<data>"
 
-/* data:image/<type>;base64,<data>, what the API takes: a type, base64,
- * and data in the base64 alphabet (so the body stays ASCII). */
+/* A token of RFC 2397's media type and parameters. */
 static gboolean
-is_data_image_uri (const gchar * value)
+is_data_uri_token (const gchar * s, gboolean parameter)
 {
-  const gchar *type, *comma, *p;
-  gsize param_len = strlen (BASE64_PARAMETER);
-
-  if (!has_prefix_ci (value, "data:image/"))
+  if (*s == '\0')
     return FALSE;
-  type = value + strlen ("data:image/");
-  comma = strchr (type, ',');
-  if (comma == NULL || comma[1] == '\0' || !is_base64 (comma + 1))
-    return FALSE;
-  if ((gsize) (comma - type) <= param_len
-      || g_ascii_strncasecmp (comma - param_len, BASE64_PARAMETER,
-          param_len) != 0)
-    return FALSE;
-  for (p = type; p < comma - param_len; p++) {
-    if (!g_ascii_isalnum (*p) && *p != '+' && *p != '-' && *p != '.')
+  for (; *s; s++) {
+    if (!g_ascii_isgraph (*s) || strchr (parameter ? "\",;" : "\",;=",
+            *s) != NULL)
       return FALSE;
   }
   return TRUE;
+}
+
+/* data:image/<type>[;<name>=<value>]...;base64,<data> (RFC 2397), what
+ * the API takes, with the whitespace of wrapped base64 dropped from the
+ * data so the body holds plain base64. */
+static gchar *
+normalize_data_image_uri (const gchar * value, SeedanceField field,
+    GError ** error)
+{
+  const gchar *comma = strchr (value, ',');
+  gchar *header, **params, *data, *uri = NULL;
+  guint n, i;
+  gsize bad = 0;
+
+  if (!has_prefix_ci (value, "data:image/") || comma == NULL) {
+    field_error (error, field, DATA_URI_FORM);
+    return NULL;
+  }
+  header = g_strndup (value, comma - value);
+  params = g_strsplit (header + strlen ("data:image/"), ";", -1);
+  n = g_strv_length (params);
+  if (n < 2 || g_ascii_strcasecmp (params[n - 1], "base64") != 0
+      || !is_data_uri_token (params[0], FALSE)) {
+    field_error (error, field, DATA_URI_FORM);
+    goto done;
+  }
+  for (i = 1; i < n - 1; i++) {
+    if (!is_data_uri_token (params[i], TRUE) || !strchr (params[i], '=')) {
+      field_error (error, field, "%s; its parameter '%s' is not "
+          "<name>=<value>", DATA_URI_FORM, params[i]);
+      goto done;
+    }
+  }
+
+  data = strip_base64 (comma + 1, &bad);
+  if (data == NULL) {
+    field_error (error, field, "%s; byte %" G_GSIZE_FORMAT " of the data "
+        "(0x%02x) is not base64", DATA_URI_FORM, bad + 1,
+        (guint8) comma[1 + bad]);
+    goto done;
+  }
+  if (*data == '\0')
+    field_error (error, field, "%s; the data is empty", DATA_URI_FORM);
+  else
+    uri = g_strconcat (header, ",", data, NULL);
+  g_free (data);
+
+done:
+  g_strfreev (params);
+  g_free (header);
+  return uri;
 }
 
 /* Reads a local image file and returns it as a data: URI. */
@@ -273,24 +341,22 @@ static gchar *
 image_file_to_data_uri (const gchar * path, SeedanceField field,
     GError ** error)
 {
-  GMappedFile *mapped;
-  GError *err = NULL;
-  const guint8 *data;
-  gsize size;
+  guint8 *data;
+  gsize size = 0;
+  gssize n;
   const gchar *mime;
   gchar *b64, *uri;
   GStatBuf st;
   gint fd;
 
-  /* Checked before opening, so that no device is ever opened... */
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
     field_error (error, field, "'%s' is not a URL, not image data and not an "
         "existing regular file; allowed: %s", path, IMAGE_FORMS);
     return NULL;
   }
 
-  /* ...and checked again on what was opened, without blocking: the path
-   * may have been replaced by a FIFO in between. */
+  /* Checked again on what was opened, without blocking: the path may
+   * have been replaced by a FIFO in between. */
   fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
   if (fd < 0) {
     field_error (error, field, "cannot read '%s': %s; allowed: %s", path,
@@ -299,45 +365,62 @@ image_file_to_data_uri (const gchar * path, SeedanceField field,
   }
   if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)) {
     close (fd);
-    field_error (error, field, "'%s' is not a regular file; allowed: %s",
-        path, IMAGE_FORMS);
+    field_error (error, field, "'%s' is not an existing regular file; "
+        "allowed: %s", path, IMAGE_FORMS);
     return NULL;
   }
-
-  mapped = g_mapped_file_new_from_fd (fd, FALSE, &err);
-  close (fd);
-  if (mapped == NULL) {
-    field_error (error, field, "cannot read '%s': %s; allowed: %s", path,
-        err->message, IMAGE_FORMS);
-    g_clear_error (&err);
-    return NULL;
-  }
-
-  data = (const guint8 *) g_mapped_file_get_contents (mapped);
-  size = g_mapped_file_get_length (mapped);
-  if (size > SEEDANCE_MAX_IMAGE_FILE_SIZE) {
-    field_error (error, field, "'%s' is %" G_GSIZE_FORMAT " bytes; a local "
+  if (st.st_size > SEEDANCE_MAX_IMAGE_FILE_SIZE) {
+    close (fd);
+    field_error (error, field, "'%s' is %" G_GINT64_FORMAT " bytes; a local "
         "image may be at most %d bytes (10 MiB): put a larger image on an "
-        "http(s) URL", path, size, SEEDANCE_MAX_IMAGE_FILE_SIZE);
-    g_mapped_file_unref (mapped);
+        "http(s) URL", path, (gint64) st.st_size, SEEDANCE_MAX_IMAGE_FILE_SIZE);
     return NULL;
   }
+
+  /* Read, not mapped: a file cut short while mapped would kill the
+   * process with SIGBUS. What it holds by then is what is sent. */
+  data = g_malloc (MAX (st.st_size, 1));
+  while (size < (gsize) st.st_size) {
+    n = read (fd, data + size, st.st_size - size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      field_error (error, field, "cannot read '%s': %s; allowed: %s", path,
+          g_strerror (errno), IMAGE_FORMS);
+      close (fd);
+      g_free (data);
+      return NULL;
+    }
+    if (n == 0)
+      break;
+    size += n;
+  }
+  close (fd);
 
   mime = sniff_image_mime (data, size);
   if (mime == NULL) {
     field_error (error, field, "'%s' is not an image the service accepts "
         "(PNG, JPEG, WebP, GIF, BMP or TIFF)", path);
-    g_mapped_file_unref (mapped);
+    g_free (data);
     return NULL;
   }
 
   b64 = g_base64_encode (data, size);
-  g_mapped_file_unref (mapped);
+  g_free (data);
   uri = g_strconcat ("data:", mime, ";base64,", b64, NULL);
   g_free (b64);
   GST_DEBUG ("%s: read %" G_GSIZE_FORMAT " bytes of %s from '%s'",
       seedance_field_property_name (field), size, mime, path);
   return uri;
+}
+
+/* file://<host>/x is ours only when the host is this machine. */
+static gboolean
+is_local_host (const gchar * host)
+{
+  return host == NULL || *host == '\0'
+      || g_ascii_strcasecmp (host, "localhost") == 0
+      || g_ascii_strcasecmp (host, g_get_host_name ()) == 0;
 }
 
 /* Turns one image value into what the API receives: URLs, data: URIs and
@@ -358,14 +441,8 @@ resolve_image (const gchar * value, SeedanceField field, GError ** error)
     return g_strdup (value);
   }
 
-  if (has_prefix_ci (value, "data:")) {
-    if (!is_data_image_uri (value)) {
-      field_error (error, field, "a data: URI must be of the form "
-          "data:image/<type>;base64,<data>");
-      return NULL;
-    }
-    return g_strdup (value);
-  }
+  if (has_prefix_ci (value, "data:"))
+    return normalize_data_image_uri (value, field, error);
 
   if (has_prefix_ci (value, "file:")) {
     gchar *host = NULL, *path = g_filename_from_uri (value, &host, NULL), *uri;
@@ -375,8 +452,7 @@ resolve_image (const gchar * value, SeedanceField field, GError ** error)
       g_free (host);
       return NULL;
     }
-    /* file://host/x names another machine's file, not our /x. */
-    if (host && *host && g_ascii_strcasecmp (host, "localhost") != 0) {
+    if (!is_local_host (host)) {
       field_error (error, field, "'%s' names a file on the host '%s'; only "
           "local files (file:///path) can be read", value, host);
       g_free (host);
@@ -389,8 +465,12 @@ resolve_image (const gchar * value, SeedanceField field, GError ** error)
     return uri;
   }
 
-  if (!g_file_test (value, G_FILE_TEST_EXISTS) && is_base64_image (value))
-    return g_strdup (value);
+  if (!g_file_test (value, G_FILE_TEST_EXISTS)) {
+    gchar *b64 = base64_image (value);
+
+    if (b64)
+      return b64;
+  }
 
   return image_file_to_data_uri (value, field, error);
 }

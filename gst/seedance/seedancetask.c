@@ -122,11 +122,11 @@ member_object (JsonObject * object, const gchar * name)
       json_node_get_object (node) : NULL;
 }
 
-/* A string member that is present, a string, within max_len bytes and
- * valid UTF-8: json-glib turns an unpaired surrogate escape ("\ud800")
- * into bytes that are not, and these texts reach messages and bindings. */
+/* A string member that is present, a non-empty string and within max_len
+ * bytes; it may not be UTF-8: json-glib turns an unpaired surrogate escape
+ * ("\ud800") into bytes that are not. */
 static const gchar *
-member_string (JsonObject * object, const gchar * name, gsize max_len)
+member_bytes (JsonObject * object, const gchar * name, gsize max_len)
 {
   JsonNode *node = object ? json_object_get_member (object, name) : NULL;
   const gchar *s;
@@ -135,10 +135,30 @@ member_string (JsonObject * object, const gchar * name, gsize max_len)
       || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   s = json_node_get_string (node);
-  if (s == NULL || *s == '\0' || strlen (s) > max_len
-      || !g_utf8_validate (s, -1, NULL))
+  if (s == NULL || *s == '\0' || strlen (s) > max_len)
     return NULL;
   return s;
+}
+
+/* An id, a status or a URL: used as it is, so one that is not UTF-8 is
+ * no value at all. */
+static const gchar *
+member_string (JsonObject * object, const gchar * name, gsize max_len)
+{
+  const gchar *s = member_bytes (object, name, max_len);
+
+  return s && g_utf8_validate (s, -1, NULL) ? s : NULL;
+}
+
+/* A text for people (a failure reason, an error message): kept with
+ * U+FFFD for the bytes that are not UTF-8, so that one bad escape does
+ * not lose the server's reason. */
+static gchar *
+member_text (JsonObject * object, const gchar * name, gsize max_len)
+{
+  const gchar *s = member_bytes (object, name, max_len);
+
+  return s ? g_utf8_make_valid (s, -1) : NULL;
 }
 
 static gboolean
@@ -242,26 +262,27 @@ static gchar *
 failure_reason (JsonObject * root, JsonObject * data)
 {
   JsonNode *node = json_object_get_member (data, "error");
-  const gchar *s;
+  gchar *s;
 
   if (node && JSON_NODE_HOLDS_OBJECT (node)) {
     JsonObject *e = json_node_get_object (node);
-    const gchar *msg = member_string (e, "message", MAX_TEXT_LENGTH);
     const gchar *code = member_string (e, "code", 128);
 
-    if (msg && code)
-      return g_strdup_printf ("%s (%s)", msg, code);
-    if (msg)
-      return g_strdup (msg);
+    if ((s = member_text (e, "message", MAX_TEXT_LENGTH))) {
+      gchar *reason = code ? g_strdup_printf ("%s (%s)", s, code) : NULL;
+
+      if (reason) {
+        g_free (s);
+        return reason;
+      }
+      return s;
+    }
   }
-  if ((s = member_string (data, "error", MAX_TEXT_LENGTH)))
-    return g_strdup (s);
-  if ((s = member_string (data, "message", MAX_TEXT_LENGTH)))
-    return g_strdup (s);
-  if ((s = member_string (data, "fail_reason", MAX_TEXT_LENGTH)))
-    return g_strdup (s);
-  if ((s = member_string (root, "message", MAX_TEXT_LENGTH)))
-    return g_strdup (s);
+  if ((s = member_text (data, "error", MAX_TEXT_LENGTH))
+      || (s = member_text (data, "message", MAX_TEXT_LENGTH))
+      || (s = member_text (data, "fail_reason", MAX_TEXT_LENGTH))
+      || (s = member_text (root, "message", MAX_TEXT_LENGTH)))
+    return s;
   return g_strdup ("the API gave no reason");
 }
 
@@ -373,15 +394,13 @@ gchar *
 seedance_error_answer_message (const gchar * data, gsize length)
 {
   JsonParser *parser;
-  const gchar *msg;
-  gchar *result;
+  gchar *msg;
 
   if (data == NULL || !(parser = parse_object (data, length, NULL)))
     return NULL;
 
-  msg = member_string (json_node_get_object (json_parser_get_root (parser)),
+  msg = member_text (json_node_get_object (json_parser_get_root (parser)),
       "message", MAX_TEXT_LENGTH);
-  result = g_strdup (msg);
   g_object_unref (parser);
-  return result;
+  return msg;
 }

@@ -79,9 +79,9 @@ seedance_test_fixture_new (const SeedanceEmulatorConfig * config)
   return f;
 }
 
-/* Removes @path and everything below it. */
-static void
-remove_scratch_dir (const gchar * path)
+/* Removes @path and everything below it (not following symlinks). */
+void
+seedance_test_remove_tree (const gchar * path)
 {
   GDir *dir;
   const gchar *name;
@@ -95,7 +95,7 @@ remove_scratch_dir (const gchar * path)
 
     if (g_file_test (file, G_FILE_TEST_IS_DIR)
         && !g_file_test (file, G_FILE_TEST_IS_SYMLINK))
-      remove_scratch_dir (file);
+      seedance_test_remove_tree (file);
     else
       g_unlink (file);
     g_free (file);
@@ -136,7 +136,7 @@ seedance_test_fixture_free (SeedanceTestFixture * f)
 
   seedance_emulator_stop (f->emulator);
 
-  remove_scratch_dir (f->tmpdir);
+  seedance_test_remove_tree (f->tmpdir);
   g_free (f->tmpdir);
   g_mutex_clear (&f->lock);
   g_free (f);

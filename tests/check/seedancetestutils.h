@@ -170,6 +170,9 @@ gint                 seedance_test_fixture_spawn_host (SeedanceTestFixture * f,
 #define SEEDANCE_TEST_CAN_RUN_HOSTS 1
 #endif
 
+/* Removes @path and everything under it (not following symlinks). */
+void                 seedance_test_remove_tree (const gchar * path);
+
 /* One frame at the emulator's 24 fps, plus rounding. */
 #define SEEDANCE_TEST_FRAME_TOLERANCE (GST_SECOND / 24 + GST_MSECOND)
 

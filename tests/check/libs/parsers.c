@@ -19,6 +19,7 @@
 #include "seedancejournal.h"
 #include "seedancerequest.h"
 #include "seedancetask.h"
+#include "seedancetestutils.h"
 
 static SeedanceTask *
 parse_task (const gchar * json, GError ** error)
@@ -267,11 +268,16 @@ GST_START_TEST (test_answer_text_utf8)
   assert_bad_task ("{\"data\":{\"task_id\":\"t\",\"status\":"
       "\"\\ud800ted\"}}");
 
-  /* Nor is such a failure reason: the next place is looked at. */
-  task = parse_task ("{\"message\":\"ok reason\",\"data\":{\"status\":"
-      "\"failed\",\"error\":\"\\ud83dx\"}}", NULL);
+  /* A failure reason is a text for people: kept, its bad bytes shown as
+   * U+FFFD. */
+  task = parse_task ("{\"message\":\"other reason\",\"data\":{\"status\":"
+      "\"failed\",\"error\":\"disk \\ud83dx full\"}}", NULL);
   fail_unless (task != NULL);
-  fail_unless_equals_string (task->failure, "ok reason");
+  fail_unless (g_utf8_validate (task->failure, -1, NULL));
+  fail_unless (g_str_has_prefix (task->failure, "disk "), "%s", task->failure);
+  fail_unless (g_str_has_suffix (task->failure, " full"), "%s", task->failure);
+  fail_unless (strstr (task->failure, "\xef\xbf\xbd") != NULL, "%s",
+      task->failure);
   seedance_task_free (task);
 
   /* Nor such a URL. */
@@ -279,7 +285,11 @@ GST_START_TEST (test_answer_text_utf8)
       "{\"resources\":[\"https://x/\\ud800.mp4\"]}}}");
 
   msg = seedance_error_answer_message (message, strlen (message));
-  fail_unless (msg == NULL, "'%s'", msg);
+  fail_unless (msg != NULL);
+  fail_unless (g_utf8_validate (msg, -1, NULL));
+  fail_unless (g_str_has_prefix (msg, "x") && strstr (msg, "\xef\xbf\xbd"),
+      "'%s'", msg);
+  g_free (msg);
 }
 
 GST_END_TEST;
@@ -612,19 +622,29 @@ GST_START_TEST (test_data_uri_form)
   static const gchar *bad[] = {
     "data:image/svg+xml,<svg/>",
     "data:image/png,iVBORw0KGgo",
-    "data:image/png;base64,iVBOR w0KGgo",
+    "data:image/png;base64,iVBOR%3DKGgo",
     "data:image/png;base64,\xff",
+    "data:image/png;base64, \n",
     "data:image/;base64,iVBORw0KGgo",
     "data:image/p\"ng;base64,iVBORw0KGgo",
     "data:image/png;charset=x,iVBORw0KGgo",
+    "data:image/png;name;base64,iVBORw0KGgo",
   };
-  static const gchar *good[] = {
-    "data:image/png;base64,iVBORw0KGgo=",
-    "DATA:IMAGE/JPEG;BASE64,/9j/4AAQ",
-    "data:image/svg+xml;base64,PHN2Zy8+",
+  /* As given, and as sent: base64 wrapped in lines, as base64(1) writes
+   * it, is sent without its whitespace. */
+  static const gchar *good[][2] = {
+    {"data:image/png;base64,iVBORw0KGgo=",
+        "data:image/png;base64,iVBORw0KGgo="},
+    {"DATA:IMAGE/JPEG;BASE64,/9j/4AAQ", "DATA:IMAGE/JPEG;BASE64,/9j/4AAQ"},
+    {"data:image/svg+xml;base64,PHN2Zy8+",
+        "data:image/svg+xml;base64,PHN2Zy8+"},
+    {"data:image/png;base64,iVBOR w0K\r\nGgo=\n",
+        "data:image/png;base64,iVBORw0KGgo="},
+    {"data:image/png;name=frame.png;base64,iVBORw0KGgo=",
+        "data:image/png;name=frame.png;base64,iVBORw0KGgo="},
   };
   GError *error = NULL;
-  gchar *body;
+  gchar *body, *sent;
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (bad); i++) {
@@ -636,9 +656,11 @@ GST_START_TEST (test_data_uri_form)
     g_clear_error (&error);
   }
   for (i = 0; i < G_N_ELEMENTS (good); i++) {
-    body = body_with_first_frame (good[i], &error);
+    body = body_with_first_frame (good[i][0], &error);
     g_assert_no_error (error);
-    fail_unless (strstr (body, good[i]) != NULL, "%s", body);
+    sent = g_strdup_printf ("\"%s\"", good[i][1]);
+    fail_unless (strstr (body, sent) != NULL, "%s", body);
+    g_free (sent);
     g_free (body);
   }
 }
@@ -667,6 +689,14 @@ GST_START_TEST (test_file_uri_host)
   g_free (uri);
 
   uri = g_strconcat ("file://localhost", path, NULL);
+  body = body_with_first_frame (uri, &error);
+  g_assert_no_error (error);
+  fail_unless (strstr (body, "data:image/png;base64,") != NULL, "%s", body);
+  g_free (body);
+  g_free (uri);
+
+  /* This machine's own name is local too (RFC 8089). */
+  uri = g_strconcat ("file://", g_get_host_name (), path, NULL);
   body = body_with_first_frame (uri, &error);
   g_assert_no_error (error);
   fail_unless (strstr (body, "data:image/png;base64,") != NULL, "%s", body);
@@ -702,8 +732,8 @@ GST_START_TEST (test_journal_entry_not_utf8)
   fail_unless (g_utf8_validate (problem, -1, NULL));
   g_free (problem);
 
-  seedance_journal_remove (journal);
   seedance_journal_free (journal);
+  seedance_test_remove_tree (dir);
   g_free (dir);
 }
 
