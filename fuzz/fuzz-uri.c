@@ -134,6 +134,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   gchar *uri = g_strndup ((const gchar *) data, size);
   GstElement *src;
   GError *error = NULL;
+  gchar *key;
 
   seedance_fuzz_init ();
 
@@ -154,6 +155,10 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
     check_refused (src, uri, error);
     g_error_free (error);
   }
+  /* No URI sets the key: a URI is logged, shown and stored. (The getter
+   * tells only whether a key is set, which is enough here.) */
+  g_object_get (src, "api-key", &key, NULL);
+  FUZZ_CHECK (key == NULL, "'%s' set the api-key", uri);
 
   gst_object_unref (src);
   g_free (uri);

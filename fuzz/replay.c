@@ -38,10 +38,10 @@ collect (const gchar * path, GPtrArray * inputs)
   guint i;
 
   if (!g_file_test (abs, G_FILE_TEST_IS_DIR)) {
-    if (g_file_test (abs, G_FILE_TEST_IS_REGULAR))
-      g_ptr_array_add (inputs, g_strdup (abs));
-    else
-      g_print ("replay: no inputs in %s\n", path);
+    /* A directory that is not there would drop its inputs unnoticed. */
+    if (!g_file_test (abs, G_FILE_TEST_IS_REGULAR))
+      g_error ("replay: %s is neither a directory nor a file", path);
+    g_ptr_array_add (inputs, g_strdup (abs));
     g_ptr_array_unref (names);
     g_free (abs);
     return;

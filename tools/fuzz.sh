@@ -42,10 +42,15 @@ if ! command -v clang >/dev/null || ! have_libfuzzer; then
 fi
 
 log=$(mktemp)
+options=(-Dfuzzing=enabled -Db_sanitize=address,undefined -Db_lundef=false
+  -Dtests=disabled -Dexamples-ges=disabled)
 if [ ! -f "$builddir/build.ninja" ]; then
-  CC=clang meson setup "$builddir" "$top" -Dfuzzing=enabled \
-    -Db_sanitize=address,undefined -Db_lundef=false -Dtests=disabled \
-    -Dexamples-ges=disabled >"$log" 2>&1 \
+  CC=clang meson setup "$builddir" "$top" "${options[@]}" >"$log" 2>&1 \
+    || { cat "$log" >&2; rm -f "$log"; exit 1; }
+else
+  # A build dir made with other options is brought back to these (meson
+  # refuses -Dfuzzing=enabled in a gcc one).
+  meson configure "$builddir" "${options[@]}" >"$log" 2>&1 \
     || { cat "$log" >&2; rm -f "$log"; exit 1; }
 fi
 targets=()
@@ -88,15 +93,16 @@ for h in "${harnesses[@]}"; do
   crashes=$(printf '%s' "$artifacts" | grep -c . || true)
   echo "$name: $execs executions in $elapsed s ($((execs / elapsed))/s), $crashes crashes"
 
-  if [ "$status" -eq 0 ] && [ "$crashes" -eq 0 ]; then
+  if [ "$status" -eq 0 ] && [ "$crashes" -eq 0 ] && [ "$execs" -gt 0 ]; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
     echo "$name: FAILED (exit status $status); log $dir/log"
-    for a in $artifacts; do
+    while IFS= read -r a; do
+      [ -n "$a" ] || continue
       echo "$name: reproducer $a"
-      echo "$name:   reproduce: $builddir/fuzz/$name $a"
-    done
+      echo "$name:   reproduce: $builddir/fuzz/$name '$a'"
+    done <<<"$artifacts"
     echo "---- end of the log of $name ----"
     tail -n 40 "$dir/log"
     echo "----"

@@ -135,7 +135,7 @@ EOF
 
 # --- cppcheck -------------------------------------------------------------
 run_cppcheck () {
-  local start n includes=() d
+  local start n includes=() d rc=0
   start=$(date +%s)
   if ! command -v cppcheck >/dev/null; then
     echo "cppcheck: not installed" >&2
@@ -159,12 +159,14 @@ run_cppcheck () {
     "${includes[@]}" -I "$builddir" -DHAVE_CONFIG_H \
     '-DG_LOG_DOMAIN="seedance"' \
     --template='{file}:{line}:{column}: {severity}: {message} [{id}]\n{code}' \
-    "${sources[@]}" >"$tmp/cppcheck" 2>&1 || true
+    "${sources[@]}" >"$tmp/cppcheck" 2>&1 || rc=$?
   cat "$tmp/cppcheck" >&2
   n=$(grep -cE '^[^ :]+:[0-9]+:[0-9]+: [a-z]+: .*\[[A-Za-z0-9_]+\]$' \
     "$tmp/cppcheck" || true)
-  # Anything else it printed (a crash, a bad option) is a failure too.
-  if [ "$n" -eq 0 ] && [ -s "$tmp/cppcheck" ]; then
+  # Anything else it printed, or a failure of its own (a crash, a bad
+  # option), is a failure too.
+  if [ "$n" -eq 0 ] && { [ -s "$tmp/cppcheck" ] || [ "$rc" -ne 0 ]; }; then
+    echo "cppcheck: exit status $rc" >&2
     n=1
   fi
   report cppcheck "$n" "${#sources[@]}" "$start"

@@ -28,7 +28,10 @@ install_packages () {
 build_project () {
   local log
   log=$(mktemp)
-  if [ ! -f "$builddir/build.ninja" ]; then
+  if [ -f "$builddir/build.ninja" ] && [ ${#extra_meson_options[@]} -gt 0 ]; then
+    # A build dir made with other options is brought back to these.
+    meson configure "$builddir" "${extra_meson_options[@]}" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
+  elif [ ! -f "$builddir/build.ninja" ]; then
     meson setup "$builddir" "$top" -Dtests=enabled -Dexamples-ges=enabled \
       "${extra_meson_options[@]}" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
   fi

@@ -252,6 +252,16 @@ spawn (SeedanceTestFixture * f, const gchar * const *argv, gboolean host,
           NULL, NULL, out, err, &status, &error), "%s: %s", argv[0],
       error ? error->message : "");
   g_strfreev (envp);
+#ifdef SEEDANCE_SANITIZED
+  /* A sanitizer report in the child fails the test even where the test
+   * expects the child to fail; the log shows it. */
+  if (err && *err && (strstr (*err, "ERROR: AddressSanitizer")
+          || strstr (*err, "ERROR: LeakSanitizer")
+          || strstr (*err, "runtime error:"))) {
+    g_printerr ("%s", *err);
+    fail ("%s: a sanitizer report (above)", argv[0]);
+  }
+#endif
   return status;
 }
 
