@@ -141,6 +141,40 @@ interrupt_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Sets each "property=value" on @src, refusing what GObject would only
+ * warn about and ignore; says why and returns FALSE at the first bad one. */
+static gboolean
+set_properties (GstElement * src, gint n, gchar ** args)
+{
+  gint i;
+
+  for (i = 0; i < n; i++) {
+    gchar **kv = g_strsplit (args[i], "=", 2);
+    GParamSpec *pspec = kv[1] ? g_object_class_find_property
+        (G_OBJECT_GET_CLASS (src), kv[0]) : NULL;
+    GValue value = G_VALUE_INIT;
+    gboolean ok = pspec != NULL;
+
+    if (!ok) {
+      g_printerr ("Not a seedancesrc property=value: %s\n", args[i]);
+    } else {
+      g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (pspec));
+      ok = gst_value_deserialize_with_pspec (&value, kv[1], pspec)
+          && !g_param_value_validate (pspec, &value);
+      if (ok)
+        g_object_set_property (G_OBJECT (src), kv[0], &value);
+      else
+        g_printerr ("Invalid value for %s: '%s' (gst-inspect-1.0 seedancesrc "
+            "lists what it allows)\n", kv[0], kv[1]);
+      g_value_unset (&value);
+    }
+    g_strfreev (kv);
+    if (!ok)
+      return FALSE;
+  }
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -148,7 +182,6 @@ main (int argc, char **argv)
   GstElement *src;
   GstBus *bus;
   GError *error = NULL;
-  gint i;
 
   gst_init (&argc, &argv);
   if (argc < 3) {
@@ -160,33 +193,18 @@ main (int argc, char **argv)
       &error);
   if (app.pipeline == NULL) {
     g_printerr ("%s (is the seedance plugin installed?)\n", error->message);
+    g_error_free (error);
     return EXIT_FAILURE;
   }
   src = gst_bin_get_by_name (GST_BIN (app.pipeline), "src");
   app.sink = gst_bin_get_by_name (GST_BIN (app.pipeline), "sink");
   g_object_set (src, "prompt", argv[1], NULL);
   g_object_set (app.sink, "location", argv[2], NULL);
-  for (i = 3; i < argc; i++) {
-    gchar **kv = g_strsplit (argv[i], "=", 2);
-    GParamSpec *pspec = kv[1] ? g_object_class_find_property
-        (G_OBJECT_GET_CLASS (src), kv[0]) : NULL;
-    GValue value = G_VALUE_INIT;
-
-    if (pspec == NULL) {
-      g_printerr ("Not a seedancesrc property=value: %s\n", argv[i]);
-      return EXIT_FAILURE;
-    }
-    /* Refuse what GObject would only warn about and ignore. */
-    g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (pspec));
-    if (!gst_value_deserialize_with_pspec (&value, kv[1], pspec)
-        || g_param_value_validate (pspec, &value)) {
-      g_printerr ("Invalid value for %s: '%s' (gst-inspect-1.0 seedancesrc "
-          "lists what it allows)\n", kv[0], kv[1]);
-      return EXIT_FAILURE;
-    }
-    g_object_set_property (G_OBJECT (src), kv[0], &value);
-    g_value_unset (&value);
-    g_strfreev (kv);
+  if (!set_properties (src, argc - 3, argv + 3)) {
+    gst_object_unref (src);
+    gst_object_unref (app.sink);
+    gst_object_unref (app.pipeline);
+    return EXIT_FAILURE;
   }
   gst_object_unref (src);
 
