@@ -2060,27 +2060,21 @@ gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
         (src), key);
 
     if (pspec == properties[PROP_API_KEY]) {
-      g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
-          "Invalid seedance URI: 'api-key' must not be in a URI, where it "
-          "would be logged and shared; set the api-key property or "
+      seedance_uri_set_error (error, "'api-key' must not be in a URI, where "
+          "it would be logged and shared; set the api-key property or "
           "MODELLIX_API_KEY");
       goto done;
     }
     if (pspec == NULL || pspec->owner_type != GST_TYPE_SEEDANCE_SRC
         || !is_uri_property (pspec->param_id)) {
-      /* The key as decoded, made UTF-8 for the message. */
-      gchar *shown = g_utf8_make_valid (key, -1);
-
-      g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
-          "Invalid seedance URI: unknown key '%s'; the keys are the "
+      seedance_uri_set_error (error, "unknown key '%s'; the keys are the "
           "properties of seedancesrc (gst-inspect-1.0 seedancesrc), such as "
-          "prompt, duration or ratio", shown);
-      g_free (shown);
+          "prompt, duration or ratio", key);
       goto done;
     }
     if (g_ptr_array_index (pairs, i + 1) == NULL) {
-      g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
-          "Invalid seedance URI: '%s' has no value; write %s=value", key, key);
+      seedance_uri_set_error (error, "'%s' has no value; write %s=value", key,
+          key);
       goto done;
     }
     if (strings[pspec->param_id] == NULL)

@@ -12,3 +12,27 @@
 /* *INDENT-OFF* */
 G_DEFINE_QUARK (seedance-error-quark, seedance_error);
 /* *INDENT-ON* */
+
+/**
+ * seedance_set_error_valist:
+ * @prefix: what the message starts with, before the formatted text
+ *
+ * Sets @error to @prefix followed by the text of @format, made valid
+ * UTF-8: messages quote values as the user or the server gave them, and
+ * they reach the bus and language bindings.
+ */
+void
+seedance_set_error_valist (GError ** error, GQuark domain, gint code,
+    const gchar * prefix, const gchar * format, va_list args)
+{
+  gchar *text = g_strdup_vprintf (format, args);
+
+  if (!g_utf8_validate (text, -1, NULL)) {
+    gchar *valid = g_utf8_make_valid (text, -1);
+
+    g_free (text);
+    text = valid;
+  }
+  g_set_error (error, domain, code, "%s%s", prefix, text);
+  g_free (text);
+}

@@ -56,6 +56,10 @@ typedef enum
   SEEDANCE_ERROR_REDIRECTED,
 } SeedanceError;
 
+void seedance_set_error_valist (GError ** error, GQuark domain, gint code,
+                                const gchar * prefix, const gchar * format,
+                                va_list args) G_GNUC_PRINTF (5, 0);
+
 G_END_DECLS
 
 #endif /* __SEEDANCE_ERROR_H__ */

@@ -128,23 +128,15 @@ static gboolean
 field_error (GError ** error, SeedanceField field, const gchar * format, ...)
 {
   va_list args;
-  gchar *text;
+  gchar *prefix = g_strdup_printf ("Invalid property '%s': ",
+      seedance_field_property_name (field));
 
+  /* Values are quoted as given. */
   va_start (args, format);
-  text = g_strdup_vprintf (format, args);
+  seedance_set_error_valist (error, SEEDANCE_ERROR,
+      SEEDANCE_ERROR_INVALID_PROPERTY, prefix, format, args);
   va_end (args);
-  /* Values are quoted as given: the message must stay UTF-8 for the bus
-   * and for bindings. */
-  if (!g_utf8_validate (text, -1, NULL)) {
-    gchar *valid = g_utf8_make_valid (text, -1);
-
-    g_free (text);
-    text = valid;
-  }
-
-  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-      "Invalid property '%s': %s", seedance_field_property_name (field), text);
-  g_free (text);
+  g_free (prefix);
   return FALSE;
 }
 

@@ -19,36 +19,28 @@
 #include <string.h>
 
 #include "seedanceuri.h"
+#include "seedanceerror.h"
 
 /* Characters left as they are in a canonical URI, beside the unreserved
  * ones: ratios (16:9) and paths stay readable. */
 #define URI_KEPT_CHARS ":/"
 
-/* *INDENT-OFF* */
-static gboolean
-bad_uri (GError ** error, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
-/* *INDENT-ON* */
-
-static gboolean
-bad_uri (GError ** error, const gchar * format, ...)
+/**
+ * seedance_uri_set_error:
+ *
+ * Sets a #GST_URI_ERROR_BAD_URI error "Invalid seedance URI: ..." that
+ * stays UTF-8 whatever bytes the URI decoded to, and returns %FALSE.
+ */
+gboolean
+seedance_uri_set_error (GError ** error, const gchar * format, ...)
 {
   va_list args;
-  gchar *text;
 
+  /* Decoded keys and values are quoted as given. */
   va_start (args, format);
-  text = g_strdup_vprintf (format, args);
+  seedance_set_error_valist (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
+      "Invalid seedance URI: ", format, args);
   va_end (args);
-  /* Decoded keys and values are quoted as given: the message must stay
-   * UTF-8 for the bus and for bindings. */
-  if (!g_utf8_validate (text, -1, NULL)) {
-    gchar *valid = g_utf8_make_valid (text, -1);
-
-    g_free (text);
-    text = valid;
-  }
-  g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_URI,
-      "Invalid seedance URI: %s", text);
-  g_free (text);
   return FALSE;
 }
 
@@ -74,7 +66,8 @@ seedance_uri_split (const gchar * uri, GError ** error)
   parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_PARSE_RELAXED,
       NULL);
   if (parsed == NULL) {
-    bad_uri (error, "it is not a URI, or is badly percent-encoded; the form "
+    seedance_uri_set_error (error,
+        "it is not a URI, or is badly percent-encoded; the form "
         "is %s://?prompt=...&key=value", SEEDANCE_URI_SCHEME);
     return NULL;
   }
@@ -82,13 +75,14 @@ seedance_uri_split (const gchar * uri, GError ** error)
   path = g_uri_get_path (parsed);
   query = g_uri_get_query (parsed);
   if (g_ascii_strcasecmp (g_uri_get_scheme (parsed), SEEDANCE_URI_SCHEME)) {
-    bad_uri (error, "the scheme is not %s", SEEDANCE_URI_SCHEME);
+    seedance_uri_set_error (error, "the scheme is not %s", SEEDANCE_URI_SCHEME);
     goto failed;
   }
   if ((host && *host) || g_uri_get_userinfo (parsed) || g_uri_get_port
       (parsed) != -1 || (*path && strcmp (path, "/") != 0)
       || g_uri_get_fragment (parsed)) {
-    bad_uri (error, "only a query may follow %s://, as in %s://?prompt=...",
+    seedance_uri_set_error (error,
+        "only a query may follow %s://, as in %s://?prompt=...",
         SEEDANCE_URI_SCHEME, SEEDANCE_URI_SCHEME);
     goto failed;
   }
@@ -107,9 +101,11 @@ seedance_uri_split (const gchar * uri, GError ** error)
     value = eq ? g_uri_unescape_string (eq + 1, NULL) : NULL;
     if (key == NULL || *key == '\0' || (eq && value == NULL)) {
       if (key == NULL || *key == '\0')
-        bad_uri (error, "a key is empty or badly percent-encoded");
+        seedance_uri_set_error (error,
+            "a key is empty or badly percent-encoded");
       else
-        bad_uri (error, "the value of '%s' is badly percent-encoded", key);
+        seedance_uri_set_error (error,
+            "the value of '%s' is badly percent-encoded", key);
       g_free (key);
       g_free (value);
       g_strfreev (parts);
@@ -189,8 +185,8 @@ seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
     return TRUE;
   }
   if (strings->len > 1)
-    return bad_uri (error, "'%s' is given %u times; only list properties "
-        "may repeat their key", key, strings->len);
+    return seedance_uri_set_error (error, "'%s' is given %u times; only "
+        "list properties may repeat their key", key, strings->len);
 
   g_value_init (value, type);
   if (type == G_TYPE_STRING) {
@@ -207,8 +203,8 @@ seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
 
     if (!g_ascii_string_to_signed (s, 10, p->minimum, p->maximum, &n, NULL)) {
       g_value_unset (value);
-      return bad_uri (error, "'%s' must be an integer from %d to %d, not "
-          "'%s'", key, p->minimum, p->maximum, s);
+      return seedance_uri_set_error (error, "'%s' must be an integer from "
+          "%d to %d, not '%s'", key, p->minimum, p->maximum, s);
     }
     g_value_set_int (value, (gint) n);  /* in range: checked above */
   } else if (G_IS_PARAM_SPEC_UINT (pspec)) {
@@ -217,8 +213,8 @@ seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
 
     if (!g_ascii_string_to_unsigned (s, 10, p->minimum, p->maximum, &n, NULL)) {
       g_value_unset (value);
-      return bad_uri (error, "'%s' must be an integer from %u to %u, not "
-          "'%s'", key, p->minimum, p->maximum, s);
+      return seedance_uri_set_error (error, "'%s' must be an integer from "
+          "%u to %u, not '%s'", key, p->minimum, p->maximum, s);
     }
     g_value_set_uint (value, n);
   } else if (G_IS_PARAM_SPEC_INT64 (pspec)) {
@@ -227,8 +223,9 @@ seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
 
     if (!g_ascii_string_to_signed (s, 10, p->minimum, p->maximum, &n, NULL)) {
       g_value_unset (value);
-      return bad_uri (error, "'%s' must be an integer from %" G_GINT64_FORMAT
-          " to %" G_GINT64_FORMAT ", not '%s'", key, p->minimum, p->maximum, s);
+      return seedance_uri_set_error (error, "'%s' must be an integer from "
+          "%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ", not '%s'", key,
+          p->minimum, p->maximum, s);
     }
     g_value_set_int64 (value, n);
   } else if (G_IS_PARAM_SPEC_ENUM (pspec)) {
@@ -239,21 +236,22 @@ seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
     if (e == NULL) {
       nicks = enum_nicks (pspec);
       g_value_unset (value);
-      bad_uri (error, "'%s' must be one of %s, not '%s'", key, nicks, s);
+      seedance_uri_set_error (error, "'%s' must be one of %s, not '%s'", key,
+          nicks, s);
       g_free (nicks);
       return FALSE;
     }
     g_value_set_enum (value, e->value);
   } else {
     g_value_unset (value);
-    return bad_uri (error, "'%s' cannot be set from a URI", key);
+    return seedance_uri_set_error (error, "'%s' cannot be set from a URI", key);
   }
   return TRUE;
 
 invalid:
   g_value_unset (value);
-  return bad_uri (error, "'%s' must be true or false (or yes/no, 1/0), not "
-      "'%s'", key, s);
+  return seedance_uri_set_error (error, "'%s' must be true or false (or "
+      "yes/no, 1/0), not '%s'", key, s);
 }
 
 static void

@@ -27,6 +27,11 @@ void        seedance_uri_append_value (GString * uri,
                                        GParamSpec * pspec,
                                        const GValue * value);
 
+/* *INDENT-OFF* */
+gboolean    seedance_uri_set_error (GError ** error, const gchar * format,
+                                    ...) G_GNUC_PRINTF (2, 3);
+/* *INDENT-ON* */
+
 G_END_DECLS
 
 #endif /* __SEEDANCE_URI_H__ */
