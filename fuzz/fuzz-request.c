@@ -249,19 +249,33 @@ check_image (const gchar * sent, const gchar * given, const gchar * name)
   g_free (expected);
 }
 
-static void
-check_int_member (JsonObject * o, const SeedanceRequest * r,
-    SeedanceField field, gint64 value, gint64 min, gint64 max)
+/* The member of @field in the body: none (NULL) when the field was not
+ * set, else a value of @type. */
+static JsonNode *
+field_member (JsonObject * o, const SeedanceRequest * r, SeedanceField field,
+    GType type)
 {
   const gchar *name = seedance_field_name (field);
   JsonNode *node = json_object_get_member (o, name);
 
   if (!is_set (r, field)) {
     FUZZ_CHECK (node == NULL, "%s is in the body but was not set", name);
-    return;
+    return NULL;
   }
   FUZZ_CHECK (node && JSON_NODE_HOLDS_VALUE (node)
-      && json_node_get_value_type (node) == G_TYPE_INT64, "%s", name);
+      && json_node_get_value_type (node) == type, "%s", name);
+  return node;
+}
+
+static void
+check_int_member (JsonObject * o, const SeedanceRequest * r,
+    SeedanceField field, gint64 value, gint64 min, gint64 max)
+{
+  const gchar *name = seedance_field_name (field);
+  JsonNode *node = field_member (o, r, field, G_TYPE_INT64);
+
+  if (node == NULL)
+    return;
   FUZZ_CHECK (json_node_get_int (node) == value, "%s", name);
   FUZZ_CHECK (value >= min && value <= max, "%s %" G_GINT64_FORMAT
       " was accepted", name, value);
@@ -271,16 +285,11 @@ static void
 check_bool_member (JsonObject * o, const SeedanceRequest * r,
     SeedanceField field, gboolean value)
 {
-  const gchar *name = seedance_field_name (field);
-  JsonNode *node = json_object_get_member (o, name);
+  JsonNode *node = field_member (o, r, field, G_TYPE_BOOLEAN);
 
-  if (!is_set (r, field)) {
-    FUZZ_CHECK (node == NULL, "%s is in the body but was not set", name);
-    return;
-  }
-  FUZZ_CHECK (node && JSON_NODE_HOLDS_VALUE (node)
-      && json_node_get_value_type (node) == G_TYPE_BOOLEAN, "%s", name);
-  FUZZ_CHECK (json_node_get_boolean (node) == value, "%s", name);
+  if (node)
+    FUZZ_CHECK (json_node_get_boolean (node) == value, "%s",
+        seedance_field_name (field));
 }
 
 static void
@@ -289,14 +298,12 @@ check_enum_member (JsonObject * o, const SeedanceRequest * r,
 {
   const gchar *name = seedance_field_name (field);
   const gchar *nick = seedance_enum_to_nick (type, value);
+  JsonNode *node;
 
   FUZZ_CHECK (nick != NULL, "%s %d was accepted", name, value);
-  if (!is_set (r, field)) {
-    FUZZ_CHECK (!json_object_has_member (o, name), "%s is in the body but "
-        "was not set", name);
-    return;
-  }
-  FUZZ_CHECK (strcmp (string_member (o, name), nick) == 0, "%s", name);
+  node = field_member (o, r, field, G_TYPE_STRING);
+  if (node)
+    FUZZ_CHECK (strcmp (json_node_get_string (node), nick) == 0, "%s", name);
 }
 
 static void
