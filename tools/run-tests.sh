@@ -32,22 +32,13 @@ done
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-run_suites () {
-  local status=0
-  meson test -C "$builddir" --print-errorlogs --num-processes 2 "$@" \
-    || status=$?
-  python3 "$top/tools/count-tests.py" --label suites \
-    "$builddir/meson-logs/testlog.json" || status=1
-  return $status
-}
-
 total_passed=0
 total_failed=0
 status=0
 summary=()
 for stage in $stages; do
   case $stage in
-    suites) cmd=(run_suites "$@") ;;
+    suites) cmd=(run_suites suites testlog "" "$@") ;;
     lint) cmd=(bash "$top/tools/lint.sh" "$builddir") ;;
     fuzz) cmd=(bash "$top/tools/fuzz.sh" "${SEEDANCE_FUZZ_SECONDS:-60}") ;;
     sanitizers) cmd=(bash "$top/tools/sanitize.sh" "$@") ;;

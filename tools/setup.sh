@@ -39,5 +39,22 @@ build_project () {
   rm -f "$log"
 }
 
+# run_suites LABEL LOG REPORT [meson test options]: every suite of
+# $builddir; fails on a failed test or on a line of meson-logs/LOG.txt
+# matching the extended regex REPORT (when given), and ends with
+# "LABEL: N passed, N failed" counted from meson-logs/LOG.json.
+run_suites () {
+  local label=$1 log=$builddir/meson-logs/$2 report=$3 status=0
+  shift 3
+  meson test -C "$builddir" --print-errorlogs --num-processes 2 "$@" \
+    || status=$?
+  if [ -n "$report" ] && grep -E -n "$report" "$log.txt"; then
+    echo "$label: the reports above fail this stage" >&2
+    status=1
+  fi
+  python3 "$top/tools/count-tests.py" --label "$label" "$log.json" || status=1
+  return $status
+}
+
 install_packages
 build_project
