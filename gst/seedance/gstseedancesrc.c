@@ -100,6 +100,7 @@ enum
   PROP_RETURN_LAST_FRAME,
   PROP_SEED,
   PROP_API_KEY,
+  PROP_API_KEY_FILE,
   PROP_API_URL,
   PROP_MODEL,
   PROP_TASK_ID,
@@ -132,6 +133,11 @@ G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
 #define MAX_BAD_ANSWERS 5
 /* A dropped download is resumed this often before giving up. */
 #define MAX_DOWNLOAD_RETRIES 3
+/* A download step (opening it, one buffer) that takes longer than this
+ * (or than timeout, when shorter) is a stalled download. */
+#define DOWNLOAD_STALL_S 60
+/* The longest wait for another pipeline's decision when timeout=0. */
+#define JOURNAL_LOCK_MAX_WAIT_S (15 * 60)
 /* While waiting, progress is reported at least this often. */
 #define PROGRESS_EVERY_US (5 * G_USEC_PER_SEC)
 #define PROGRESS_CODE "generate"
@@ -246,6 +252,18 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
       "Modellix API key (default: the environment variable MODELLIX_API_KEY). "
       "Sent only to api-url; reads back as \"" SEEDANCE_MASKED_KEY
       "\" when set", NULL, flags);
+  /**
+   * GstSeedanceSrc:api-key-file:
+   *
+   * A file holding the key, read when the element starts: unlike api-key
+   * on a gst-launch-1.0 line, the key is then neither in the process's
+   * command line nor in the launch parser's log.
+   */
+  properties[PROP_API_KEY_FILE] =
+      g_param_spec_string ("api-key-file", "API key file",
+      "Regular file holding the Modellix API key on its first line, read at "
+      "start; when set it wins over api-key and MODELLIX_API_KEY. Keeps the "
+      "key off the command line", NULL, flags);
   properties[PROP_API_URL] =
       g_param_spec_string ("api-url", "API URL",
       "Origin of the Modellix API; https, or http on a loopback host. The "
@@ -318,6 +336,9 @@ static void
 gst_seedance_src_reset (GstSeedanceSrc * src)
 {
   seedance_download_clear (&src->download);
+  seedance_file_identity_clear (&src->clip_identity);
+  src->clip_identity_known = FALSE;
+  g_clear_pointer (&src->download_watch, seedance_deadline_free);
   g_clear_pointer (&src->client, seedance_client_free);
   g_clear_pointer (&src->body, g_free);
   g_clear_pointer (&src->run_task_id, g_free);
@@ -356,13 +377,26 @@ gst_seedance_src_allocation_probe (GstPad * pad, GstPadProbeInfo * info,
   return GST_PAD_PROBE_OK;
 }
 
+static const gchar *
+environment_api_url (void)
+{
+  const gchar *env = g_getenv ("MODELLIX_BASE_URL");
+
+  return env && *env ? env : SEEDANCE_DEFAULT_API_URL;
+}
+
 static void
 gst_seedance_src_init (GstSeedanceSrc * src)
 {
   src->api_key = g_strdup (g_getenv ("MODELLIX_API_KEY"));
+  src->api_url = g_strdup (environment_api_url ());
+  src->model = g_strdup (SEEDANCE_DEFAULT_MODEL);
+  src->cache_mode = DEFAULT_CACHE_MODE;
+  src->cache_size = DEFAULT_CACHE_SIZE;
   gst_seedance_src_reset_uri_properties (src);
 
   src->download.total_size = -1;
+  src->clip_identity.size = -1;
   src->clip_fd = -1;
   src->cancellable = g_cancellable_new ();
   g_mutex_init (&src->wait_lock);
@@ -392,6 +426,7 @@ gst_seedance_src_finalize (GObject * object)
   gst_seedance_src_reset (src);
   seedance_request_clear (&src->settings);
   clear_secret (&src->api_key);
+  g_free (src->api_key_file);
   g_free (src->api_url);
   g_free (src->model);
   g_free (src->task_id);
@@ -500,6 +535,10 @@ gst_seedance_src_set_property (GObject * object, guint prop_id,
       clear_secret (&src->api_key);
       src->api_key = g_value_dup_string (value);
       break;
+    case PROP_API_KEY_FILE:
+      g_free (src->api_key_file);
+      src->api_key_file = g_value_dup_string (value);
+      break;
     case PROP_API_URL:
       g_free (src->api_url);
       src->api_url = g_value_dup_string (value);
@@ -604,6 +643,9 @@ gst_seedance_src_get_property (GObject * object, guint prop_id,
       g_value_set_string (value, src->api_key && *src->api_key ?
           SEEDANCE_MASKED_KEY : NULL);
       break;
+    case PROP_API_KEY_FILE:
+      g_value_set_string (value, src->api_key_file);
+      break;
     case PROP_API_URL:
       g_value_set_string (value, src->api_url);
       break;
@@ -667,6 +709,7 @@ gst_seedance_src_post_error (GstSeedanceSrc * src, const GError * error,
       break;
     case SEEDANCE_ERROR_BAD_RESPONSE:
     case SEEDANCE_ERROR_DOWNLOAD:
+    case SEEDANCE_ERROR_UNTRUSTED_CLIP:
       code = GST_RESOURCE_ERROR_READ;
       break;
     case SEEDANCE_ERROR_TASK_FAILED:
@@ -686,6 +729,44 @@ gst_seedance_src_post_error (GstSeedanceSrc * src, const GError * error,
   gst_element_message_full_with_details (GST_ELEMENT (src),
       GST_MESSAGE_ERROR, domain, code, g_strdup (error->message), debug,
       __FILE__, GST_FUNCTION, __LINE__, details);
+}
+
+static gboolean
+gst_seedance_src_check_task_id (const gchar * task_id, GError ** error)
+{
+  gchar *shown;
+
+  if (task_id == NULL || seedance_task_id_is_safe (task_id))
+    return TRUE;
+  shown = seedance_text_for_display (task_id);
+  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+      "Invalid property 'task-id': '%s'; allowed: a task id as the API gives "
+      "it, 1 to 256 letters, digits, '-', '.', '_' or '~', not '.' or '..'",
+      shown);
+  g_free (shown);
+  return FALSE;
+}
+
+/* The bound on a clip's size: far above any real clip, and for the tests
+ * and odd deployments, SEEDANCE_MAX_CLIP_SIZE (bytes). */
+static gboolean
+gst_seedance_src_read_max_clip_size (GstSeedanceSrc * src, GError ** error)
+{
+  const gchar *env = g_getenv ("SEEDANCE_MAX_CLIP_SIZE");
+  guint64 size = SEEDANCE_DEFAULT_MAX_CLIP_SIZE;
+
+  if (env && !g_ascii_string_to_unsigned (env, 10, 1, G_MAXINT64, &size,
+          NULL)) {
+    gchar *shown = seedance_text_for_display (env);
+
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+        "Invalid environment variable SEEDANCE_MAX_CLIP_SIZE: '%s'; allowed: "
+        "the largest clip accepted, in bytes", shown);
+    g_free (shown);
+    return FALSE;
+  }
+  src->max_clip_size = size;
+  return TRUE;
 }
 
 /* Decides between resuming a task and submitting one. A task id the user
@@ -717,7 +798,7 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
   SeedanceRequest request;
   gchar *api_key = NULL, *api_url = NULL, *model = NULL, *origin = NULL;
-  gchar *task_id, *task_fingerprint, *cache_dir;
+  gchar *task_id, *task_fingerprint, *cache_dir, *api_key_file;
   GError *error = NULL;
   gboolean ok = FALSE;
 
@@ -726,6 +807,7 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
   GST_OBJECT_LOCK (src);
   seedance_request_copy (&request, &src->settings);
   api_key = g_strdup (src->api_key);
+  api_key_file = g_strdup (src->api_key_file);
   api_url = g_strdup (src->api_url);
   model = g_strdup (src->model);
   task_id = g_strdup (src->task_id && *src->task_id ? src->task_id : NULL);
@@ -739,6 +821,11 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
   GST_OBJECT_UNLOCK (src);
 
   /* Everything is checked before a single byte is sent. */
+  if (api_key_file && *api_key_file) {
+    clear_secret (&api_key);
+    if (!(api_key = seedance_read_key_file (api_key_file, &error)))
+      goto done;
+  }
   if (api_key == NULL || *api_key == '\0') {
     g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
         "Invalid property 'api-key': no API key; set api-key or the "
@@ -746,7 +833,9 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
     goto done;
   }
   if (!seedance_check_api_url (api_url, &origin, &error)
-      || !seedance_check_model (model, &error))
+      || !seedance_check_model (model, &error)
+      || !gst_seedance_src_check_task_id (task_id, &error)
+      || !gst_seedance_src_read_max_clip_size (src, &error))
     goto done;
 
   if (task_id && task_fingerprint == NULL) {
@@ -797,6 +886,7 @@ done:
   g_free (task_id);
   g_free (task_fingerprint);
   g_free (cache_dir);
+  g_free (api_key_file);
   return ok;
 }
 
@@ -890,6 +980,8 @@ gst_seedance_src_unlock_stop (GstBaseSrc * bsrc)
   g_mutex_lock (&src->wait_lock);
   src->flushing = src->ending = FALSE;
   g_cancellable_reset (src->cancellable);
+  if (src->download_watch)
+    seedance_deadline_reset (src->download_watch);
   g_mutex_unlock (&src->wait_lock);
   return TRUE;
 }
@@ -1488,7 +1580,8 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
 
   for (;;) {
     SeedanceTask *task = seedance_client_query (src->client,
-        src->run_task_id, &answer, src->cancellable, &error);
+        src->run_task_id, gst_seedance_src_deadline (src), &answer,
+        src->cancellable, &error);
     gint64 now = g_get_monotonic_time (), elapsed = now - start, wait;
     gint64 remaining;
 
@@ -1500,6 +1593,11 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
 
       if (bad)
         bad_answers++;
+      if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT)) {
+        GST_INFO_OBJECT (src, "%s", error->message);
+        g_clear_error (&error);
+        goto timed_out;
+      }
       if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NOT_FOUND))
         gst_seedance_src_journal_forget_task (src);
       if (gst_seedance_src_is_flushing (src)
@@ -1556,14 +1654,8 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
     remaining = gst_seedance_src_remaining_ms (src);
     if (wait > remaining) {
       wait = remaining;
-      if (wait <= 0) {
-        g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT,
-            "Task %s did not finish within timeout=%u s. It keeps running on "
-            "the server and is paid for: resume it with task-id=%s (and a "
-            "larger timeout, or timeout=0)", src->run_task_id,
-            src->run_timeout, src->run_task_id);
-        goto failed;
-      }
+      if (wait <= 0)
+        goto timed_out;
     }
     if (!gst_seedance_src_wait (src, wait))
       goto flushing;
@@ -1573,6 +1665,14 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
   return GST_FLOW_OK;
 
   /* ERROR */
+timed_out:
+  {
+    g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT,
+        "Task %s did not finish within timeout=%u s. It keeps running on "
+        "the server and is paid for: resume it with task-id=%s (and a "
+        "larger timeout, or timeout=0)", src->run_task_id,
+        src->run_timeout, src->run_task_id);
+  }
 failed:
   {
     g_free (last_status);
@@ -1603,6 +1703,60 @@ gst_seedance_src_update_size (GstSeedanceSrc * src, gint64 size)
       gst_message_new_duration_changed (GST_OBJECT (src)));
 }
 
+/* The next download step must end within DOWNLOAD_STALL_S (or timeout):
+ * libsoup's own timeout only bounds the silence between two bytes. */
+static GCancellable *
+gst_seedance_src_arm_watch (GstSeedanceSrc * src)
+{
+  guint stall = src->run_timeout ? MIN (src->run_timeout, DOWNLOAD_STALL_S) :
+      DOWNLOAD_STALL_S;
+
+  if (src->download_watch == NULL)
+    src->download_watch = seedance_deadline_new (src->cancellable, 0);
+  else if (seedance_deadline_expired (src->download_watch))
+    seedance_deadline_reset (src->download_watch);
+  seedance_deadline_set (src->download_watch, g_get_monotonic_time () +
+      (gint64) stall * G_USEC_PER_SEC);
+  return seedance_deadline_get_cancellable (src->download_watch);
+}
+
+/* Ends a download step; a step that stalled gets an error saying so. */
+static void
+gst_seedance_src_disarm_watch (GstSeedanceSrc * src, GError ** error)
+{
+  seedance_deadline_set (src->download_watch, 0);
+  if (error && *error && seedance_deadline_expired (src->download_watch)
+      && !gst_seedance_src_is_flushing (src)) {
+    g_clear_error (error);
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+        "the file host sent less than a block in %u s",
+        src->run_timeout ? MIN (src->run_timeout, DOWNLOAD_STALL_S) :
+        DOWNLOAD_STALL_S);
+  }
+}
+
+/* One GET of the clip from @offset, which must be of the same file as the
+ * first answer. */
+static gboolean
+gst_seedance_src_request_clip (GstSeedanceSrc * src, guint64 offset,
+    GError ** error)
+{
+  gboolean ok;
+
+  seedance_download_clear (&src->download);
+  ok = seedance_client_open_download (src->client, src->video_url, offset,
+      src->clip_identity_known ? &src->clip_identity : NULL,
+      src->max_clip_size, &src->download, gst_seedance_src_arm_watch (src),
+      error);
+  gst_seedance_src_disarm_watch (src, error);
+  if (ok && !src->clip_identity_known) {
+    seedance_file_identity_copy (&src->clip_identity,
+        &src->download.identity);
+    src->clip_identity_known = TRUE;
+  }
+  return ok;
+}
+
 static GstFlowReturn
 gst_seedance_src_open_download (GstSeedanceSrc * src, guint64 offset)
 {
@@ -1610,9 +1764,7 @@ gst_seedance_src_open_download (GstSeedanceSrc * src, guint64 offset)
   GstFlowReturn ret;
   guint status;
 
-  seedance_download_clear (&src->download);
-  if (!seedance_client_open_download (src->client, src->video_url, offset,
-          &src->download, src->cancellable, &error)) {
+  if (!gst_seedance_src_request_clip (src, offset, &error)) {
     status = src->download.http_status;
     if ((status == 403 || status == 404 || status == 410)
         && !src->url_refreshed && !gst_seedance_src_is_flushing (src)) {
@@ -1663,11 +1815,11 @@ gst_seedance_src_resume_download (GstSeedanceSrc * src, guint64 offset,
           "cancelled");
       return FALSE;
     }
-    seedance_download_clear (&src->download);
-    if (seedance_client_open_download (src->client, src->video_url, offset,
-            &src->download, src->cancellable, error))
+    if (gst_seedance_src_request_clip (src, offset, error))
       return TRUE;
-    if (gst_seedance_src_is_flushing (src))
+    if (gst_seedance_src_is_flushing (src)
+        || g_error_matches (*error, SEEDANCE_ERROR,
+            SEEDANCE_ERROR_UNTRUSTED_CLIP))
       return FALSE;
   }
   return FALSE;
@@ -1681,21 +1833,23 @@ static gssize
 gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
     guint64 * arrived, GError ** error)
 {
+  GCancellable *cancellable = gst_seedance_src_arm_watch (src);
   gsize filled = 0;
 
   while (filled < size) {
     gssize n = g_input_stream_read (src->download.stream, data + filled,
-        size - filled, src->cancellable, error);
+        size - filled, cancellable, error);
     guint64 at;
 
     if (n > 0) {
       filled += n;
       continue;
     }
+    gst_seedance_src_disarm_watch (src, error);
     at = src->read_position + filled;
     if (n == 0) {
       if (src->content_size < 0 || at >= (guint64) src->content_size)
-        break;
+        return filled;
       /* libsoup 3.2 reads a body cut short as a clean end of it. */
       g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
           "the connection closed before the end");
@@ -1706,31 +1860,100 @@ gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
       seedance_download_clear (&src->download);
       return -1;
     }
+    cancellable = gst_seedance_src_arm_watch (src);
   }
+  gst_seedance_src_disarm_watch (src, NULL);
   return filled;
 }
 
-/* The caps, from the clip's first bytes; a stream that starts elsewhere
- * (a seek before the first buffer) goes by the host's media type. */
-static void
-gst_seedance_src_typefind (GstSeedanceSrc * src, GstBuffer * buf)
+/* Whether @data starts with an ISO BMFF / QuickTime box: for a first
+ * block too short for the typefinder. */
+static gboolean
+starts_with_mp4_box (const guint8 * data, gsize size)
 {
-  GstCaps *caps = NULL;
-  GstTypeFindProbability prob;
-  const gchar *type = src->clip_fd >= 0 ? "video/mp4" :
-      src->download.content_type;
+  static const gchar types[][5] = { "ftyp", "moov", "mdat", "free", "skip",
+    "wide", "pnot", "uuid"
+  };
+  guint32 box_size;
+  guint i;
 
-  if (GST_BUFFER_OFFSET (buf) == 0)
-    caps = gst_type_find_helper_for_buffer (GST_OBJECT (src), buf, &prob);
-  else if (g_strcmp0 (type, "video/mp4") == 0
-      || g_strcmp0 (type, "video/quicktime") == 0)
+  if (size < 8)
+    return FALSE;
+  box_size = GST_READ_UINT32_BE (data);
+  if (box_size != 0 && box_size != 1 && box_size < 8)
+    return FALSE;
+  for (i = 0; i < G_N_ELEMENTS (types); i++) {
+    if (memcmp (data + 4, types[i], 4) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The clip's first bytes must be an MP4 (video/quicktime): a host's error
+ * page is not streamed, and never cached. Sets the caps when there are
+ * none yet. */
+static gboolean
+gst_seedance_src_check_head (GstSeedanceSrc * src, const guint8 * data,
+    gsize size, GError ** error)
+{
+  GstTypeFindProbability prob;
+  GstCaps *caps = gst_type_find_helper_for_data (GST_OBJECT (src), data,
+      size, &prob);
+  gboolean mp4 = caps ? gst_structure_has_name (gst_caps_get_structure (caps,
+          0), "video/quicktime") : starts_with_mp4_box (data, size);
+
+  if (!mp4) {
+    gchar *found = caps ? gst_caps_to_string (caps) :
+        g_strdup ("nothing known");
+
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
+        "the file host did not send the clip: its bytes are not an MP4 "
+        "(they look like %s)", found);
+    g_free (found);
+    gst_clear_caps (&caps);
+    return FALSE;
+  }
+  if (caps == NULL)
     caps = gst_caps_new_simple ("video/quicktime", "variant", G_TYPE_STRING,
         "iso", NULL);
-  if (caps == NULL)
+  if (!gst_pad_has_current_caps (GST_BASE_SRC_PAD (src))) {
+    GST_DEBUG_OBJECT (src, "typefound %" GST_PTR_FORMAT, caps);
+    gst_base_src_set_caps (GST_BASE_SRC (src), caps);
+  }
+  gst_caps_unref (caps);
+  return TRUE;
+}
+
+/* The caps of a stream that starts past its first byte (a seek before the
+ * first buffer) go by the host's media type. */
+static void
+gst_seedance_src_caps_from_type (GstSeedanceSrc * src)
+{
+  const gchar *type = src->clip_fd >= 0 ? "video/mp4" :
+      src->download.content_type;
+  GstCaps *caps;
+
+  if (gst_pad_has_current_caps (GST_BASE_SRC_PAD (src))
+      || (g_strcmp0 (type, "video/mp4") != 0
+          && g_strcmp0 (type, "video/quicktime") != 0))
     return;
-  GST_DEBUG_OBJECT (src, "typefound %" GST_PTR_FORMAT, caps);
+  caps = gst_caps_new_simple ("video/quicktime", "variant", G_TYPE_STRING,
+      "iso", NULL);
   gst_base_src_set_caps (GST_BASE_SRC (src), caps);
   gst_caps_unref (caps);
+}
+
+/* A clip of unknown length is read up to the bound, no further. */
+static gboolean
+gst_seedance_src_check_size (GstSeedanceSrc * src, guint64 end,
+    GError ** error)
+{
+  if (end <= src->max_clip_size)
+    return TRUE;
+  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
+      "the file host sent more than %" G_GUINT64_FORMAT " bytes, larger "
+      "than a clip may be (SEEDANCE_MAX_CLIP_SIZE)", src->max_clip_size);
+  return FALSE;
 }
 
 /* A buffer of the cached clip. */
@@ -1741,7 +1964,7 @@ gst_seedance_src_create_from_clip (GstSeedanceSrc * src, guint64 offset,
   GstBuffer *buf = NULL;
   GstFlowReturn ret;
   GstMapInfo map;
-  GError *error;
+  GError *error = NULL;
   gssize n;
 
   if (offset >= (guint64) src->content_size)
@@ -1756,6 +1979,14 @@ gst_seedance_src_create_from_clip (GstSeedanceSrc * src, guint64 offset,
   do
     n = pread (src->clip_fd, map.data, length, offset);
   while (n < 0 && errno == EINTR);
+  if (n > 0 && offset == 0
+      && !gst_seedance_src_check_head (src, map.data, n, &error)) {
+    gst_buffer_unmap (buf, &map);
+    gst_buffer_unref (buf);
+    g_prefix_error (&error, "The cached clip of task %s is not the clip: ",
+        src->run_task_id);
+    return gst_seedance_src_post_failure (src, error, 0);
+  }
   gst_buffer_unmap (buf, &map);
   if (n <= 0) {
     gst_buffer_unref (buf);
@@ -1770,8 +2001,7 @@ gst_seedance_src_create_from_clip (GstSeedanceSrc * src, guint64 offset,
   GST_BUFFER_OFFSET (buf) = offset;
   GST_BUFFER_OFFSET_END (buf) = offset + n;
   src->read_position = offset + n;
-  if (!gst_pad_has_current_caps (GST_BASE_SRC_PAD (src)))
-    gst_seedance_src_typefind (src, buf);
+  gst_seedance_src_caps_from_type (src);
   *outbuf = buf;
   return GST_FLOW_OK;
 }
@@ -1838,6 +2068,18 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
 
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
   n = gst_seedance_src_read (src, map.data, length, &arrived, &error);
+  if (n > 0 && ((offset == 0
+              && !gst_seedance_src_check_head (src, map.data, n, &error))
+          || !gst_seedance_src_check_size (src, offset + n, &error))) {
+    gst_buffer_unmap (buf, &map);
+    gst_buffer_unref (buf);
+    /* Nothing of it is cached. */
+    g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
+    src->cache_given_up = TRUE;
+    g_prefix_error (&error, "The clip of task %s cannot be played: ",
+        src->run_task_id);
+    return gst_seedance_src_fail (src, error, src->download.http_status);
+  }
   if (n > 0 && src->clip_writer)
     gst_seedance_src_cache_bytes (src, offset, map.data, n);
   gst_buffer_unmap (buf, &map);
@@ -1879,9 +2121,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   GST_BUFFER_OFFSET_END (buf) = offset + n;
   src->read_position = offset + n;
   src->download_retries = 0;
-
-  if (!gst_pad_has_current_caps (GST_BASE_SRC_PAD (src)))
-    gst_seedance_src_typefind (src, buf);
+  gst_seedance_src_caps_from_type (src);
 
   *outbuf = buf;
   return GST_FLOW_OK;
@@ -1941,26 +2181,30 @@ gst_seedance_src_uri_get_protocols (GType type)
   return protocols;
 }
 
+/* A URI comes from playlists, projects and links the user did not write:
+ * it describes the request and how long to wait for it, never where the
+ * key goes (api-url, model) or where files are written (cache-*). */
 static gboolean
 is_uri_property (guint prop_id)
 {
-  return prop_id >= PROP_PROMPT && prop_id < N_PROPERTIES
-      && prop_id != PROP_API_KEY;
+  switch (prop_id) {
+    case PROP_API_KEY:
+    case PROP_API_KEY_FILE:
+    case PROP_API_URL:
+    case PROP_MODEL:
+    case PROP_CACHE_MODE:
+    case PROP_CACHE_DIR:
+    case PROP_CACHE_SIZE:
+      return FALSE;
+    default:
+      return prop_id >= PROP_PROMPT && prop_id < N_PROPERTIES;
+  }
 }
 
 /* Connection properties, in the order a canonical URI gives them. */
 static const guint uri_connection_props[] = {
-  PROP_MODEL, PROP_TASK_ID, PROP_POLL_INTERVAL, PROP_TIMEOUT,
-  PROP_CACHE_MODE, PROP_CACHE_DIR, PROP_CACHE_SIZE, PROP_API_URL,
+  PROP_TASK_ID, PROP_POLL_INTERVAL, PROP_TIMEOUT,
 };
-
-static const gchar *
-environment_api_url (void)
-{
-  const gchar *env = g_getenv ("MODELLIX_BASE_URL");
-
-  return env && *env ? env : SEEDANCE_DEFAULT_API_URL;
-}
 
 static gchar *
 gst_seedance_src_uri_get_uri (GstURIHandler * handler)
@@ -1987,40 +2231,28 @@ gst_seedance_src_uri_get_uri (GstURIHandler * handler)
   for (i = 0; i < G_N_ELEMENTS (uri_connection_props); i++) {
     GParamSpec *pspec = properties[uri_connection_props[i]];
     GValue value = G_VALUE_INIT;
-    gboolean is_default;
 
     g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (pspec));
     g_object_get_property (G_OBJECT (src), pspec->name, &value);
-    if (pspec == properties[PROP_API_URL])
-      is_default = g_strcmp0 (g_value_get_string (&value),
-          environment_api_url ()) == 0;
-    else
-      is_default = g_param_value_defaults (pspec, &value);
-    if (!is_default)
+    if (!g_param_value_defaults (pspec, &value))
       seedance_uri_append_value (uri, pspec, &value);
     g_value_unset (&value);
   }
   return g_string_free (uri, FALSE);
 }
 
-/* Every URI property back to what a new element has; the key stays. */
+/* Every URI property back to what a new element has; what a URI cannot
+ * set (the key, its origin, the cache) stays as the application set it. */
 static void
 gst_seedance_src_reset_uri_properties (GstSeedanceSrc * src)
 {
   GST_OBJECT_LOCK (src);
   /* Clearing leaves the request as seedance_request_init() makes it. */
   seedance_request_clear (&src->settings);
-  g_free (src->api_url);
-  src->api_url = g_strdup (environment_api_url ());
-  g_free (src->model);
-  src->model = g_strdup (SEEDANCE_DEFAULT_MODEL);
   g_clear_pointer (&src->task_id, g_free);
   g_clear_pointer (&src->task_fingerprint, g_free);
   src->poll_interval = DEFAULT_POLL_INTERVAL;
   src->timeout = DEFAULT_TIMEOUT;
-  src->cache_mode = DEFAULT_CACHE_MODE;
-  g_clear_pointer (&src->cache_dir, g_free);
-  src->cache_size = DEFAULT_CACHE_SIZE;
   GST_OBJECT_UNLOCK (src);
 }
 
@@ -2059,14 +2291,22 @@ gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
     GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
         (src), key);
 
-    if (pspec == properties[PROP_API_KEY]) {
-      seedance_uri_set_error (error, "'api-key' must not be in a URI, where "
-          "it would be logged and shared; set the api-key property or "
-          "MODELLIX_API_KEY");
+    if (pspec == properties[PROP_API_KEY]
+        || pspec == properties[PROP_API_KEY_FILE]) {
+      seedance_uri_set_error (error, "'%s' must not be in a URI, where it "
+          "would be logged and shared; set the api-key or api-key-file "
+          "property, or MODELLIX_API_KEY", pspec->name);
       goto done;
     }
-    if (pspec == NULL || pspec->owner_type != GST_TYPE_SEEDANCE_SRC
-        || !is_uri_property (pspec->param_id)) {
+    if (pspec && pspec->owner_type == GST_TYPE_SEEDANCE_SRC
+        && !is_uri_property (pspec->param_id)) {
+      seedance_uri_set_error (error, "'%s' is not allowed in a URI: a URI "
+          "describes the request, never where the key goes (api-url, model) "
+          "or where files go (cache-mode, cache-dir, cache-size); set '%s' "
+          "on the element", pspec->name, pspec->name);
+      goto done;
+    }
+    if (pspec == NULL || pspec->owner_type != GST_TYPE_SEEDANCE_SRC) {
       seedance_uri_set_error (error, "unknown key '%s'; the keys are the "
           "properties of seedancesrc (gst-inspect-1.0 seedancesrc), such as "
           "prompt, duration or ratio", key);

@@ -17,6 +17,7 @@
 #include "seedanceclipcache.h"
 #include "seedanceenums.h"
 #include "seedancejournal.h"
+#include "seedancedeadline.h"
 #include "seedancesubmission.h"
 #include "seedancerequest.h"
 
@@ -33,6 +34,7 @@ struct _GstSeedanceSrc
   /* Properties, under the object lock. */
   SeedanceRequest settings;     /* the request fields */
   gchar *api_key;               /* secret: never logged or read back */
+  gchar *api_key_file;          /* file holding the key, wins when set */
   gchar *api_url;
   gchar *model;
   gchar *task_id;               /* to resume; set once a task exists */
@@ -57,6 +59,11 @@ struct _GstSeedanceSrc
   gchar *video_url;
   gint64 run_start;             /* monotonic us when the wait began, 0 before */
   SeedanceDownload download;
+  SeedanceFileIdentity clip_identity;   /* of the first answer; size -1 and
+                                         * no validator before it */
+  gboolean clip_identity_known;
+  SeedanceDeadline *download_watch;     /* bounds each download step */
+  guint64 max_clip_size;        /* bytes */
   guint64 read_position;        /* next byte the open download gives */
   gint64 content_size;          /* -1 while unknown */
   guint download_retries;

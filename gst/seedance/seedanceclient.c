@@ -16,11 +16,17 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <libsoup/soup.h>
 
 #include "seedanceclient.h"
+#include "seedancedeadline.h"
 #include "seedanceerror.h"
 
 GST_DEBUG_CATEGORY_STATIC (seedance_client_debug);
@@ -34,6 +40,9 @@ GST_DEBUG_CATEGORY_STATIC (seedance_client_debug);
 #define MAX_RETRY_AFTER_MS (15 * 60 * 1000)
 /* Ceiling of the backoff between retries of a failed request. */
 #define RETRY_CEILING_MS 30000
+/* An API answer that takes longer than this to arrive whole is given up,
+ * whatever the timeout: a server may trickle it a byte at a time. */
+#define EXCHANGE_LIMIT_S 120
 
 struct _SeedanceClient
 {
@@ -192,20 +201,106 @@ seedance_check_model (const gchar * model, GError ** error)
   return FALSE;
 }
 
+/* The key in @text, in any letter case: a server may echo it folded. */
+static const gchar *
+find_key (const SeedanceClient * client, const gchar * text)
+{
+  gsize len = strlen (client->key);
+
+  if (text == NULL || len == 0)
+    return NULL;
+  for (; *text; text++) {
+    if (g_ascii_strncasecmp (text, client->key, len) == 0)
+      return text;
+  }
+  return NULL;
+}
+
+/* A key file holds one key, not a document. */
+#define MAX_KEY_FILE_SIZE 4096
+
+/**
+ * seedance_read_key_file:
+ * @path: the api-key-file property
+ * @error: an INVALID_PROPERTY error naming api-key-file; never quotes the
+ *   file's content
+ *
+ * Reads the key from the first line of a regular file (a symlink to one,
+ * as secret stores mount them, is followed), without blocking on a FIFO
+ * or reading a device.
+ *
+ * Returns: (transfer full) (nullable): the key; the caller wipes it.
+ */
+gchar *
+seedance_read_key_file (const gchar * path, GError ** error)
+{
+  gchar buf[MAX_KEY_FILE_SIZE + 1];
+  gchar *key = NULL, *end;
+  const gchar *why = NULL;
+  gssize n = 0;
+  GStatBuf st;
+  gint fd;
+
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
+    why = g_strerror (errno);
+  else if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
+    why = "it is not a regular file";
+  else if (st.st_size > MAX_KEY_FILE_SIZE)
+    why = "it is larger than a key file (4 KiB)";
+  else {
+    do
+      n = read (fd, buf, MAX_KEY_FILE_SIZE);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+      why = g_strerror (errno);
+  }
+  if (fd >= 0)
+    close (fd);
+
+  if (why == NULL) {
+    buf[n] = '\0';
+    if ((end = strpbrk (buf, "\r\n")))
+      *end = '\0';
+    g_strstrip (buf);
+    for (end = buf; *end && g_ascii_isgraph (*end); end++);
+    if (*buf == '\0')
+      why = "its first line is empty";
+    else if (*end != '\0')
+      why = "its first line is not a key (printable ASCII without spaces)";
+    else
+      key = g_strdup (buf);
+  }
+  memset (buf, 0, sizeof (buf));
+  if (key == NULL) {
+    gchar *shown = seedance_text_for_display (path);
+
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+        "Invalid property 'api-key-file': cannot read a key from '%s': %s; "
+        "allowed: a regular file whose first line is the key", shown, why);
+    g_free (shown);
+  }
+  return key;
+}
+
 /* A server may echo the key back ("invalid key sk-..."): no text that
  * came from it leaves the client with the key in it. */
 static gchar *
 scrub_key (const SeedanceClient * client, const gchar * text)
 {
-  gchar **parts;
-  gchar *scrubbed;
+  GString *scrubbed;
+  const gchar *at;
 
-  if (text == NULL || *client->key == '\0' || !strstr (text, client->key))
-    return g_strdup (text);
-  parts = g_strsplit (text, client->key, -1);
-  scrubbed = g_strjoinv (SEEDANCE_MASKED_KEY, parts);
-  g_strfreev (parts);
-  return scrubbed;
+  if (text == NULL)
+    return NULL;
+  scrubbed = g_string_new (NULL);
+  while ((at = find_key (client, text))) {
+    g_string_append_len (scrubbed, text, at - text);
+    g_string_append (scrubbed, SEEDANCE_MASKED_KEY);
+    text = at + strlen (client->key);
+  }
+  g_string_append (scrubbed, text);
+  return g_string_free (scrubbed, FALSE);
 }
 
 static void
@@ -222,7 +317,7 @@ scrub_key_in_place (const SeedanceClient * client, gchar ** text)
 static gboolean
 carries_key (const SeedanceClient * client, const gchar * text)
 {
-  return text != NULL && *client->key != '\0' && strstr (text, client->key);
+  return find_key (client, text) != NULL;
 }
 
 static void
@@ -284,6 +379,10 @@ seedance_client_new (const gchar * origin, const gchar * api_key,
   client->origin = g_strdup (origin);
   client->authorization = g_strconcat ("Bearer ", api_key, NULL);
   client->key = client->authorization + strlen ("Bearer ");
+  /* The clip's bytes are the clip: a content coding is refused, never
+   * decoded (a gzip bomb would expand without bound). */
+  soup_session_remove_feature_by_type (client->session,
+      SOUP_TYPE_CONTENT_DECODER);
   attach_http_log (client);
   client->model = g_strdup (model);
   return client;
@@ -402,6 +501,18 @@ seedance_parse_content_range (const gchar * value, guint64 * start,
   return TRUE;
 }
 
+/* Closes a body stream without reading the rest of it: a plain close
+ * reads on to keep the connection, which a trickling server makes last. */
+static void
+drop_stream (GInputStream * in)
+{
+  GCancellable *dropped = g_cancellable_new ();
+
+  g_cancellable_cancel (dropped);
+  g_input_stream_close (in, dropped, NULL);
+  g_object_unref (dropped);
+}
+
 /* Reads a whole answer body, refusing bodies over the parse bound. */
 static GBytes *
 read_answer (GInputStream * in, GCancellable * cancellable, GError ** error)
@@ -420,12 +531,13 @@ read_answer (GInputStream * in, GCancellable * cancellable, GError ** error)
     }
     g_byte_array_append (buf, chunk, n);
   }
-  g_input_stream_close (in, NULL, NULL);
 
   if (n < 0) {
+    drop_stream (in);
     g_byte_array_unref (buf);
     return NULL;
   }
+  g_input_stream_close (in, NULL, NULL);
   return g_byte_array_free_to_bytes (buf);
 }
 
@@ -534,14 +646,19 @@ typedef struct
 } Exchange;
 
 /* One request to the API origin, with the key; the answer body is read
- * whole (bounded). Redirects are not followed: they could lead the key to
- * another origin. */
+ * whole (bounded in size, and in time by @deadline or EXCHANGE_LIMIT_S).
+ * Redirects are not followed: they could lead the key to another
+ * origin. */
 static gboolean
 api_exchange (SeedanceClient * client, const gchar * method,
-    const gchar * path, GBytes * request_body, SeedanceAnswer * answer,
-    Exchange * ex, GCancellable * cancellable, GError ** error)
+    const gchar * path, GBytes * request_body, gint64 deadline,
+    SeedanceAnswer * answer, Exchange * ex, GCancellable * cancellable,
+    GError ** error)
 {
+  gint64 limit = g_get_monotonic_time () + EXCHANGE_LIMIT_S * G_USEC_PER_SEC;
+  gboolean by_timeout = deadline != 0 && deadline <= limit;
   gchar *url = g_strconcat (client->origin, path, NULL);
+  SeedanceDeadline *watch;
   GInputStream *in;
   SoupMessageHeaders *headers;
 
@@ -570,9 +687,11 @@ api_exchange (SeedanceClient * client, const gchar * method,
   g_signal_connect (ex->msg, "wrote-headers", G_CALLBACK (wrote_headers_cb),
       &ex->sent);
 
-  in = soup_session_send (client->session, ex->msg, cancellable, error);
+  watch = seedance_deadline_new (cancellable, by_timeout ? deadline : limit);
+  in = soup_session_send (client->session, ex->msg,
+      seedance_deadline_get_cancellable (watch), error);
   if (in == NULL)
-    return FALSE;
+    goto done;
 
   answer->http_status = soup_message_get_status (ex->msg);
   if (answer->http_status == HTTP_TOO_MANY_REQUESTS
@@ -585,10 +704,25 @@ api_exchange (SeedanceClient * client, const gchar * method,
     g_date_time_unref (now);
   }
 
-  ex->body = read_answer (in, cancellable, error);
+  ex->body = read_answer (in, seedance_deadline_get_cancellable (watch),
+      error);
   g_object_unref (in);
   GST_DEBUG ("answer %u, %" G_GSIZE_FORMAT " bytes", answer->http_status,
       ex->body ? g_bytes_get_size (ex->body) : 0);
+
+done:
+  if (ex->body == NULL && seedance_deadline_expired (watch)
+      && !g_cancellable_is_cancelled (cancellable)) {
+    g_clear_error (error);
+    if (by_timeout)
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT,
+          "%s gave no complete answer before the timeout", client->origin);
+    else
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NETWORK,
+          "%s gave no complete answer within %d s", client->origin,
+          EXCHANGE_LIMIT_S);
+  }
+  seedance_deadline_free (watch);
   return ex->body != NULL;
 }
 
@@ -635,6 +769,8 @@ proves_no_task (guint status)
  * @client: the client
  * @body: the JSON body from seedance_request_build_body()
  * @length: its length
+ * @deadline: monotonic time (us) by which the answer must have arrived
+ *   whole, 0 for none (EXCHANGE_LIMIT_S still bounds it)
  * @answer: (out): status and Retry-After of the answer
  * @cancellable: (nullable): cancels the request
  * @error: on failure; %SEEDANCE_ERROR_NETWORK and
@@ -647,8 +783,8 @@ proves_no_task (guint status)
  */
 gchar *
 seedance_client_submit (SeedanceClient * client, const gchar * body,
-    gsize length, SeedanceAnswer * answer, GCancellable * cancellable,
-    GError ** error)
+    gsize length, gint64 deadline, SeedanceAnswer * answer,
+    GCancellable * cancellable, GError ** error)
 {
   gchar *path = g_strconcat ("/api/v1/", client->model, "/async", NULL);
   GBytes *bytes = g_bytes_new (body, length);
@@ -658,10 +794,16 @@ seedance_client_submit (SeedanceClient * client, const gchar * body,
   gsize len;
   const gchar *data;
 
-  if (!api_exchange (client, "POST", path, bytes, answer, &ex, cancellable,
-          &err)) {
+  if (!api_exchange (client, "POST", path, bytes, deadline, answer, &ex,
+          cancellable, &err)) {
     if (!ex.sent && g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
       g_propagate_error (error, err);
+    } else if (!ex.sent && g_error_matches (err, SEEDANCE_ERROR,
+            SEEDANCE_ERROR_TIMEOUT)) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT,
+          "the submission could not be sent before the timeout, so no task "
+          "was created: %s", err->message);
+      g_error_free (err);
     } else if (!ex.sent) {
       /* No request was written, so no server can have created a task. */
       g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NETWORK,
@@ -718,7 +860,8 @@ done:
 /**
  * seedance_client_query:
  * @client: the client
- * @task_id: the task
+ * @task_id: the task, a seedance_task_id_is_safe() one
+ * @deadline: as for seedance_client_submit()
  * @answer: (out): status and Retry-After of the answer
  * @cancellable: (nullable): cancels the request
  * @error: on failure; see seedance_error_is_retryable_query()
@@ -727,7 +870,8 @@ done:
  */
 SeedanceTask *
 seedance_client_query (SeedanceClient * client, const gchar * task_id,
-    SeedanceAnswer * answer, GCancellable * cancellable, GError ** error)
+    gint64 deadline, SeedanceAnswer * answer, GCancellable * cancellable,
+    GError ** error)
 {
   gchar *escaped = g_uri_escape_string (task_id, NULL, FALSE);
   gchar *path = g_strconcat ("/api/v1/tasks/", escaped, NULL);
@@ -737,7 +881,10 @@ seedance_client_query (SeedanceClient * client, const gchar * task_id,
   const gchar *data;
   gsize len;
 
-  if (!api_exchange (client, "GET", path, NULL, answer, &ex, cancellable, &err)) {
+  g_return_val_if_fail (seedance_task_id_is_safe (task_id), NULL);
+
+  if (!api_exchange (client, "GET", path, NULL, deadline, answer, &ex,
+          cancellable, &err)) {
     if (g_error_matches (err, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE)) {
       g_prefix_error (&err, "the answer about task %s is unusable: ", task_id);
       g_propagate_error (error, err);
@@ -846,29 +993,96 @@ skip_to (GInputStream * in, guint64 offset, GCancellable * cancellable,
   return TRUE;
 }
 
+/* The answer's Content-Length, as sent: only digits make a length. FALSE
+ * with @error set for a header that is there but is no length. */
+static gboolean
+content_length (SoupMessageHeaders * headers, gint64 * length,
+    GError ** error)
+{
+  const gchar *value = soup_message_headers_get_one (headers,
+      "Content-Length");
+  gchar *trimmed, *shown;
+  guint64 n;
+  gboolean ok;
+
+  *length = -1;
+  if (value == NULL)
+    return TRUE;
+  trimmed = g_strstrip (g_strdup (value));
+  ok = g_ascii_string_to_unsigned (trimmed, 10, 0, G_MAXINT64, &n, NULL);
+  g_free (trimmed);
+  if (ok) {
+    *length = (gint64) n;
+    return TRUE;
+  }
+  shown = seedance_text_for_display (value);
+  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
+      "the file host sent an invalid Content-Length '%s'", shown);
+  g_free (shown);
+  return FALSE;
+}
+
+/* The validator of an answer: a strong ETag, else its Last-Modified. */
+static void
+read_identity (SoupMessageHeaders * headers, gint64 total,
+    SeedanceFileIdentity * identity)
+{
+  const gchar *etag = soup_message_headers_get_one (headers, "ETag");
+
+  identity->size = total;
+  identity->etag = etag && !g_str_has_prefix (etag, "W/") ?
+      g_strdup (etag) : NULL;
+  identity->last_modified = g_strdup (soup_message_headers_get_one (headers,
+          "Last-Modified"));
+}
+
+/* Whether @got may be the same file as @first: a size or validator that
+ * both answers gave must agree. */
+static gboolean
+same_file (const SeedanceFileIdentity * first,
+    const SeedanceFileIdentity * got)
+{
+  if (first->size >= 0 && got->size >= 0 && first->size != got->size)
+    return FALSE;
+  if (first->etag && got->etag)
+    return strcmp (first->etag, got->etag) == 0;
+  if (first->last_modified && got->last_modified)
+    return strcmp (first->last_modified, got->last_modified) == 0;
+  return TRUE;
+}
+
 /**
  * seedance_client_open_download:
  * @client: the client
  * @url: the result URL (on the storage host; never sent the key)
  * @offset: first byte wanted; a Range request when not 0
- * @download: (out): the body stream and what the answer said of the size
+ * @first: (nullable): what the first answer for this clip said of the
+ *   file; this answer must describe the same file (a resume is sent with
+ *   If-Range)
+ * @max_size: the largest clip accepted, in bytes
+ * @download: (out): the body stream and what the answer said of the file
  * @cancellable: (nullable): cancels the request
- * @error: a %SEEDANCE_ERROR_DOWNLOAD error
+ * @error: a %SEEDANCE_ERROR_DOWNLOAD error, or
+ *   %SEEDANCE_ERROR_UNTRUSTED_CLIP when the answer is not the clip (a
+ *   content coding, a bad length, another file): asking again will not
+ *   help
  */
 gboolean
 seedance_client_open_download (SeedanceClient * client, const gchar * url,
-    guint64 offset, SeedanceDownload * download, GCancellable * cancellable,
-    GError ** error)
+    guint64 offset, const SeedanceFileIdentity * first, guint64 max_size,
+    SeedanceDownload * download, GCancellable * cancellable, GError ** error)
 {
   SoupMessage *msg;
   SoupMessageHeaders *headers;
   GInputStream *in;
   GError *err = NULL;
+  const gchar *coding;
   guint status;
-  goffset length;
+  gint64 length, total = -1;
 
   memset (download, 0, sizeof (*download));
   download->total_size = -1;
+  download->identity.size = -1;
 
   msg = soup_message_new ("GET", url);
   if (msg == NULL) {
@@ -877,8 +1091,13 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
     return FALSE;
   }
   headers = soup_message_get_request_headers (msg);
-  if (offset > 0)
+  if (offset > 0) {
     soup_message_headers_set_range (headers, offset, -1);
+    /* A file replaced since is answered whole, not spliced. */
+    if (first && (first->etag || first->last_modified))
+      soup_message_headers_replace (headers, "If-Range", first->etag ?
+          first->etag : first->last_modified);
+  }
   /* The bytes are the clip: no content coding may change them. */
   soup_message_headers_replace (headers, "Accept-Encoding", "identity");
 
@@ -898,28 +1117,10 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
 
   status = soup_message_get_status (msg);
   headers = soup_message_get_response_headers (msg);
-  length = soup_message_headers_get_content_length (headers);
   download->http_status = status;
 
-  if (status == SOUP_STATUS_PARTIAL_CONTENT && offset > 0) {
-    guint64 start;
-    gint64 total;
-
-    if (!seedance_parse_content_range (soup_message_headers_get_one (headers,
-                "Content-Range"), &start, &total) || start != offset) {
-      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-          "the file host answered a request from byte %" G_GUINT64_FORMAT
-          " with a mismatched Content-Range", offset);
-      goto failed;
-    }
-    download->total_size = total;
-  } else if (status == SOUP_STATUS_OK) {
-    if (soup_message_headers_get_encoding (headers) ==
-        SOUP_ENCODING_CONTENT_LENGTH)
-      download->total_size = length;
-    if (offset > 0 && !skip_to (in, offset, cancellable, error))
-      goto failed;
-  } else {
+  if (status != SOUP_STATUS_OK && !(status == SOUP_STATUS_PARTIAL_CONTENT
+          && offset > 0)) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
         "downloading the clip failed with HTTP %u %s%s", status,
         soup_status_get_phrase (status) ? soup_status_get_phrase (status) : "",
@@ -927,6 +1128,56 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
         " (result URLs expire 24 hours after the task ends)" : "");
     goto failed;
   }
+  coding = soup_message_headers_get_list (headers, "Content-Encoding");
+  if (coding && g_ascii_strcasecmp (coding, "identity") != 0) {
+    gchar *shown = seedance_text_for_display (coding);
+
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
+        "the file host sent the clip with Content-Encoding '%s' though "
+        "identity was asked: those bytes are not the clip", shown);
+    g_free (shown);
+    goto failed;
+  }
+  if (!content_length (headers, &length, error))
+    goto failed;
+
+  if (status == SOUP_STATUS_PARTIAL_CONTENT) {
+    guint64 start;
+
+    if (!seedance_parse_content_range (soup_message_headers_get_one (headers,
+                "Content-Range"), &start, &total) || start != offset) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
+          "the file host answered a request from byte %" G_GUINT64_FORMAT
+          " with a mismatched Content-Range", offset);
+      goto failed;
+    }
+  } else {
+    total = length;
+  }
+  if (total == 0) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
+        "the file host sent an empty clip");
+    goto failed;
+  }
+  if (total > 0 && (guint64) total > max_size) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
+        "the file host announces %" G_GINT64_FORMAT " bytes, larger than "
+        "the %" G_GUINT64_FORMAT " bytes a clip may have", total, max_size);
+    goto failed;
+  }
+
+  read_identity (headers, total, &download->identity);
+  if (first && !same_file (first, &download->identity)) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
+        "the clip changed on the file host since its download began (its "
+        "size or validator differs from the first answer): its parts "
+        "cannot be joined");
+    goto failed;
+  }
+  download->total_size = total;
+  if (status == SOUP_STATUS_OK && offset > 0
+      && !skip_to (in, offset, cancellable, error))
+    goto failed;
 
   download->content_type = g_strdup (soup_message_headers_get_content_type
       (headers, NULL));
@@ -936,11 +1187,34 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
 
 failed:
   {
-    g_input_stream_close (in, NULL, NULL);
+    drop_stream (in);
     g_object_unref (in);
     g_object_unref (msg);
+    seedance_file_identity_clear (&download->identity);
     return FALSE;
   }
+}
+
+/**
+ * seedance_file_identity_copy:
+ * @dest: (out caller-allocates): the copy
+ * @src: an identity filled by seedance_client_open_download()
+ */
+void
+seedance_file_identity_copy (SeedanceFileIdentity * dest,
+    const SeedanceFileIdentity * src)
+{
+  dest->size = src->size;
+  dest->etag = g_strdup (src->etag);
+  dest->last_modified = g_strdup (src->last_modified);
+}
+
+void
+seedance_file_identity_clear (SeedanceFileIdentity * identity)
+{
+  g_clear_pointer (&identity->etag, g_free);
+  g_clear_pointer (&identity->last_modified, g_free);
+  identity->size = -1;
 }
 
 /**
@@ -951,16 +1225,12 @@ void
 seedance_download_clear (SeedanceDownload * download)
 {
   if (download->stream) {
-    /* A plain close would read the rest of the body to keep the
-     * connection; a cancelled close drops it, which a seek wants. */
-    GCancellable *dropped = g_cancellable_new ();
-
-    g_cancellable_cancel (dropped);
-    g_input_stream_close (download->stream, dropped, NULL);
-    g_object_unref (dropped);
+    /* Dropped, not read to its end: a seek wants it gone. */
+    drop_stream (download->stream);
     g_clear_object (&download->stream);
   }
   g_clear_object (&download->message);
+  seedance_file_identity_clear (&download->identity);
   g_clear_pointer (&download->content_type, g_free);
   download->total_size = -1;
   download->http_status = 0;

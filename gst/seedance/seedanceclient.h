@@ -37,6 +37,26 @@ typedef struct
 } SeedanceAnswer;
 
 /**
+ * SeedanceFileIdentity:
+ * @size: size of the whole file in bytes, -1 when unknown
+ * @etag: (nullable): its strong ETag
+ * @last_modified: (nullable): its Last-Modified date, as sent
+ *
+ * What an answer said of the file it is part of: every later answer for
+ * the same clip must agree, or the parts would be of two files.
+ */
+typedef struct
+{
+  gint64 size;
+  gchar *etag;
+  gchar *last_modified;
+} SeedanceFileIdentity;
+
+/* The largest clip taken, unless SEEDANCE_MAX_CLIP_SIZE says otherwise: a
+ * 15 s clip at 720p is tens of MB. */
+#define SEEDANCE_DEFAULT_MAX_CLIP_SIZE (G_GUINT64_CONSTANT (2) << 30)
+
+/**
  * SeedanceDownload:
  * @stream: the body, positioned at the requested offset
  * @total_size: size of the whole file in bytes, -1 when unknown
@@ -44,6 +64,7 @@ typedef struct
  * @message: the HTTP message the stream belongs to
  * @content_type: (nullable): the media type the host gave, without
  *   parameters
+ * @identity: what the answer said of the file
  *
  * An open download; seedance_download_clear() closes it.
  */
@@ -54,6 +75,7 @@ typedef struct
   guint http_status;
   GObject *message;
   gchar *content_type;
+  SeedanceFileIdentity identity;
 } SeedanceDownload;
 
 gboolean        seedance_check_api_url (const gchar * url, gchar ** origin,
@@ -70,12 +92,14 @@ void            seedance_client_set_io_timeout (SeedanceClient * client,
 
 gchar *         seedance_client_submit (SeedanceClient * client,
                                         const gchar * body, gsize length,
+                                        gint64 deadline,
                                         SeedanceAnswer * answer,
                                         GCancellable * cancellable,
                                         GError ** error);
 
 SeedanceTask *  seedance_client_query (SeedanceClient * client,
                                        const gchar * task_id,
+                                       gint64 deadline,
                                        SeedanceAnswer * answer,
                                        GCancellable * cancellable,
                                        GError ** error);
@@ -83,11 +107,19 @@ SeedanceTask *  seedance_client_query (SeedanceClient * client,
 gboolean        seedance_client_open_download (SeedanceClient * client,
                                                const gchar * url,
                                                guint64 offset,
+                                               const SeedanceFileIdentity * first,
+                                               guint64 max_size,
                                                SeedanceDownload * download,
                                                GCancellable * cancellable,
                                                GError ** error);
 
 void            seedance_download_clear (SeedanceDownload * download);
+
+void            seedance_file_identity_copy (SeedanceFileIdentity * dest,
+                                             const SeedanceFileIdentity * src);
+void            seedance_file_identity_clear (SeedanceFileIdentity * identity);
+
+gchar *         seedance_read_key_file (const gchar * path, GError ** error);
 
 gboolean        seedance_error_is_retryable_query (const GError * error);
 

@@ -26,13 +26,64 @@ seedance_set_error_valist (GError ** error, GQuark domain, gint code,
     const gchar * prefix, const gchar * format, va_list args)
 {
   gchar *text = g_strdup_vprintf (format, args);
+  gchar *shown = seedance_text_for_display (text);
 
-  if (!g_utf8_validate (text, -1, NULL)) {
-    gchar *valid = g_utf8_make_valid (text, -1);
-
-    g_free (text);
-    text = valid;
-  }
-  g_set_error (error, domain, code, "%s%s", prefix, text);
+  g_set_error (error, domain, code, "%s%s", prefix, shown);
+  g_free (shown);
   g_free (text);
+}
+
+/* Characters that move a terminal's cursor, change its title or reorder
+ * the text around them. */
+static gboolean
+is_control (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f)
+      || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e)
+      || (c >= 0x2066 && c <= 0x2069);
+}
+
+/**
+ * seedance_text_for_display:
+ * @text: (nullable): text from a server, a URI or a file
+ *
+ * Returns: (transfer full) (nullable): @text made valid UTF-8 (U+FFFD for
+ * bad bytes) with every control character escaped (`\n`, `\t`, `\x1B`,
+ * `\u202E`), so that it can reach a terminal, a log or a bus message
+ * without acting on it.
+ */
+gchar *
+seedance_text_for_display (const gchar * text)
+{
+  gchar *valid;
+  GString *shown;
+  const gchar *p;
+
+  if (text == NULL)
+    return NULL;
+  valid = g_utf8_make_valid (text, -1);
+  for (p = valid; *p && !is_control (g_utf8_get_char (p));
+      p = g_utf8_next_char (p));
+  if (*p == '\0')
+    return valid;
+
+  shown = g_string_new_len (valid, p - valid);
+  for (; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+
+    if (!is_control (c))
+      g_string_append_unichar (shown, c);
+    else if (c == '\n')
+      g_string_append (shown, "\\n");
+    else if (c == '\t')
+      g_string_append (shown, "\\t");
+    else if (c == '\r')
+      g_string_append (shown, "\\r");
+    else if (c < 0x100)
+      g_string_append_printf (shown, "\\x%02X", c);
+    else
+      g_string_append_printf (shown, "\\u%04X", c);
+  }
+  g_free (valid);
+  return g_string_free (shown, FALSE);
 }

@@ -37,6 +37,8 @@ GQuark seedance_error_quark (void);
  * @SEEDANCE_ERROR_DOWNLOAD: the result could not be downloaded
  * @SEEDANCE_ERROR_REDIRECTED: the API answered with a redirect, which is
  *   not followed so that the key stays with api-url
+ * @SEEDANCE_ERROR_UNTRUSTED_CLIP: what the file host sent is not the clip
+ *   (another type, coding, length or file); asking again will not help
  */
 typedef enum
 {
@@ -54,11 +56,14 @@ typedef enum
   SEEDANCE_ERROR_NETWORK,
   SEEDANCE_ERROR_DOWNLOAD,
   SEEDANCE_ERROR_REDIRECTED,
+  SEEDANCE_ERROR_UNTRUSTED_CLIP,
 } SeedanceError;
 
 void seedance_set_error_valist (GError ** error, GQuark domain, gint code,
                                 const gchar * prefix, const gchar * format,
                                 va_list args) G_GNUC_PRINTF (5, 0);
+
+gchar * seedance_text_for_display (const gchar * text);
 
 G_END_DECLS
 

@@ -559,6 +559,50 @@ check_request (const SeedanceRequest * r, GError ** error)
   return TRUE;
 }
 
+/* The least an image value adds to the body: its text, or for a local
+ * file the base64 of its size, known before it is read. */
+static guint64
+image_size_floor (const gchar * value)
+{
+  gchar *path = NULL;
+  GStatBuf st;
+  guint64 size = strlen (value);
+
+  if (has_prefix_ci (value, "http://") || has_prefix_ci (value, "https://")
+      || has_prefix_ci (value, "data:"))
+    return size;
+  if (has_prefix_ci (value, "file:"))
+    path = g_filename_from_uri (value, NULL, NULL);
+  if (g_stat (path ? path : value, &st) == 0 && S_ISREG (st.st_mode))
+    size = (st.st_size + 2) / 3 * 4;
+  g_free (path);
+  return size;
+}
+
+/* Refuses a request whose inline images alone would make the body too
+ * large, before a single file is read: nine 10 MiB images would otherwise
+ * be read, encoded and built whole first. */
+static gboolean
+check_body_floor (const SeedanceRequest * r, GError ** error)
+{
+  guint64 total = strlen (r->prompt);
+  guint i;
+
+  if (r->first_frame_image)
+    total += image_size_floor (r->first_frame_image);
+  if (r->last_frame_image)
+    total += image_size_floor (r->last_frame_image);
+  for (i = 0; i < list_length (r->reference_images); i++)
+    total += image_size_floor (r->reference_images[i]);
+  if (total <= SEEDANCE_MAX_BODY_SIZE)
+    return TRUE;
+  return field_error (error, list_length (r->reference_images) > 0 ?
+      SEEDANCE_FIELD_REFERENCE_IMAGES : SEEDANCE_FIELD_FIRST_FRAME_IMAGE,
+      "the request with its inline images would be at least %"
+      G_GUINT64_FORMAT " bytes; at most %d bytes (48 MiB) are sent: put "
+      "large images on http(s) URLs", total, SEEDANCE_MAX_BODY_SIZE);
+}
+
 static gboolean
 add_image (JsonBuilder * builder, const gchar * value, SeedanceField field,
     GError ** error)
@@ -673,7 +717,7 @@ seedance_request_build_body (const SeedanceRequest * request, gsize * length,
 
   ensure_debug_category ();
 
-  if (!check_request (request, error))
+  if (!check_request (request, error) || !check_body_floor (request, error))
     return NULL;
 
   builder = json_builder_new ();

@@ -86,8 +86,8 @@ submission_thread (gpointer data)
   for (attempt = 0;; attempt++) {
     gint64 delay, left;
 
-    s->task_id = seedance_client_submit (s->client, body, length, &answer,
-        s->cancellable, &s->error);
+    s->task_id = seedance_client_submit (s->client, body, length,
+        s->deadline, &answer, s->cancellable, &s->error);
     s->http_status = answer.http_status;
     if (s->task_id || !is_retryable (s->error)
         || attempt + 1 == MAX_ATTEMPTS)

@@ -62,6 +62,25 @@ nesting_within_bound (const gchar * data, gsize length)
   return TRUE;
 }
 
+/* Whether a JSON text escapes a NUL (\u0000) in a string: json-glib
+ * decodes it and the C string then ends there, so "task\u0000x" would
+ * pass for "task". Every backslash in valid JSON starts an escape. */
+static gboolean
+escapes_nul (const gchar * data, gsize length)
+{
+  gsize i;
+
+  for (i = 0; i + 1 < length; i++) {
+    if (data[i] != '\\')
+      continue;
+    if (data[i + 1] == 'u' && i + 6 <= length
+        && memcmp (data + i + 2, "0000", 4) == 0)
+      return TRUE;
+    i++;
+  }
+  return FALSE;
+}
+
 /* Returns the root object of the answer, or NULL with BAD_RESPONSE. */
 static JsonParser *
 parse_object (const gchar * data, gsize length, GError ** error)
@@ -86,6 +105,12 @@ parse_object (const gchar * data, gsize length, GError ** error)
   if (!nesting_within_bound (data, length)) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
         "the answer nests deeper than %d levels", MAX_NESTING);
+    return NULL;
+  }
+  if (escapes_nul (data, length)) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+        "the answer holds a NUL character (\\u0000), which would cut the "
+        "string it is in short");
     return NULL;
   }
 
@@ -152,35 +177,51 @@ member_string (JsonObject * object, const gchar * name, gsize max_len)
 
 /* A text for people (a failure reason, an error message): kept with
  * U+FFFD for the bytes that are not UTF-8, so that one bad escape does
- * not lose the server's reason. */
+ * not lose the server's reason, and its control characters escaped. */
 static gchar *
 member_text (JsonObject * object, const gchar * name, gsize max_len)
 {
-  const gchar *s = member_bytes (object, name, max_len);
-
-  return s ? g_utf8_make_valid (s, -1) : NULL;
+  return seedance_text_for_display (member_bytes (object, name, max_len));
 }
 
-static gboolean
-is_valid_id (const gchar * id)
+/**
+ * seedance_task_id_is_safe:
+ * @id: (nullable): a task id from the user or a server
+ *
+ * A task id goes into the path /api/v1/tasks/{id}: it must be one path
+ * segment that means itself, 1 to 256 of the characters a URI leaves
+ * unescaped (letters, digits, '-', '.', '_', '~'), and not "." or "..".
+ */
+gboolean
+seedance_task_id_is_safe (const gchar * id)
 {
   const gchar *p;
 
-  if (id == NULL)
+  if (id == NULL || *id == '\0' || strlen (id) > MAX_ID_LENGTH
+      || strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
     return FALSE;
   for (p = id; *p; p++) {
-    if (!g_ascii_isgraph (*p))
+    if (!g_ascii_isalnum (*p) && !strchr ("-._~", *p))
       return FALSE;
   }
   return TRUE;
 }
 
+/* An http(s) URL without spaces or control characters. */
 static gboolean
 is_http_url (const gchar * url)
 {
-  return url && (g_ascii_strncasecmp (url, "http://", 7) == 0
-      || g_ascii_strncasecmp (url, "https://", 8) == 0)
-      && g_utf8_validate (url, -1, NULL);
+  const gchar *p;
+
+  if (url == NULL || !(g_ascii_strncasecmp (url, "http://", 7) == 0
+          || g_ascii_strncasecmp (url, "https://", 8) == 0)
+      || !g_utf8_validate (url, -1, NULL))
+    return FALSE;
+  for (p = url; *p; p++) {
+    if ((guchar) * p <= ' ' || *p == 0x7f)
+      return FALSE;
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -319,7 +360,7 @@ seedance_task_parse (const gchar * data, gsize length, GError ** error)
     g_object_unref (parser);
     return NULL;
   }
-  if (id && !is_valid_id (id)) {
+  if (id && !seedance_task_id_is_safe (id)) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
         "the task answer has a malformed data.task_id");
     g_object_unref (parser);
@@ -328,7 +369,7 @@ seedance_task_parse (const gchar * data, gsize length, GError ** error)
 
   task = g_new0 (SeedanceTask, 1);
   task->task_id = g_strdup (id);
-  task->status = g_strdup (status);
+  task->status = seedance_text_for_display (status);
   task->state = seedance_task_state_from_status (status);
 
   if (task->state == SEEDANCE_TASK_SUCCEEDED) {
@@ -372,8 +413,12 @@ seedance_submit_answer_parse (const gchar * data, gsize length, GError ** error)
 
   root = json_node_get_object (json_parser_get_root (parser));
   id = member_string (member_object (root, "data"), "task_id", MAX_ID_LENGTH);
-  if (is_valid_id (id))
+  if (seedance_task_id_is_safe (id))
     result = g_strdup (id);
+  else if (id)
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+        "its data.task_id is not a safe task id (1 to %d letters, digits, "
+        "'-', '.', '_' or '~', not '.' or '..')", MAX_ID_LENGTH);
   else
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
         "the answer has no usable data.task_id");

@@ -51,6 +51,8 @@ void          seedance_task_free (SeedanceTask * task);
 
 SeedanceTaskState seedance_task_state_from_status (const gchar * status);
 
+gboolean      seedance_task_id_is_safe (const gchar * id);
+
 gchar *       seedance_submit_answer_parse (const gchar * data, gsize length,
                                             GError ** error);
 

@@ -297,13 +297,13 @@ link_to_sink (GstElement * decodebin, GstPad * pad, GstElement * sink)
   gst_object_unref (sinkpad);
 }
 
-/* GstDiscoverer, then uridecodebin, on one seedance:// URI: one POST. */
+/* GstDiscoverer, then uridecodebin, on one seedance:// URI: one POST. The
+ * URI cannot name the API: the environment does, as for a user. */
 GST_START_TEST (test_discoverer_then_uridecodebin)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-  gchar *uri = g_strdup_printf ("seedance://?prompt=a%%20heron&duration=4"
-      "&resolution=480p&generate-audio=false&poll-interval=50&api-url=%s",
-      seedance_emulator_get_api_origin (f->emulator));
+  gchar *uri = g_strdup ("seedance://?prompt=a%20heron&duration=4"
+      "&resolution=480p&generate-audio=false&poll-interval=50");
   GstDiscoverer *discoverer;
   GstDiscovererInfo *info;
   GstElement *pipeline, *decodebin, *sink;
@@ -312,6 +312,8 @@ GST_START_TEST (test_discoverer_then_uridecodebin)
   GError *error = NULL;
 
   g_setenv ("MODELLIX_API_KEY", SEEDANCE_TEST_API_KEY, TRUE);
+  g_setenv ("MODELLIX_BASE_URL", seedance_emulator_get_api_origin
+      (f->emulator), TRUE);
   discoverer = gst_discoverer_new (SEEDANCE_TEST_TIMEOUT, &error);
   fail_unless (discoverer != NULL);
   info = gst_discoverer_discover_uri (discoverer, uri, &error);
@@ -333,6 +335,7 @@ GST_START_TEST (test_discoverer_then_uridecodebin)
   assert_eos (seedance_test_wait_eos_or_error (bus, SEEDANCE_TEST_TIMEOUT));
   gst_element_set_state (pipeline, GST_STATE_NULL);
   g_unsetenv ("MODELLIX_API_KEY");
+  g_unsetenv ("MODELLIX_BASE_URL");
 
   fail_unless_equals_int (count (f, "POST", NULL), 1);
   fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
