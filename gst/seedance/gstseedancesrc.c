@@ -846,7 +846,8 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
         &error);
     if (src->body == NULL)
       goto done;
-    src->fingerprint = seedance_request_fingerprint (origin, model, src->body);
+    src->fingerprint = seedance_request_fingerprint (origin, model, api_key,
+        src->body);
     if (!gst_seedance_src_choose_task (src, task_id, task_fingerprint, &error))
       goto done;
     if (src->run_cache_mode != GST_SEEDANCE_CACHE_MODE_OFF) {

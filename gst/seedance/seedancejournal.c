@@ -65,24 +65,32 @@ ensure_debug (void)
 
 /**
  * seedance_request_fingerprint:
+ * @api_key: the key the request is paid with; only a hash of it goes in
  *
- * Returns: the hex SHA-256 of the API origin, the model and the canonical
- * JSON body: what makes two requests the same paid clip.
+ * Returns: the hex SHA-256 of the API origin, the model, the account and
+ * the canonical JSON body: what makes two requests the same paid clip. A
+ * task belongs to the account that paid for it, so another key never
+ * resumes it or plays its clip, even from a shared cache directory.
  */
 gchar *
 seedance_request_fingerprint (const gchar * origin, const gchar * model,
-    const gchar * body)
+    const gchar * api_key, const gchar * body)
 {
   GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
-  gchar *hex;
+  gchar *account, *hex;
 
+  /* The key enters only through a hash of it alone. */
+  account = g_compute_checksum_for_string (G_CHECKSUM_SHA256, api_key, -1);
   g_checksum_update (sum, (const guchar *) origin, -1);
   g_checksum_update (sum, (const guchar *) "\n", 1);
   g_checksum_update (sum, (const guchar *) model, -1);
   g_checksum_update (sum, (const guchar *) "\n", 1);
+  g_checksum_update (sum, (const guchar *) account, -1);
+  g_checksum_update (sum, (const guchar *) "\n", 1);
   g_checksum_update (sum, (const guchar *) body, -1);
   hex = g_strdup (g_checksum_get_string (sum));
   g_checksum_free (sum);
+  g_free (account);
   return hex;
 }
 

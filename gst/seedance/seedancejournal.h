@@ -50,6 +50,7 @@ typedef struct _SeedanceJournal SeedanceJournal;
 
 gchar *              seedance_request_fingerprint (const gchar * origin,
                                                    const gchar * model,
+                                                   const gchar * api_key,
                                                    const gchar * body);
 
 gchar *              seedance_journal_default_dir (void);

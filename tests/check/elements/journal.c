@@ -631,6 +631,46 @@ GST_START_TEST (test_seek_after_first_pass_from_cache)
 
 GST_END_TEST;
 
+/* One run to EOS of @prompt paid with @key. */
+static void
+run_with_key (SeedanceTestFixture * f, const gchar * prompt,
+    const gchar * key)
+{
+  Run *r = run_new (f, prompt, NULL, NULL);
+
+  g_object_set (r->src, "api-key", key, NULL);
+  assert_eos (run_play (r));
+  run_free (r);
+}
+
+/* A cache dir shared by two keys: each account pays for its own task and
+ * plays only its own clip, and each finds its own again. */
+GST_START_TEST (test_cache_per_account)
+{
+  SeedanceEmulatorConfig config;
+  SeedanceTestFixture *f;
+
+  seedance_test_config_init (&config);
+  config.api_key = NULL;        /* any key is an account */
+  f = seedance_test_fixture_new (&config);
+
+  run_with_key (f, PROMPT, "sk-account-a-0123456789");
+  wait_count (f, "POST", NULL, 1);
+  run_with_key (f, PROMPT, "sk-account-b-0123456789");
+  wait_count (f, "POST", NULL, 2);
+  fail_unless_equals_int (count_files (f, "journal", ".json"), 2);
+  fail_unless_equals_int (count_files (f, "clips", ".mp4"), 2);
+
+  /* Each account's rerun plays its own cached clip: no request at all. */
+  seedance_emulator_clear_requests (f->emulator);
+  run_with_key (f, PROMPT, "sk-account-a-0123456789");
+  run_with_key (f, PROMPT, "sk-account-b-0123456789");
+  fail_unless_equals_int (count (f, NULL, NULL), 0);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 journal_suite (void)
 {
@@ -650,6 +690,7 @@ journal_suite (void)
   tcase_add_test (tc, test_uncertain_entry_refused);
   tcase_add_test (tc, test_cache_bound_evicts);
   tcase_add_test (tc, test_seek_after_first_pass_from_cache);
+  tcase_add_test (tc, test_cache_per_account);
   return s;
 }
 

@@ -18,6 +18,8 @@
  * be https off loopback is tested in libs/parsers.c.) */
 
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 
 #include "seedanceclient.h"
@@ -644,6 +646,7 @@ typedef enum
 {
   KEY_FROM_PROPERTY,
   KEY_FROM_ENVIRONMENT,
+  KEY_FROM_FILE,
 } KeySource;
 
 /* A whole run, submission, polls and download to EOS, at GST_DEBUG=*:9:
@@ -658,6 +661,14 @@ GST_START_TEST (test_no_key_in_logs)
   f = seedance_test_fixture_new (NULL);
   if (source == KEY_FROM_PROPERTY) {
     seedance_test_fixture_launch_fakesink (f);
+  } else if (source == KEY_FROM_FILE) {
+    /* A wrong api-key too: the file wins. */
+    gchar *path = seedance_test_fixture_write_file (f, "key",
+        SEEDANCE_TEST_API_KEY "\n", -1);
+
+    seedance_test_fixture_launch_fakesink (f);
+    g_object_set (f->src, "api-key", OTHER_KEY, "api-key-file", path, NULL);
+    g_free (path);
   } else {
     /* The element reads the variable when it is made. */
     g_setenv ("MODELLIX_API_KEY", SEEDANCE_TEST_API_KEY, TRUE);
@@ -761,6 +772,96 @@ GST_START_TEST (test_no_key_in_logs_on_error)
 
 GST_END_TEST;
 
+typedef enum
+{
+  KEY_FILE_MISSING,
+  KEY_FILE_DIRECTORY,
+  KEY_FILE_FIFO,
+  KEY_FILE_DEVICE,
+  KEY_FILE_EMPTY_LINE,
+  KEY_FILE_SPACES,
+  KEY_FILE_HUGE,
+} KeyFileKind;
+
+typedef struct
+{
+  KeyFileKind kind;
+  const gchar *why;             /* in the error message */
+} BadKeyFile;
+
+static const BadKeyFile bad_key_files[] = {
+  {KEY_FILE_MISSING, "No such file"},
+  {KEY_FILE_DIRECTORY, "not a regular file"},
+  {KEY_FILE_FIFO, "not a regular file"},
+  {KEY_FILE_DEVICE, "not a regular file"},
+  {KEY_FILE_EMPTY_LINE, "first line is empty"},
+  {KEY_FILE_SPACES, "not a key"},
+  {KEY_FILE_HUGE, "larger than a key file"},
+};
+
+/* An api-key-file that holds no key fails the start, names the property
+ * and what is allowed, never quotes the file, never blocks on a FIFO or
+ * reads a device, and sends nothing. */
+GST_START_TEST (test_bad_key_file)
+{
+  const BadKeyFile *c = &bad_key_files[__i__];
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *path = seedance_test_fixture_path (f, "key"), *dbg = NULL;
+  GError *error = NULL;
+  GstMessage *msg;
+
+  switch (c->kind) {
+    case KEY_FILE_MISSING:
+      break;
+    case KEY_FILE_DIRECTORY:
+      fail_unless (g_mkdir (path, 0700) == 0);
+      break;
+    case KEY_FILE_FIFO:
+      fail_unless (mkfifo (path, 0600) == 0);
+      break;
+    case KEY_FILE_DEVICE:
+      g_free (path);
+      path = g_strdup ("/dev/zero");
+      break;
+    case KEY_FILE_EMPTY_LINE:
+      fail_unless (g_file_set_contents (path, "\n" SEEDANCE_TEST_API_KEY,
+              -1, NULL));
+      break;
+    case KEY_FILE_SPACES:
+      fail_unless (g_file_set_contents (path, "my secret " OTHER_KEY "\n",
+              -1, NULL));
+      break;
+    case KEY_FILE_HUGE:{
+      gchar *big = g_strnfill (8192, 'k');
+
+      fail_unless (g_file_set_contents (path, big, -1, NULL));
+      g_free (big);
+      break;
+    }
+  }
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "api-key-file", path, NULL);
+  msg = seedance_test_fixture_fail_to_start (f);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, "Invalid property 'api-key-file'");
+  gst_message_parse_error (msg, &error, &dbg);
+  fail_unless (strstr (error->message, c->why), "'%s' does not say '%s'",
+      error->message, c->why);
+  fail_unless (strstr (error->message, "allowed"), "%s", error->message);
+  fail_if (strstr (error->message, OTHER_KEY) || contains_key (dbg),
+      "%s", error->message);
+  g_error_free (error);
+  g_free (dbg);
+  gst_message_unref (msg);
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, NULL,
+          NULL), 0);
+
+  g_free (path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 static Suite *
 keysafety_suite (void)
 {
@@ -781,7 +882,9 @@ keysafety_suite (void)
   tc = tcase_create ("logs");
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_no_key_in_logs, KEY_FROM_PROPERTY,
-      KEY_FROM_ENVIRONMENT + 1);
+      KEY_FROM_FILE + 1);
+  tcase_add_loop_test (tc, test_bad_key_file, 0,
+      G_N_ELEMENTS (bad_key_files));
   tcase_add_loop_test (tc, test_no_key_in_logs_on_error, 0,
       G_N_ELEMENTS (error_cases));
 

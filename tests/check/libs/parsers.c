@@ -10,7 +10,9 @@
 /* Everything here parses bytes from the network or the user, so each
  * parser is fed the good, the odd and the hostile. No network. */
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <gst/check/gstcheck.h>
 
@@ -301,6 +303,14 @@ GST_START_TEST (test_submit_answer)
     "{\"code\":0,\"data\":{\"task_id\":12}}",
     "{\"code\":0,\"data\":{\"task_id\":\"\"}}",
     "{\"code\":0,\"data\":{\"task_id\":\"bad\\nid\"}}",
+    /* Not one path segment that means itself. */
+    "{\"code\":0,\"data\":{\"task_id\":\"..\"}}",
+    "{\"code\":0,\"data\":{\"task_id\":\".\"}}",
+    "{\"code\":0,\"data\":{\"task_id\":\"a/b\"}}",
+    "{\"code\":0,\"data\":{\"task_id\":\"a%2Fb\"}}",
+    "{\"code\":0,\"data\":{\"task_id\":\"a b\"}}",
+    /* json-glib would cut the string at the NUL: "t". */
+    "{\"code\":0,\"data\":{\"task_id\":\"t\\u0000x\"}}",
     "{\"code\":0}",
     "<html></html>",
     "",
@@ -325,6 +335,79 @@ GST_START_TEST (test_submit_answer)
             SEEDANCE_ERROR_BAD_RESPONSE));
     g_clear_error (&error);
   }
+}
+
+GST_END_TEST;
+
+/* Only a NUL escape is refused: an escaped backslash before "u0000" is
+ * text, and so is any other escape. */
+GST_START_TEST (test_nul_escape)
+{
+  const gchar *nul = "{\"code\":0,\"data\":{\"task_id\":\"t1\","
+      "\"status\":\"pen\\u0000ding\"}}";
+  const gchar *text = "{\"code\":0,\"data\":{\"task_id\":\"t1\","
+      "\"status\":\"a\\\\u0000\\u0041\"}}";
+  GError *error = NULL;
+  SeedanceTask *task;
+
+  fail_if (seedance_task_parse (nul, strlen (nul), &error));
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_BAD_RESPONSE));
+  fail_unless (strstr (error->message, "NUL") != NULL, "%s", error->message);
+  g_clear_error (&error);
+
+  task = seedance_task_parse (text, strlen (text), &error);
+  g_assert_no_error (error);
+  fail_unless_equals_string (task->status, "a\\u0000A");
+  seedance_task_free (task);
+}
+
+GST_END_TEST;
+
+/* Text from servers and URIs reaches terminals and logs inert. */
+GST_START_TEST (test_text_for_display)
+{
+  static const struct
+  {
+    const gchar *in, *out;
+  } cases[] = {
+    {"plain text, caf\xc3\xa9", "plain text, caf\xc3\xa9"},
+    {"\x1b[2J\x1b]0;pwned\x07", "\\x1B[2J\\x1B]0;pwned\\x07"},
+    {"a\nb\tc\rd", "a\\nb\\tc\\rd"},
+    {"del\x7f c1\xc2\x9b", "del\\x7F c1\\x9B"},
+    {"bidi \xe2\x80\xae evil", "bidi \\u202E evil"},
+    {"bad \xff byte", "bad \xef\xbf\xbd byte"},
+  };
+  guint i;
+
+  fail_unless (seedance_text_for_display (NULL) == NULL);
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    gchar *shown = seedance_text_for_display (cases[i].in);
+
+    fail_unless_equals_string (shown, cases[i].out);
+    g_free (shown);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_task_id_is_safe)
+{
+  static const gchar *good[] = { "task-abc123", "T_1.2~x", "a" };
+  static const gchar *bad[] = { NULL, "", ".", "..", "a/b", "a b", "a%2F",
+    "a?b", "a#b", "\xc3\xa9", "a\\b"
+  };
+  gchar *long_id = g_strnfill (257, 'a');
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (good); i++)
+    fail_unless (seedance_task_id_is_safe (good[i]), "%s", good[i]);
+  for (i = 0; i < G_N_ELEMENTS (bad); i++)
+    fail_if (seedance_task_id_is_safe (bad[i]), "%s", GST_STR_NULL (bad[i]));
+  fail_if (seedance_task_id_is_safe (long_id));
+  long_id[256] = '\0';
+  fail_unless (seedance_task_id_is_safe (long_id));
+  g_free (long_id);
 }
 
 GST_END_TEST;
@@ -775,6 +858,54 @@ GST_START_TEST (test_body_size_bound)
 
 GST_END_TEST;
 
+/* Local files are sized before one of them is read: nine sparse 6 MiB
+ * files that are no images are refused for their size (read, the first
+ * would be refused as no image); the inline bytes count, as base64. */
+GST_START_TEST (test_body_size_checked_before_reading)
+{
+  SeedanceRequest r;
+  gchar *dir = g_dir_make_tmp ("seedance-parsers-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, "sparse.png", NULL);
+  GError *error = NULL;
+  gchar *body;
+  gint fd;
+  guint i;
+
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  fail_unless (fd >= 0 && ftruncate (fd, 6 * 1024 * 1024) == 0);
+  close (fd);
+  seedance_request_init (&r);
+  r.prompt = g_strdup ("p");
+  r.reference_images = g_new0 (gchar *, 10);
+  for (i = 0; i < 9; i++)
+    r.reference_images[i] = g_strdup (path);
+
+  fail_if (seedance_request_build_body (&r, NULL, &error));
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_INVALID_PROPERTY));
+  fail_unless (strstr (error->message, "reference-images") != NULL);
+  fail_unless (strstr (error->message, "at least 75497473 bytes") != NULL,
+      "%s", error->message);
+  g_clear_error (&error);
+
+  /* Five of them stay under the bound: now they are read, and refused
+   * for what they are. */
+  g_free (r.reference_images[5]);
+  r.reference_images[5] = NULL;
+  fail_if ((body = seedance_request_build_body (&r, NULL, &error)));
+  fail_unless (strstr (error->message, "not an image") != NULL, "%s",
+      error->message);
+  g_clear_error (&error);
+
+  seedance_request_clear (&r);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 static Suite *
 parsers_suite (void)
 {
@@ -803,6 +934,10 @@ parsers_suite (void)
   tcase_add_test (tc, test_file_uri_host);
   tcase_add_test (tc, test_journal_entry_not_utf8);
   tcase_add_test (tc, test_body_size_bound);
+  tcase_add_test (tc, test_body_size_checked_before_reading);
+  tcase_add_test (tc, test_nul_escape);
+  tcase_add_test (tc, test_text_for_display);
+  tcase_add_test (tc, test_task_id_is_safe);
   return s;
 }
 
