@@ -13,12 +13,18 @@
  * moov at the end out of order. Once every byte is there the file is
  * checksummed and renamed into place; readers check size and checksum
  * before trusting it. The least recently used clips go when the cache
- * outgrows its bound. */
+ * outgrows its bound.
+ *
+ * The clips directory may hold anything (a user who pointed cache-dir at
+ * a directory of their own, a planted symlink): the cache only ever
+ * deletes files it can prove it made, by their exact names, examined with
+ * lstat semantics, and opens its files without following symlinks. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -36,6 +42,13 @@ GST_DEBUG_CATEGORY_STATIC (seedance_clip_cache_debug);
 #define HASH_CHUNK (256 * 1024)
 /* Part files of runs that died are removed after this long. */
 #define STALE_PART_AGE_S (24 * 3600)
+/* A clip's name: the request's fingerprint, 64 lowercase hex digits. */
+#define FINGERPRINT_LENGTH 64
+#define CLIP_SUFFIX ".mp4"
+
+/* How the cache opens its files: never through a symlink, never blocking
+ * on a FIFO or a device, never becoming a controlling terminal. */
+#define SAFE_OPEN_FLAGS (O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
 
 typedef struct
 {
@@ -81,7 +94,8 @@ seedance_clip_writer_new (const gchar * final_path, guint64 size,
   w->size = size;
   w->ranges = g_array_new (FALSE, FALSE, sizeof (Range));
   w->sum = g_checksum_new (G_CHECKSUM_SHA256);
-  w->fd = g_open (w->part_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  w->fd = g_open (w->part_path, O_RDWR | O_CREAT | O_EXCL | SAFE_OPEN_FLAGS,
+      0600);
   if (w->fd < 0) {
     g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
         "cannot create %s: %s", w->part_path, g_strerror (errno));
@@ -228,8 +242,9 @@ seedance_clip_writer_free (SeedanceClipWriter * w)
 }
 
 /* Opens the file at @path once it proved to be the clip the journal
- * describes (size and SHA-256): the descriptor that was checked is the
- * one that is read. Returns it, or -1 with @error set. */
+ * describes (a regular file, not reached through a symlink, of that size
+ * and SHA-256): the descriptor that was checked is the one that is read.
+ * Returns it, or -1 with @error set. */
 gint
 seedance_clip_open_verified (const gchar * path, guint64 size,
     const gchar * sha256, GError ** error)
@@ -239,12 +254,19 @@ seedance_clip_open_verified (const gchar * path, guint64 size,
   gint fd;
 
   ensure_debug ();
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = g_open (path, O_RDONLY | SAFE_OPEN_FLAGS, 0);
   if (fd < 0 || fstat (fd, &st) < 0) {
     g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-        "%s: %s", path, g_strerror (errno));
+        "%s: %s", path, errno == ELOOP ? "it is a symbolic link" :
+        g_strerror (errno));
     if (fd >= 0)
       close (fd);
+    return -1;
+  }
+  if (!S_ISREG (st.st_mode)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+        "%s is not a regular file", path);
+    close (fd);
     return -1;
   }
   if ((guint64) st.st_size != size) {
@@ -273,14 +295,15 @@ seedance_clip_open_verified (const gchar * path, guint64 size,
 void
 seedance_clip_touch (const gchar * path)
 {
-  /* Nanoseconds: clips used within one second still have an order. */
-  if (utimensat (AT_FDCWD, path, NULL, 0) < 0)
+  /* Nanoseconds: clips used within one second still have an order. A
+   * symlink's target is not touched. */
+  if (utimensat (AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW) < 0)
     GST_DEBUG ("cannot touch %s: %s", path, g_strerror (errno));
 }
 
 typedef struct
 {
-  gchar *path;
+  gchar *name;
   guint64 size;
   gint64 mtime;
 } CachedClip;
@@ -296,61 +319,131 @@ older_first (gconstpointer a, gconstpointer b)
 static void
 cached_clip_clear (gpointer data)
 {
-  g_free (((CachedClip *) data)->path);
+  g_free (((CachedClip *) data)->name);
+}
+
+/* Whether @s starts with @n lowercase hex digits; returns past them. */
+static const gchar *
+skip_hex (const gchar * s, guint n)
+{
+  guint i;
+
+  for (i = 0; i < n; i++)
+    if (!g_ascii_isxdigit (s[i]) || g_ascii_isupper (s[i]))
+      return NULL;
+  return s + n;
+}
+
+/* "<64 lowercase hex>.mp4": a clip the cache committed. */
+static gboolean
+is_clip_name (const gchar * name)
+{
+  const gchar *p = skip_hex (name, FINGERPRINT_LENGTH);
+
+  return p && strcmp (p, CLIP_SUFFIX) == 0;
+}
+
+/* "<64 lowercase hex>.mp4.<pid>-<8 lowercase hex>.part", exactly as
+ * seedance_clip_writer_new() names its part files. */
+static gboolean
+is_part_name (const gchar * name)
+{
+  const gchar *p = skip_hex (name, FINGERPRINT_LENGTH);
+  guint digits = 0;
+
+  if (p == NULL || !g_str_has_prefix (p, CLIP_SUFFIX "."))
+    return FALSE;
+  p += strlen (CLIP_SUFFIX ".");
+  if (*p == '0')
+    return FALSE;
+  while (g_ascii_isdigit (p[digits]))
+    digits++;
+  if (digits == 0 || digits > 10 || p[digits] != '-')
+    return FALSE;
+  p = skip_hex (p + digits + 1, 8);
+  return p && strcmp (p, ".part") == 0;
 }
 
 /* Removes the least recently used clips until the cache holds at most
  * @max_bytes, never @keep (the clip in use); also part files that a run
- * which died left behind. Returns how many clips went. */
+ * which died left behind. Only files the cache made count and go: a
+ * regular file (not followed if a symlink) owned by the effective uid,
+ * named as the cache names its clips and part files. Anything else in
+ * the directory, whatever its name, is neither counted nor touched.
+ * Returns how many clips went. */
 guint
 seedance_clip_cache_evict (const gchar * clips_dir, guint64 max_bytes,
     const gchar * keep)
 {
-  GDir *dir;
+  DIR *dir;
+  struct dirent *d;
+  struct stat st;
   GArray *clips;
-  const gchar *name;
+  gchar *keep_name = NULL;
   guint64 total = 0;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint i, evicted = 0;
+  gint fd;
 
   ensure_debug ();
-  dir = g_dir_open (clips_dir, 0, NULL);
-  if (dir == NULL)
+  /* The directory itself must be the cache's: no symlink, private. */
+  fd = open (clips_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &st) < 0 || st.st_uid != geteuid ()
+      || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+    GST_WARNING ("not evicting from %s: %s", clips_dir, fd < 0 ?
+        g_strerror (errno) : "not a private directory");
+    if (fd >= 0)
+      close (fd);
     return 0;
+  }
+  dir = fdopendir (fd);
+  if (dir == NULL) {
+    close (fd);
+    return 0;
+  }
+  /* @keep is a clip of this directory. */
+  if (keep)
+    keep_name = g_path_get_basename (keep);
+
   clips = g_array_new (FALSE, FALSE, sizeof (CachedClip));
   g_array_set_clear_func (clips, cached_clip_clear);
-  while ((name = g_dir_read_name (dir))) {
-    gchar *path = g_build_filename (clips_dir, name, NULL);
-    GStatBuf st;
-    gboolean regular = g_stat (path, &st) == 0 && S_ISREG (st.st_mode);
+  while ((d = readdir (dir))) {
+    const gchar *name = d->d_name;
+    gboolean clip = is_clip_name (name), part = !clip && is_part_name (name);
 
-    if (regular && g_str_has_suffix (name, ".mp4")) {
-      CachedClip c = { path, st.st_size,
+    if ((!clip && !part)
+        || fstatat (fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0
+        || !S_ISREG (st.st_mode) || st.st_uid != geteuid ())
+      continue;
+    if (clip) {
+      CachedClip c = { g_strdup (name), st.st_size,
         (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
             st.st_mtim.tv_nsec
       };
 
       total += c.size;
-      g_array_append_val (clips, c);    /* keeps path */
-      continue;
+      g_array_append_val (clips, c);    /* keeps name */
+    } else if (now - st.st_mtime > STALE_PART_AGE_S
+        && unlinkat (fd, name, 0) == 0) {
+      GST_INFO ("removed the stale part file %s/%s", clips_dir, name);
     }
-    if (regular && g_str_has_suffix (name, ".part")
-        && now - st.st_mtime > STALE_PART_AGE_S)
-      g_unlink (path);
-    g_free (path);
   }
-  g_dir_close (dir);
 
   g_array_sort (clips, older_first);
   for (i = 0; i < clips->len && total > max_bytes; i++) {
     CachedClip *c = &g_array_index (clips, CachedClip, i);
 
-    if (g_strcmp0 (c->path, keep) == 0 || g_unlink (c->path) < 0)
+    /* unlinkat() never follows: had the file become a symlink since,
+     * the link would go, not its target. */
+    if (g_strcmp0 (c->name, keep_name) == 0 || unlinkat (fd, c->name, 0) < 0)
       continue;
-    GST_INFO ("evicted %s (%" G_GUINT64_FORMAT " bytes)", c->path, c->size);
+    GST_INFO ("evicted %s/%s (%" G_GUINT64_FORMAT " bytes)", clips_dir,
+        c->name, c->size);
     total -= c->size;
     evicted++;
   }
   g_array_unref (clips);
+  g_free (keep_name);
+  closedir (dir);
   return evicted;
 }

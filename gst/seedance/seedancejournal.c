@@ -12,9 +12,16 @@
  * the same request finds the task that was paid for (and the clip that
  * was cached) instead of paying again. An entry is replaced atomically
  * (write and rename, mode 0600) and never holds the key. A lock file per
- * entry (flock) lets one pipeline at a time decide to submit. Anything
- * read back is checked: a corrupt or foreign entry is reported and
- * ignored, never trusted. */
+ * entry (flock) lets one pipeline at a time decide to submit; its holder
+ * writes who it is into it. Anything read back is checked: a corrupt or
+ * foreign entry is reported and ignored, never trusted.
+ *
+ * Every file under the cache directory is treated as hostile: the
+ * directory and its journal/ and clips/ subdirectories must be private
+ * (see check_private_dir()), files are opened relative to the journal
+ * directory's descriptor without following symlinks, without blocking on
+ * FIFOs and devices, accepted only when fstat() shows a regular file, and
+ * read up to a bound. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -24,6 +31,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -40,6 +48,14 @@ GST_DEBUG_CATEGORY_STATIC (seedance_journal_debug);
 #define MAX_ENTRY_SIZE (64 * 1024)
 #define MAX_ID_LENGTH 256
 #define MAX_URL_LENGTH 8192
+/* The holder line in a lock file: "pid=<n> host=<name> program=<name>". */
+#define MAX_HOLDER_SIZE 200
+#define MAX_HOLDER_NAME 64
+
+/* How every file under the cache directory is opened: never through a
+ * symlink, never blocking (a FIFO or a device opens at once and is then
+ * refused by fstat), never becoming a controlling terminal. */
+#define SAFE_OPEN_FLAGS (O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
 
 struct _SeedanceJournal
 {
@@ -48,6 +64,9 @@ struct _SeedanceJournal
   gchar *lock_path;             /* journal/<fingerprint>.lock */
   gchar *clips_dir;             /* clips/ */
   gchar *clip_path;             /* clips/<fingerprint>.mp4 */
+  gchar *entry_name;            /* <fingerprint>.json */
+  gchar *lock_name;             /* <fingerprint>.lock */
+  gint dir_fd;                  /* journal/, checked private */
   gint lock_fd;                 /* -1 when not locked */
 };
 
@@ -106,22 +125,108 @@ seedance_journal_default_dir (void)
   return g_build_filename (xdg, "gst-seedance", NULL);
 }
 
+/* A directory the cache may use: a directory (@fd, opened by the
+ * caller), owned by the effective uid, writable by nobody else. Another
+ * user who could write there could plant entries, locks and clips. */
 static gboolean
-make_private_dir (const gchar * path, GError ** error)
+check_private_dir (gint fd, const gchar * path, const gchar * what,
+    GError ** error)
 {
-  if (g_mkdir_with_parents (path, 0700) == 0)
-    return TRUE;
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-      "cannot create the cache directory %s: %s", path, g_strerror (errno));
-  return FALSE;
+  struct stat st;
+
+  if (fstat (fd, &st) < 0) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+        "cannot examine %s %s: %s", what, path, g_strerror (errno));
+    return FALSE;
+  }
+  if (!S_ISDIR (st.st_mode)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOTDIR,
+        "%s %s is not a directory; it must be a directory that you own "
+        "and nobody else can write to", what, path);
+    return FALSE;
+  }
+  if (st.st_uid != geteuid ()) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+        "%s %s is owned by uid %u, not by you (uid %u); it must be a "
+        "directory that you own and nobody else can write to", what, path,
+        (guint) st.st_uid, (guint) geteuid ());
+    return FALSE;
+  }
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+        "%s %s is writable by its group or by others (mode %04o); it must "
+        "be a directory that you own and nobody else can write to "
+        "(chmod go-w)", what, path, (guint) (st.st_mode & 07777));
+    return FALSE;
+  }
+  return TRUE;
 }
 
+/* Opens @name under @parent_fd (created 0700 when missing) as a private
+ * directory: a symlink is refused, whatever it points to. Returns its
+ * descriptor or -1 with @error set. */
+static gint
+open_private_subdir (gint parent_fd, const gchar * name, const gchar * path,
+    GError ** error)
+{
+  gint fd;
+
+  if (mkdirat (parent_fd, name, 0700) < 0 && errno != EEXIST) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+        "cannot create the cache subdirectory %s: %s", path,
+        g_strerror (errno));
+    return -1;
+  }
+  fd = openat (parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+      O_CLOEXEC);
+  if (fd < 0) {
+    gint saved = errno;
+    struct stat st;
+
+    /* With O_DIRECTORY, a symlink may fail as ENOTDIR. */
+    if (saved == ENOTDIR && fstatat (parent_fd, name, &st,
+            AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+      saved = ELOOP;
+    if (saved == ELOOP || saved == ENOTDIR)
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+          "the cache subdirectory %s is %s; it must be a real directory "
+          "(not a symbolic link) that you own and nobody else can write to",
+          path, saved == ELOOP ? "a symbolic link" : "not a directory");
+    else
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+          "cannot open the cache subdirectory %s: %s", path,
+          g_strerror (saved));
+    return -1;
+  }
+  if (!check_private_dir (fd, path, "the cache subdirectory", error)) {
+    close (fd);
+    return -1;
+  }
+  return fd;
+}
+
+/**
+ * seedance_journal_open:
+ * @dir: the cache directory
+ * @fingerprint: the request's fingerprint (64 lowercase hex digits)
+ *
+ * Opens the journal of one request in @dir, creating @dir, @dir/journal
+ * and @dir/clips (mode 0700) when missing. Each must be a directory owned
+ * by the effective uid that neither its group nor others can write to;
+ * journal/ and clips/ must not be symlinks. @dir itself may be a symlink
+ * (the user chose that name) as long as the directory it leads to passes
+ * the checks. The directories above @dir are the user's business.
+ *
+ * Returns: (nullable): the journal, or NULL with @error saying which
+ * directory is refused and why.
+ */
 SeedanceJournal *
 seedance_journal_open (const gchar * dir, const gchar * fingerprint,
     GError ** error)
 {
   SeedanceJournal *journal;
-  gchar *journal_dir, *name;
+  gchar *journal_dir;
+  gint top_fd = -1, clips_fd = -1;
 
   ensure_debug ();
   journal_dir = g_build_filename (dir, "journal", NULL);
@@ -129,21 +234,49 @@ seedance_journal_open (const gchar * dir, const gchar * fingerprint,
   journal->fingerprint = g_strdup (fingerprint);
   journal->clips_dir = g_build_filename (dir, "clips", NULL);
   journal->lock_fd = -1;
-  name = g_strconcat (fingerprint, ".json", NULL);
-  journal->path = g_build_filename (journal_dir, name, NULL);
-  g_free (name);
-  name = g_strconcat (fingerprint, ".lock", NULL);
-  journal->lock_path = g_build_filename (journal_dir, name, NULL);
-  g_free (name);
-  name = g_strconcat (fingerprint, ".mp4", NULL);
-  journal->clip_path = g_build_filename (journal->clips_dir, name, NULL);
-  g_free (name);
+  journal->dir_fd = -1;
+  journal->entry_name = g_strconcat (fingerprint, ".json", NULL);
+  journal->path = g_build_filename (journal_dir, journal->entry_name, NULL);
+  journal->lock_name = g_strconcat (fingerprint, ".lock", NULL);
+  journal->lock_path = g_build_filename (journal_dir, journal->lock_name, NULL);
+  {
+    gchar *name = g_strconcat (fingerprint, ".mp4", NULL);
 
-  if (!make_private_dir (journal_dir, error)
-      || !make_private_dir (journal->clips_dir, error))
-    g_clear_pointer (&journal, seedance_journal_free);
+    journal->clip_path = g_build_filename (journal->clips_dir, name, NULL);
+    g_free (name);
+  }
+
+  if (g_mkdir_with_parents (dir, 0700) < 0) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+        "cannot create the cache directory %s: %s", dir, g_strerror (errno));
+    goto fail;
+  }
+  top_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (top_fd < 0) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+        "cannot open the cache directory %s: %s", dir, g_strerror (errno));
+    goto fail;
+  }
+  if (!check_private_dir (top_fd, dir, "the cache directory", error))
+    goto fail;
+  journal->dir_fd = open_private_subdir (top_fd, "journal", journal_dir, error);
+  if (journal->dir_fd < 0)
+    goto fail;
+  clips_fd = open_private_subdir (top_fd, "clips", journal->clips_dir, error);
+  if (clips_fd < 0)
+    goto fail;
+
+  close (clips_fd);
+  close (top_fd);
   g_free (journal_dir);
   return journal;
+
+fail:
+  if (top_fd >= 0)
+    close (top_fd);
+  g_clear_pointer (&journal, seedance_journal_free);
+  g_free (journal_dir);
+  return NULL;
 }
 
 void
@@ -152,7 +285,11 @@ seedance_journal_free (SeedanceJournal * journal)
   if (journal == NULL)
     return;
   seedance_journal_unlock (journal);
+  if (journal->dir_fd >= 0)
+    close (journal->dir_fd);
   g_free (journal->fingerprint);
+  g_free (journal->entry_name);
+  g_free (journal->lock_name);
   g_free (journal->path);
   g_free (journal->lock_path);
   g_free (journal->clips_dir);
@@ -160,24 +297,159 @@ seedance_journal_free (SeedanceJournal * journal)
   g_free (journal);
 }
 
-/* Takes the entry's lock if it is free: *locked says whether it was.
+/* Opens @name in the journal directory with @flags plus SAFE_OPEN_FLAGS
+ * and returns the descriptor once fstat() shows a regular file; else -1,
+ * with errno set (ELOOP: a symlink, EINVAL: not a regular file). */
+static gint
+open_regular (SeedanceJournal * journal, const gchar * name, gint flags,
+    struct stat *st)
+{
+  gint fd = openat (journal->dir_fd, name, flags | SAFE_OPEN_FLAGS, 0600);
+
+  if (fd < 0)
+    return -1;
+  if (fstat (fd, st) < 0) {
+    gint saved = errno;
+
+    close (fd);
+    errno = saved;
+    return -1;
+  }
+  if (!S_ISREG (st->st_mode)) {
+    close (fd);
+    errno = EINVAL;
+    return -1;
+  }
+  return fd;
+}
+
+/* What open_regular()'s errno means, for people. */
+static const gchar *
+open_failure (gint errnum)
+{
+  if (errnum == ELOOP)
+    return "it is a symbolic link";
+  if (errnum == EINVAL)
+    return "it is not a regular file";
+  return g_strerror (errnum);
+}
+
+/* Reads @fd from its start, at most @max bytes: NULL (errno set) on a read
+ * error, else the bytes (NUL-terminated) with @length set; *@length is
+ * @max + 1 when the file is longer than @max. */
+static gchar *
+read_bounded (gint fd, gsize max, gsize * length)
+{
+  gchar *data = g_malloc (max + 2);
+  gsize got = 0;
+
+  while (got < max + 1) {
+    gssize n = pread (fd, data + got, max + 1 - got, got);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      gint saved = errno;
+
+      g_free (data);
+      errno = saved;
+      return NULL;
+    }
+    if (n == 0)
+      break;
+    got += n;
+  }
+  data[got] = '\0';
+  *length = got;
+  return data;
+}
+
+/* @s as a holder name: printable ASCII without spaces, at most
+ * MAX_HOLDER_NAME bytes, anything else replaced by '?'. */
+static gchar *
+holder_name (const gchar * s)
+{
+  gchar *name = g_strndup (s ? s : "", MAX_HOLDER_NAME);
+  gchar *p;
+
+  for (p = name; *p; p++)
+    if (!g_ascii_isgraph (*p))
+      *p = '?';
+  return name;
+}
+
+/* Writes who holds the lock into the locked file. Only a help for people
+ * waiting: a failure is logged. */
+static void
+write_holder (SeedanceJournal * journal)
+{
+  gchar *host = holder_name (g_get_host_name ());
+  gchar *program = holder_name (g_get_prgname ());
+  gchar *line = g_strdup_printf ("pid=%d host=%s%s%s\n", (gint) getpid (),
+      host, *program ? " program=" : "", program);
+  gsize length = strlen (line), done = 0;
+
+  if (ftruncate (journal->lock_fd, 0) < 0)
+    goto failed;
+  while (done < length) {
+    gssize n = pwrite (journal->lock_fd, line + done, length - done, done);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      goto failed;
+    done += n;
+  }
+  goto out;
+
+failed:
+  GST_WARNING ("cannot name the holder in %s: %s", journal->lock_path,
+      g_strerror (errno));
+out:
+  g_free (line);
+  g_free (program);
+  g_free (host);
+}
+
+/**
+ * seedance_journal_try_lock:
+ * @locked: (out): whether this journal holds the lock now
+ *
+ * Takes the entry's lock if it is free: *@locked says whether it was.
  * flock() locks belong to the open file, so two sources of one process
  * exclude each other as two processes do, and a process that dies lets
- * go of its locks. */
+ * go of its locks. The holder writes its pid, host and program name into
+ * the lock file (see seedance_journal_describe_holder()).
+ *
+ * A lock path that is a symlink, not a regular file, or a hard link to
+ * another name (writing the holder would change that file) is an error:
+ * nothing is created or written through it.
+ *
+ * Returns: FALSE with @error set when the lock cannot be used at all.
+ */
 gboolean
 seedance_journal_try_lock (SeedanceJournal * journal, gboolean * locked,
     GError ** error)
 {
+  struct stat st;
   gint fd;
 
   *locked = journal->lock_fd >= 0;
   if (*locked)
     return TRUE;
-  fd = g_open (journal->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  fd = open_regular (journal, journal->lock_name, O_RDWR | O_CREAT, &st);
   if (fd < 0) {
     g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
         "cannot open the journal lock %s: %s", journal->lock_path,
-        g_strerror (errno));
+        open_failure (errno));
+    return FALSE;
+  }
+  if (st.st_nlink != 1) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+        "cannot use the journal lock %s: it has %u names (a hard link); "
+        "it must be a file of the cache's own", journal->lock_path,
+        (guint) st.st_nlink);
+    close (fd);
     return FALSE;
   }
   if (flock (fd, LOCK_EX | LOCK_NB) < 0) {
@@ -192,6 +464,7 @@ seedance_journal_try_lock (SeedanceJournal * journal, gboolean * locked,
   }
   journal->lock_fd = fd;
   *locked = TRUE;
+  write_holder (journal);
   GST_DEBUG ("locked %s", journal->lock_path);
   return TRUE;
 }
@@ -201,10 +474,104 @@ seedance_journal_unlock (SeedanceJournal * journal)
 {
   if (journal->lock_fd < 0)
     return;
+  /* Nobody holds it now: a reader must not name this process. */
+  if (ftruncate (journal->lock_fd, 0) < 0)
+    GST_DEBUG ("cannot clear %s: %s", journal->lock_path, g_strerror (errno));
   /* Closing the file releases the lock. */
   close (journal->lock_fd);
   journal->lock_fd = -1;
   GST_DEBUG ("unlocked %s", journal->lock_path);
+}
+
+/* Whether @tokens are a holder line as write_holder() makes them:
+ * "pid=<decimal>", then optionally "host=<name>", then optionally
+ * "program=<name>"; the values are returned in @pid, @host, @program. */
+static gboolean
+parse_holder (gchar ** tokens, const gchar ** pid, const gchar ** host,
+    const gchar ** program)
+{
+  static const gchar *const keys[] = { "pid=", "host=", "program=" };
+  const gchar **values[] = { pid, host, program };
+  const gchar *p;
+  guint i;
+
+  *pid = *host = *program = NULL;
+  for (i = 0; tokens[i]; i++) {
+    if (i >= G_N_ELEMENTS (keys) || !g_str_has_prefix (tokens[i], keys[i])
+        || strlen (tokens[i]) - strlen (keys[i]) > MAX_HOLDER_NAME)
+      return FALSE;
+    *values[i] = tokens[i] + strlen (keys[i]);
+  }
+  if (*pid == NULL || **pid == '0' || strlen (*pid) == 0 || strlen (*pid) > 10)
+    return FALSE;
+  for (p = *pid; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * seedance_journal_describe_holder:
+ *
+ * Names the pipeline that holds this entry's lock, from what it wrote in
+ * the lock file, for a message to the user who waits for it. The file is
+ * read like any in the cache: bounded, never through a symlink, only a
+ * regular file; content that is not exactly a holder line (printable
+ * ASCII, a decimal pid, at most MAX_HOLDER_SIZE bytes) is refused whole.
+ * To learn whether anybody holds the lock, this takes a shared lock for
+ * an instant: a try_lock() of another journal at that moment finds the
+ * lock busy and tries again later.
+ *
+ * Returns: (transfer full) (nullable): a text like "process 1234
+ * (gst-launch-1.0) on host myhost", or NULL when nobody holds the lock or
+ * the holder cannot be named.
+ */
+gchar *
+seedance_journal_describe_holder (SeedanceJournal * journal)
+{
+  struct stat st;
+  gchar *data, *text = NULL, **tokens;
+  const gchar *pid, *host, *program;
+  gsize length, i;
+  gint fd;
+
+  g_return_val_if_fail (journal != NULL, NULL);
+
+  fd = open_regular (journal, journal->lock_name, O_RDONLY, &st);
+  if (fd < 0)
+    return NULL;
+  /* A shared lock granted at once: no holder, whatever the file says. */
+  if (journal->lock_fd < 0 && flock (fd, LOCK_SH | LOCK_NB) == 0) {
+    close (fd);
+    return NULL;
+  }
+  data = read_bounded (fd, MAX_HOLDER_SIZE, &length);
+  close (fd);
+  if (data == NULL || length > MAX_HOLDER_SIZE || length < 2
+      || data[length - 1] != '\n')
+    goto out;
+  data[length - 1] = '\0';
+  for (i = 0; i + 1 < length; i++)
+    if (!g_ascii_isprint (data[i]))
+      goto out;
+  tokens = g_strsplit (data, " ", 4);
+  if (parse_holder (tokens, &pid, &host, &program)) {
+    GString *s = g_string_new (NULL);
+
+    g_string_append_printf (s, "process %s", pid);
+    if (program && *program)
+      g_string_append_printf (s, " (%s)", program);
+    if (host && *host)
+      g_string_append_printf (s, " on host %s", host);
+    text = g_string_free (s, FALSE);
+  }
+  g_strfreev (tokens);
+
+out:
+  if (text == NULL)
+    GST_DEBUG ("%s names no holder", journal->lock_path);
+  g_free (data);
+  return text;
 }
 
 gboolean
@@ -368,31 +735,41 @@ done:
   return entry;
 }
 
+/**
+ * seedance_journal_read:
+ * @problem: (out) (optional) (nullable): why an entry that is there is
+ *   ignored
+ *
+ * Reads the entry, never trusting it: one that is a symlink, a FIFO, a
+ * device or a directory, one longer than MAX_ENTRY_SIZE, or one whose
+ * content does not check out is reported in @problem and ignored, as if
+ * there were none.
+ *
+ * Returns: (nullable): the entry, NULL when there is none to trust.
+ */
 SeedanceJournalEntry *
 seedance_journal_read (SeedanceJournal * journal, gchar ** problem)
 {
-  SeedanceJournalEntry *entry;
+  SeedanceJournalEntry *entry = NULL;
   gchar *data = NULL, *why = NULL;
   gsize length;
-  GStatBuf st;
-  GError *error = NULL;
+  struct stat st;
+  gint fd;
 
-  if (g_stat (journal->path, &st) < 0) {
+  fd = open_regular (journal, journal->entry_name, O_RDONLY, &st);
+  if (fd < 0) {
     if (errno == ENOENT)
       return NULL;
+    why = g_strdup (open_failure (errno));
+  } else if ((data = read_bounded (fd, MAX_ENTRY_SIZE, &length)) == NULL) {
     why = g_strdup (g_strerror (errno));
-    entry = NULL;
-  } else if (st.st_size > MAX_ENTRY_SIZE) {
-    why = g_strdup_printf ("it is %" G_GINT64_FORMAT " bytes long",
-        (gint64) st.st_size);
-    entry = NULL;
-  } else if (!g_file_get_contents (journal->path, &data, &length, &error)) {
-    why = g_strdup (error->message);
-    g_error_free (error);
-    entry = NULL;
+  } else if (length > MAX_ENTRY_SIZE) {
+    why = g_strdup_printf ("it is longer than %d bytes", MAX_ENTRY_SIZE);
   } else {
     entry = parse_entry (journal, data, length, &why);
   }
+  if (fd >= 0)
+    close (fd);
 
   if (entry == NULL) {
     GST_WARNING ("ignoring the journal entry %s: %s", journal->path, why);
@@ -406,6 +783,53 @@ seedance_journal_read (SeedanceJournal * journal, gchar ** problem)
   g_free (why);
   g_free (data);
   return entry;
+}
+
+/* Replaces the entry with @text: written to a new file beside it (never
+ * through an existing name), synced and renamed over it, so a reader sees
+ * the old entry or the new; a symlink or FIFO planted at the entry's name
+ * is replaced, not followed. */
+static gboolean
+write_replace (SeedanceJournal * journal, const gchar * text, GError ** error)
+{
+  gchar *tmp = g_strdup_printf ("%s.%d-%08x.tmp", journal->entry_name,
+      (gint) getpid (), g_random_int ());
+  gsize length = strlen (text), done = 0;
+  gint fd, saved;
+
+  fd = openat (journal->dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL |
+      SAFE_OPEN_FLAGS, 0600);
+  if (fd < 0)
+    goto failed;
+  while (done < length) {
+    gssize n = write (fd, text + done, length - done);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      goto failed;
+    done += n;
+  }
+  if (fsync (fd) < 0 || close (fd) < 0) {
+    fd = -1;
+    goto failed;
+  }
+  fd = -1;
+  if (renameat (journal->dir_fd, tmp, journal->dir_fd, journal->entry_name) < 0)
+    goto failed;
+  g_free (tmp);
+  return TRUE;
+
+failed:
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  unlinkat (journal->dir_fd, tmp, 0);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+      "cannot write the journal entry %s: %s", journal->path,
+      g_strerror (saved));
+  g_free (tmp);
+  return FALSE;
 }
 
 gboolean
@@ -453,8 +877,7 @@ seedance_journal_write (SeedanceJournal * journal,
   json_generator_set_pretty (gen, TRUE);
   text = json_generator_to_data (gen, NULL);
   /* Written beside and renamed: a reader sees the old entry or the new. */
-  ok = g_file_set_contents_full (journal->path, text, -1,
-      G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  ok = write_replace (journal, text, error);
   if (ok)
     GST_DEBUG ("%s: task %s, %s", journal->path,
         GST_STR_NULL (entry->task_id), entry->status);
@@ -469,7 +892,8 @@ seedance_journal_write (SeedanceJournal * journal,
 void
 seedance_journal_remove (SeedanceJournal * journal)
 {
-  if (g_unlink (journal->path) == 0)
+  /* unlink() never follows: a planted symlink goes, not its target. */
+  if (unlinkat (journal->dir_fd, journal->entry_name, 0) == 0)
     GST_DEBUG ("removed %s", journal->path);
 }
 

@@ -65,6 +65,7 @@ gboolean             seedance_journal_try_lock (SeedanceJournal * journal,
                                                 GError ** error);
 void                 seedance_journal_unlock (SeedanceJournal * journal);
 gboolean             seedance_journal_is_locked (SeedanceJournal * journal);
+gchar *              seedance_journal_describe_holder (SeedanceJournal * journal);
 
 SeedanceJournalEntry *seedance_journal_read (SeedanceJournal * journal,
                                              gchar ** problem);
