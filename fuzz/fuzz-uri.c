@@ -13,7 +13,10 @@
  * network. Oracles: a refused URI is a BAD_URI error with a UTF-8
  * message and changes no property; an accepted one reads back (get_uri)
  * as a URI that a fresh element accepts with the same property values,
- * and that reads back the same (the canonical form is a fixed point). */
+ * and that reads back the same (the canonical form is a fixed point);
+ * and no URI, accepted or refused, changes what the application set on
+ * the element: the key, its file, its origin (api-url), the model and
+ * the cache, which get_uri never shows either. */
 
 #include <string.h>
 #include <gst/gst.h>
@@ -24,20 +27,115 @@
 /* A non-default state for the element, to see that a bad URI keeps it. */
 #define BASE_URI "seedance://?prompt=keep%20me&duration=7&ratio=16:9" \
   "&reference-images=a.png&reference-images=https://example.com/b.jpg" \
-  "&poll-interval=2000&cache-mode=off"
+  "&task-id=task-base&poll-interval=3000&timeout=60"
+
+/* What the application set on the element, each unlike its default; no
+ * URI may change it. */
+#define ELEMENT_KEY "sk-fuzz-element-key"
+#define ELEMENT_KEY_FILE "/nonexistent/fuzz-key-file"
+#define ELEMENT_API_URL "http://127.0.0.1:1"
+#define ELEMENT_MODEL "fuzz/element-model"
+#define ELEMENT_CACHE_MODE GST_SEEDANCE_CACHE_MODE_OFF
+#define ELEMENT_CACHE_DIR "/nonexistent/fuzz-cache-dir"
+#define ELEMENT_CACHE_SIZE 7
+
+/* The properties no URI may name, in either spelling. */
+static const gchar *const element_properties[] = {
+  "api-key", "api-key-file", "api-url", "model", "cache-mode", "cache-dir",
+  "cache-size",
+};
 
 static GstElement *
 new_source (void)
 {
-  return gst_object_ref_sink (g_object_new (GST_TYPE_SEEDANCE_SRC, NULL));
+  GstElement *src =
+      gst_object_ref_sink (g_object_new (GST_TYPE_SEEDANCE_SRC, NULL));
+
+  g_object_set (src, "api-key", ELEMENT_KEY, "api-key-file", ELEMENT_KEY_FILE,
+      "api-url", ELEMENT_API_URL, "model", ELEMENT_MODEL,
+      "cache-mode", ELEMENT_CACHE_MODE, "cache-dir", ELEMENT_CACHE_DIR,
+      "cache-size", (guint) ELEMENT_CACHE_SIZE, NULL);
+  return src;
 }
 
-/* The properties a URI sets: the element's own but the key. */
+static gboolean
+is_element_property (const gchar * name)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (element_properties); i++) {
+    if (strcmp (name, element_properties[i]) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The properties a URI sets: the element's own but those above. */
 static gboolean
 is_uri_property (GParamSpec * pspec)
 {
   return pspec->owner_type == GST_TYPE_SEEDANCE_SRC
-      && strcmp (pspec->name, "api-key") != 0;
+      && !is_element_property (pspec->name);
+}
+
+/* What new_source() set is still there. The key reads back only as set or
+ * not, so it is compared where the element keeps it. */
+static void
+check_element_settings (GstElement * element, const gchar * uri)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (element);
+  gchar *key_file, *api_url, *model, *cache_dir;
+  GstSeedanceCacheMode cache_mode;
+  guint cache_size;
+  gboolean key_kept;
+
+  GST_OBJECT_LOCK (src);
+  key_kept = g_strcmp0 (src->api_key, ELEMENT_KEY) == 0;
+  GST_OBJECT_UNLOCK (src);
+  FUZZ_CHECK (key_kept, "'%s' changed the api-key", uri);
+
+  g_object_get (src, "api-key-file", &key_file, "api-url", &api_url,
+      "model", &model, "cache-mode", &cache_mode, "cache-dir", &cache_dir,
+      "cache-size", &cache_size, NULL);
+  FUZZ_CHECK (g_strcmp0 (key_file, ELEMENT_KEY_FILE) == 0,
+      "'%s' changed the api-key-file to '%s'", uri, key_file);
+  FUZZ_CHECK (g_strcmp0 (api_url, ELEMENT_API_URL) == 0,
+      "'%s' changed the api-url to '%s'", uri, api_url);
+  FUZZ_CHECK (g_strcmp0 (model, ELEMENT_MODEL) == 0,
+      "'%s' changed the model to '%s'", uri, model);
+  FUZZ_CHECK (cache_mode == ELEMENT_CACHE_MODE,
+      "'%s' changed the cache-mode to %d", uri, cache_mode);
+  FUZZ_CHECK (g_strcmp0 (cache_dir, ELEMENT_CACHE_DIR) == 0,
+      "'%s' changed the cache-dir to '%s'", uri, cache_dir);
+  FUZZ_CHECK (cache_size == ELEMENT_CACHE_SIZE,
+      "'%s' changed the cache-size to %u", uri, cache_size);
+  g_free (key_file);
+  g_free (api_url);
+  g_free (model);
+  g_free (cache_dir);
+}
+
+/* No key of @canonical (a get_uri() answer, so '&' and '=' inside values
+ * are encoded) is one of those properties. */
+static void
+check_hides_element_settings (const gchar * uri, const gchar * canonical)
+{
+  const gchar *query = strchr (canonical, '?');
+  gchar **pairs;
+  guint i;
+
+  if (query == NULL)
+    return;
+  pairs = g_strsplit (query + 1, "&", -1);
+  for (i = 0; pairs[i]; i++) {
+    gchar *key = g_strndup (pairs[i], strcspn (pairs[i], "="));
+
+    g_strdelimit (key, "_", '-');
+    FUZZ_CHECK (!is_element_property (key) && strstr (key, "api-key") == NULL,
+        "'%s' reads back as '%s', which names %s", uri, canonical, key);
+    g_free (key);
+  }
+  g_strfreev (pairs);
 }
 
 /* Returns the name of the first property whose values differ, or NULL. */
@@ -111,9 +209,11 @@ check_round_trip (GstElement * src, const gchar * uri)
       "'%s' reads back as '%s'", uri, canonical);
   FUZZ_CHECK (g_utf8_validate (canonical, -1, NULL), "'%s' reads back as "
       "'%s'", uri, canonical);
+  check_hides_element_settings (uri, canonical);
   FUZZ_CHECK (gst_uri_handler_set_uri (GST_URI_HANDLER (copy), canonical,
           &error), "'%s' reads back as '%s', which is refused: %s", uri,
       canonical, error->message);
+  check_element_settings (copy, canonical);
 
   differs = first_difference (src, copy);
   FUZZ_CHECK (differs == NULL, "'%s' and its canonical form '%s' differ in "
@@ -134,7 +234,6 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   gchar *uri = g_strndup ((const gchar *) data, size);
   GstElement *src;
   GError *error = NULL;
-  gchar *key;
 
   seedance_fuzz_init ();
 
@@ -148,6 +247,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
   src = new_source ();
   FUZZ_CHECK (gst_uri_handler_set_uri (GST_URI_HANDLER (src), BASE_URI,
           NULL), "the base URI");
+  check_element_settings (src, BASE_URI);
   if (gst_uri_handler_set_uri (GST_URI_HANDLER (src), uri, &error)) {
     FUZZ_CHECK (error == NULL, "'%s' accepted with an error", uri);
     check_round_trip (src, uri);
@@ -155,10 +255,9 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
     check_refused (src, uri, error);
     g_error_free (error);
   }
-  /* No URI sets the key: a URI is logged, shown and stored. (The getter
-   * tells only whether a key is set, which is enough here.) */
-  g_object_get (src, "api-key", &key, NULL);
-  FUZZ_CHECK (key == NULL, "'%s' set the api-key", uri);
+  /* No URI sets the key or says where it goes or where files go: a URI
+   * comes from playlists and projects the user did not write. */
+  check_element_settings (src, uri);
 
   gst_object_unref (src);
   g_free (uri);

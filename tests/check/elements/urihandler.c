@@ -10,9 +10,13 @@
 /* What a seedance:// URI means: seedance://?key=value&... where the keys
  * are property names (or their '_' spelling) and the values are parsed
  * with the property's type; every error is a BAD_URI naming the key and
- * changes nothing; a URI describes the whole request (what it does not
- * name goes back to its default, the key excepted); get_uri() is canonical
- * and round-trips; and uridecodebin plays one against the emulator. */
+ * changes nothing; a URI describes the whole request and how long to wait
+ * for it (what it does not name goes back to its default), never where the
+ * key goes or where files are written: api-key, api-key-file, api-url,
+ * model and cache-* are refused in a URI, and stay as the application set
+ * them; get_uri() is canonical, shows none of those and round-trips; and
+ * uridecodebin plays one against the emulator, or sends nothing at all
+ * when the URI names an origin. */
 
 #include <string.h>
 
@@ -31,9 +35,20 @@
 /* A key set on the element, which no URI may replace or reveal. */
 #define ELEMENT_KEY "sk-element-key-5a5a5a5a"
 
-/* Every property of the element itself: 13 request fields and 6 for the
- * connection. The handler adds none. */
-#define N_OWN_PROPERTIES 22
+/* Every property of the element itself: 13 request fields, the 3 a URI
+ * may set besides (task-id, poll-interval, timeout) and the 7 it may not
+ * (the key, its file, its origin, the model and the cache). The handler
+ * adds none. */
+#define N_OWN_PROPERTIES 23
+
+/* What the application sets on the element and no URI may change: each
+ * differs from the default. */
+#define ELEMENT_KEY_FILE "/tmp/seedance-element-key-file"
+#define ELEMENT_API_URL "http://127.0.0.1:4321"
+#define ELEMENT_MODEL "acme/element-model"
+#define ELEMENT_CACHE_MODE "resume"
+#define ELEMENT_CACHE_DIR "/tmp/seedance element cache"
+#define ELEMENT_CACHE_SIZE 77
 
 /* ------------------------------------------------------------------------ */
 /* Helpers */
@@ -154,6 +169,50 @@ assert_property (GstElement * src, const gchar * name, const gchar * expected)
       "property '%s' is '%s', expected '%s'", name, GST_STR_NULL (text),
       GST_STR_NULL (expected));
   g_free (text);
+}
+
+/* Sets everything a URI may not: the key, its file, its origin, the model
+ * and the cache. */
+static void
+set_element_settings (GstElement * src)
+{
+  g_object_set (src, "api-key", ELEMENT_KEY, "api-key-file", ELEMENT_KEY_FILE,
+      "api-url", ELEMENT_API_URL, "model", ELEMENT_MODEL,
+      "cache-dir", ELEMENT_CACHE_DIR, "cache-size", (guint) ELEMENT_CACHE_SIZE,
+      NULL);
+  gst_util_set_object_arg (G_OBJECT (src), "cache-mode", ELEMENT_CACHE_MODE);
+}
+
+/* ...and they are still as set_element_settings() left them. */
+static void
+assert_element_settings (GstElement * src)
+{
+  gchar *cache_size = g_strdup_printf ("%u", (guint) ELEMENT_CACHE_SIZE);
+
+  assert_property (src, "api-key", "***");
+  assert_property (src, "api-key-file", ELEMENT_KEY_FILE);
+  assert_property (src, "api-url", ELEMENT_API_URL);
+  assert_property (src, "model", ELEMENT_MODEL);
+  assert_property (src, "cache-mode", ELEMENT_CACHE_MODE);
+  assert_property (src, "cache-dir", ELEMENT_CACHE_DIR);
+  assert_property (src, "cache-size", cache_size);
+  g_free (cache_size);
+}
+
+/* None of them, by key or by value, is in @uri (whose own keys and values
+ * must not contain these words). */
+static void
+assert_uri_hides_element_settings (const gchar * uri)
+{
+  const gchar *forbidden[] = { "api-key", "api_key", "api-url", "api_url",
+    "model", "cache", ELEMENT_KEY, "element-key-file", "4321",
+    "element-model", "element%20cache", "resume", "77"
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (forbidden); i++)
+    fail_if (strstr (uri, forbidden[i]) != NULL, "'%s' shows '%s'", uri,
+        forbidden[i]);
 }
 
 /* Every property of the element itself, one "name=value" line each: two
@@ -315,12 +374,21 @@ GST_START_TEST (test_make_from_uri)
 
 GST_END_TEST;
 
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
 GST_START_TEST (test_protocols_and_type)
 {
   GstElement *src;
   GstElementFactory *factory;
   const gchar *const *protocols;
+  GParamSpec **pspecs;
+  GPtrArray *names;
   gchar *properties;
+  guint i, n;
 
   src = make_src ();
 
@@ -342,11 +410,32 @@ GST_START_TEST (test_protocols_and_type)
   /* Nothing set: the bare scheme. */
   assert_uri (src, "seedance://");
 
-  /* No "uri" or other property comes with the handler. */
+  /* No "uri" or other property comes with the handler: the element's
+   * own, api-key-file among them, are all there is. */
   fail_unless (g_object_class_find_property (G_OBJECT_GET_CLASS (src),
           "uri") == NULL, "the handler added a 'uri' property");
   properties = snapshot (src);
   g_free (properties);
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (src), &n);
+  names = g_ptr_array_new ();
+  for (i = 0; i < n; i++) {
+    if (pspecs[i]->owner_type == G_OBJECT_TYPE (src))
+      g_ptr_array_add (names, (gpointer) pspecs[i]->name);
+  }
+  g_free (pspecs);
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  properties = g_strjoinv (",", (gchar **) names->pdata);
+  fail_unless_equals_string (properties, "api-key,api-key-file,api-url,"
+      "audio-urls,cache-dir,cache-mode,cache-size,camera-fixed,duration,"
+      "execution-expires-after,first-frame-image,generate-audio,"
+      "last-frame-image,model,poll-interval,prompt,ratio,reference-images,"
+      "resolution,return-last-frame,seed,task-id,timeout");
+  g_free (properties);
+  g_ptr_array_unref (names);
+
+  /* The key file is unset by default, like the key. */
+  assert_property (src, "api-key-file", NULL);
 
   gst_object_unref (src);
 }
@@ -447,12 +536,6 @@ static const ValueCase value_cases[] = {
   {"seedance://?poll_interval=2147483", "poll-interval", "2147483"},
   {"seedance://?timeout=0", "timeout", "0"},
   {"seedance://?timeout=2147483", "timeout", "2147483"},
-  {"seedance://?cache-size=0", "cache-size", "0"},
-  {"seedance://?cache_size=2147483647", "cache-size", "2147483647"},
-  {"seedance://?cache-mode=off", "cache-mode", "off"},
-  {"seedance://?cache_mode=resume", "cache-mode", "resume"},
-  {"seedance://?cache-dir=%2Ftmp%2Fclips%20here", "cache-dir",
-      "/tmp/clips here"},
 
   /* Enums by nick, the ':' plain or encoded. */
   {"seedance://?ratio=21:9", "ratio", "21:9"},
@@ -464,15 +547,12 @@ static const ValueCase value_cases[] = {
   {"seedance://?resolution=480p", "resolution", "480p"},
   {"seedance://?resolution=720p", "resolution", "720p"},
 
-  /* Connection properties. */
-  {"seedance://?model=acme%2Fmodel-x", "model", "acme/model-x"},
-  {"seedance://?model=acme/model-y", "model", "acme/model-y"},
+  /* Connection properties a URI may set: the task to resume, how often
+   * and how long to wait for it. */
   {"seedance://?task-id=task-123", "task-id", "task-123"},
   {"seedance://?task_id=abc_def", "task-id", "abc_def"},
-  {"seedance://?api-url=http://127.0.0.1:1234", "api-url",
-      "http://127.0.0.1:1234"},
-  {"seedance://?api_url=https%3A%2F%2Fapi.example.com", "api-url",
-      "https://api.example.com"},
+  /* Task ids are checked at start(), not here. */
+  {"seedance://?task-id=t%2F1", "task-id", "t/1"},
 };
 
 GST_START_TEST (test_value)
@@ -500,8 +580,7 @@ GST_START_TEST (test_many_values)
       "&last_frame_image=l.png&camera-fixed=yes&duration=15"
       "&execution-expires-after=3600&generate-audio=No&ratio=9:16"
       "&resolution=480p&return-last-frame=1&seed=4294967295"
-      "&model=acme/m&task-id=t1&poll-interval=10&timeout=0"
-      "&api-url=http://127.0.0.1:9");
+      "&task-id=t1&poll-interval=10&timeout=0");
 
   assert_property (src, "prompt", "p q");
   assert_property (src, "first-frame-image", "f.png");
@@ -516,11 +595,9 @@ GST_START_TEST (test_many_values)
   assert_property (src, "resolution", "480p");
   assert_property (src, "return-last-frame", "true");
   assert_property (src, "seed", "4294967295");
-  assert_property (src, "model", "acme/m");
   assert_property (src, "task-id", "t1");
   assert_property (src, "poll-interval", "10");
   assert_property (src, "timeout", "0");
-  assert_property (src, "api-url", "http://127.0.0.1:9");
 
   gst_object_unref (src);
 }
@@ -589,7 +666,7 @@ static const BadUriCase bad_uri_cases[] = {
   {"seedance://?duration=5&duration=5", {"'duration'", NULL}},
   {"seedance://?first_frame_image=a.png&first-frame-image=b.png",
       {"'first", NULL}},
-  {"seedance://?model=a/b&model=a/b", {"'model'", NULL}},
+  {"seedance://?task-id=a&task_id=a", {"'task-id'", NULL}},
 
   /* A key without '=' is no flag: refused, named. */
   {"seedance://?prompt", {"'prompt'", NULL}},
@@ -616,8 +693,13 @@ static const BadUriCase bad_uri_cases[] = {
   {"seedance:clip", {NULL}},
 };
 
+/* A good URI, and what the application set on the element besides. */
+#define GOOD_URI "seedance://?prompt=good&duration=7&ratio=4:3" \
+    "&reference-images=g1.png&reference-images=g2.png&task-id=task-good" \
+    "&poll-interval=70&timeout=60"
+
 /* Refused with BAD_URI, the message naming the key, and not one property
- * changed from those of a good URI set before. */
+ * changed from those of a good URI set before and of the element. */
 GST_START_TEST (test_bad_uri)
 {
   const BadUriCase *c = &bad_uri_cases[__i__];
@@ -629,10 +711,8 @@ GST_START_TEST (test_bad_uri)
   GST_INFO ("bad URI case: %s", c->uri);
 
   src = make_src ();
-  g_object_set (src, "api-key", ELEMENT_KEY, NULL);
-  assert_set_uri (src, "seedance://?prompt=good&duration=7&ratio=4:3"
-      "&reference-images=g1.png&reference-images=g2.png&model=acme/good"
-      "&poll-interval=77");
+  set_element_settings (src);
+  assert_set_uri (src, GOOD_URI);
   before = snapshot (src);
   uri_before = get_uri (src);
 
@@ -649,6 +729,145 @@ GST_START_TEST (test_bad_uri)
   g_free (uri_before);
   g_free (before);
   gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* Keys a URI may not have: where the key goes (api-url, model) and where
+ * files go (cache-*), and the key itself or its file; in either spelling,
+ * with or without a value, valid or not, at their default or not, first or
+ * after good keys. */
+typedef struct
+{
+  const gchar *uri;
+  const gchar *name;            /* the property the message names */
+} RefusedKeyCase;
+
+static const RefusedKeyCase refused_key_cases[] = {
+  {"seedance://?api-key=sk-other", "api-key"},
+  {"seedance://?prompt=p&api_key=sk-other", "api-key"},
+  {"seedance://?api-key-file=%2Ftmp%2Fother-key", "api-key-file"},
+  {"seedance://?prompt=p&api_key_file=/tmp/other-key", "api-key-file"},
+  {"seedance://?api-key-file=", "api-key-file"},
+  {"seedance://?api-url=http://127.0.0.1:1234", "api-url"},
+  {"seedance://?api_url=https%3A%2F%2Fapi.example.com", "api-url"},
+  {"seedance://?prompt=p&duration=4&api-url=http%3A%2F%2F127.0.0.1%3A9",
+      "api-url"},
+  /* The default origin is no more allowed than another. */
+  {"seedance://?api-url=" DEFAULT_API_URL, "api-url"},
+  {"seedance://?api-url", "api-url"},
+  {"seedance://?api-url=", "api-url"},
+  {"seedance://?api-url=ftp://evil.example", "api-url"},
+  {"seedance://?model=acme%2Fmodel-x", "model"},
+  {"seedance://?prompt=p&model=acme/model-y", "model"},
+  {"seedance://?model=" SEEDANCE_TEST_DEFAULT_MODEL, "model"},
+  {"seedance://?model=a/b&model=a/b", "model"},
+  {"seedance://?model", "model"},
+  {"seedance://?cache-mode=off", "cache-mode"},
+  {"seedance://?cache_mode=resume", "cache-mode"},
+  {"seedance://?cache-mode=sometimes", "cache-mode"},
+  {"seedance://?cache-dir=%2Ftmp%2Fclips%20here", "cache-dir"},
+  {"seedance://?prompt=p&cache_dir=/tmp/x", "cache-dir"},
+  {"seedance://?cache-dir=", "cache-dir"},
+  {"seedance://?cache-size=0", "cache-size"},
+  {"seedance://?cache_size=2147483647", "cache-size"},
+  {"seedance://?cache-size=-1", "cache-size"},
+  {"seedance://?cache-size", "cache-size"},
+  /* Refused whatever else is wrong after it. */
+  {"seedance://?cache-dir=/tmp/x&colour=red", "cache-dir"},
+};
+
+/* Refused with BAD_URI, the message naming the property and why, and not
+ * one property changed: neither those of the good URI set before nor those
+ * the application set on the element. */
+GST_START_TEST (test_refused_key)
+{
+  const RefusedKeyCase *c = &refused_key_cases[__i__];
+  GstElement *src;
+  GError *error;
+  gchar *before, *uri_before, *quoted;
+  gboolean is_key;
+
+  GST_INFO ("refused key case: %s", c->uri);
+
+  src = make_src ();
+  set_element_settings (src);
+  assert_set_uri (src, GOOD_URI);
+  before = snapshot (src);
+  uri_before = get_uri (src);
+
+  error = assert_set_uri_fails (src, c->uri, GST_URI_ERROR_BAD_URI);
+  fail_unless (g_str_has_prefix (error->message, "Invalid seedance URI: "),
+      "'%s': %s", c->uri, error->message);
+  quoted = g_strdup_printf ("'%s'", c->name);
+  fail_unless (strstr (error->message, quoted) != NULL,
+      "'%s': the message '%s' does not name %s", c->uri, error->message,
+      quoted);
+  is_key = g_str_has_prefix (c->name, "api-key");
+  if (is_key) {
+    fail_unless (strstr (error->message, "must not be in a URI") != NULL
+        && strstr (error->message, "MODELLIX_API_KEY") != NULL,
+        "'%s': %s", c->uri, error->message);
+  } else {
+    gchar *hint = g_strdup_printf ("set '%s' on the element", c->name);
+
+    fail_unless (strstr (error->message, "is not allowed in a URI") != NULL,
+        "'%s': %s", c->uri, error->message);
+    fail_unless (strstr (error->message, hint) != NULL,
+        "'%s': the message '%s' does not say to %s", c->uri, error->message,
+        hint);
+    g_free (hint);
+  }
+  fail_if (strstr (error->message, "sk-other") != NULL,
+      "the message shows the key: %s", error->message);
+  g_free (quoted);
+  g_error_free (error);
+
+  assert_snapshot (src, before, c->uri);
+  assert_uri (src, uri_before);
+  assert_element_settings (src);
+  assert_property (src, "prompt", "good");
+  assert_property (src, "task-id", "task-good");
+  assert_property (src, "poll-interval", "70");
+  assert_property (src, "timeout", "60");
+
+  /* A fresh element refuses it just the same, and stays new. */
+  gst_object_unref (src);
+  src = make_src ();
+  g_free (before);
+  before = snapshot (src);
+  error = assert_set_uri_fails (src, c->uri, GST_URI_ERROR_BAD_URI);
+  g_error_free (error);
+  assert_snapshot (src, before, c->uri);
+  assert_uri (src, "seedance://");
+
+  g_free (uri_before);
+  g_free (before);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* gst_element_make_from_uri(), as the URI-handling bins call it, makes no
+ * element of a URI that names an origin, and says why. */
+GST_START_TEST (test_make_from_uri_refused_key)
+{
+  const RefusedKeyCase *c = &refused_key_cases[__i__];
+  GstElement *src;
+  GError *error = NULL;
+  gchar *quoted;
+
+  src = gst_element_make_from_uri (GST_URI_SRC, c->uri, NULL, &error);
+  fail_unless (src == NULL, "an element for '%s'", c->uri);
+  fail_unless (error != NULL && error->domain == GST_URI_ERROR
+      && error->code == GST_URI_ERROR_BAD_URI, "'%s': wrong error: %s",
+      c->uri, error ? error->message : "none");
+  quoted = g_strdup_printf ("'%s'", c->name);
+  fail_unless (strstr (error->message, quoted) != NULL,
+      "'%s': the message '%s' does not name %s", c->uri, error->message,
+      quoted);
+  g_free (quoted);
+  g_clear_error (&error);
 }
 
 GST_END_TEST;
@@ -756,6 +975,9 @@ static const gchar *api_key_uris[] = {
   "seedance://?api-key=",
   /* Not "write api-key=value": that is refused too. */
   "seedance://?api-key",
+  /* Nor a file to read it from, whatever its name says. */
+  "seedance://?api-key-file=/tmp/SECRET0123456789",
+  "seedance://?prompt=a&api_key_file=%2Ftmp%2FSECRET0123456789",
 };
 
 /* A key in a URI is refused, pointing to the property and the variable,
@@ -832,10 +1054,14 @@ GST_START_TEST (test_atomic)
     /* Everything changes until the last key fails. */
     "seedance://?prompt=bad&duration=9&reference-images=b1.png"
         "&reference-images=b2.png&audio-urls=https://e.example/b.mp3"
-        "&camera-fixed=true&model=acme/bad&task-id=bad&poll-interval=99"
-        "&timeout=5&api-url=http://127.0.0.1:5&seed=oops",
+        "&camera-fixed=true&task-id=bad&poll-interval=99"
+        "&timeout=5&seed=oops",
+    /* ...or until a key no URI may have. */
+    "seedance://?prompt=bad&duration=9&task-id=bad&timeout=5&api-url=x",
+    "seedance://?prompt=bad&duration=9&cache-dir=/tmp/bad",
     /* The first key fails, no reset happens either. */
     "seedance://?seed=oops&prompt=bad",
+    "seedance://?model=acme/bad&prompt=bad",
     /* A valid query in an invalid URI. */
     "seedance://?prompt=bad&duration=9#x",
     "seedance://host?prompt=bad",
@@ -846,9 +1072,9 @@ GST_START_TEST (test_atomic)
   guint i;
 
   src = make_src ();
-  g_object_set (src, "api-key", ELEMENT_KEY, NULL);
+  set_element_settings (src);
   assert_set_uri (src, "seedance://?prompt=good&duration=7"
-      "&reference-images=g1.png&generate-audio=false&model=acme/good"
+      "&reference-images=g1.png&generate-audio=false&task-id=task-good"
       "&poll-interval=77");
   before = snapshot (src);
   uri_before = get_uri (src);
@@ -866,8 +1092,9 @@ GST_START_TEST (test_atomic)
   assert_property (src, "duration", "7");
   assert_property (src, "reference-images", "<g1.png>");
   assert_property (src, "generate-audio", "false");
-  assert_property (src, "api-url", DEFAULT_API_URL);
-  assert_property (src, "api-key", "***");
+  assert_property (src, "task-id", "task-good");
+  assert_property (src, "poll-interval", "77");
+  assert_element_settings (src);
 
   g_free (uri_before);
   g_free (before);
@@ -881,8 +1108,8 @@ GST_END_TEST;
     "&reference-images=r2.png&audio-urls=https://e.example/a.mp3" \
     "&camera-fixed=true&duration=15&execution-expires-after=3600" \
     "&generate-audio=false&ratio=21:9&resolution=480p" \
-    "&return-last-frame=true&seed=42&model=acme/rich&task-id=task-rich" \
-    "&poll-interval=10&timeout=0&api-url=http://127.0.0.1:7"
+    "&return-last-frame=true&seed=42&task-id=task-rich" \
+    "&poll-interval=10&timeout=0"
 
 /* What the URI does not name goes back to the default; the key stays. */
 GST_START_TEST (test_reset_to_defaults)
@@ -922,6 +1149,10 @@ GST_START_TEST (test_reset_to_defaults)
   assert_property (src, "timeout", "1800");
   assert_property (src, "api-url", DEFAULT_API_URL);
   assert_property (src, "api-key", "***");
+  assert_property (src, "api-key-file", NULL);
+  assert_property (src, "cache-mode", "reuse");
+  assert_property (src, "cache-dir", NULL);
+  assert_property (src, "cache-size", "4096");
 
   /* The bare scheme resets everything but the key. */
   assert_set_uri (src, RICH_URI);
@@ -939,12 +1170,72 @@ GST_START_TEST (test_reset_to_defaults)
 
 GST_END_TEST;
 
-/* api-url resets to MODELLIX_BASE_URL like a new element's; a key from
- * MODELLIX_API_KEY stays like one set on the element. */
-GST_START_TEST (test_reset_api_url_from_environment)
+/* set_uri() resets only what a URI may name: the key, its file, its
+ * origin, the model and the cache stay as the application set them,
+ * through a rich URI, a smaller one, the bare scheme and a refused one. */
+GST_START_TEST (test_set_uri_keeps_element_settings)
+{
+  const gchar *uris[] = { RICH_URI, "seedance://?prompt=only",
+    "seedance://?task-id=t%2F1&timeout=0", "seedance://"
+  };
+  GstElement *src, *reference;
+  GError *error;
+  gchar *expected;
+  guint i;
+
+  src = make_src ();
+  set_element_settings (src);
+  assert_element_settings (src);
+
+  for (i = 0; i < G_N_ELEMENTS (uris); i++) {
+    assert_set_uri (src, uris[i]);
+    assert_element_settings (src);
+  }
+
+  /* Exactly a new element given the same settings by hand. */
+  reference = make_src ();
+  set_element_settings (reference);
+  expected = snapshot (reference);
+  assert_snapshot (src, expected, "after seedance://");
+  g_free (expected);
+  assert_uri (src, "seedance://");
+
+  /* Set again after a URI, they stay through the next one. */
+  g_object_set (src, "api-url", "http://127.0.0.1:5678", "model", "acme/two",
+      "cache-dir", "/tmp/two", "cache-size", (guint) 0, NULL);
+  gst_util_set_object_arg (G_OBJECT (src), "cache-mode", "off");
+  assert_set_uri (src, "seedance://?prompt=again&poll-interval=10");
+  assert_property (src, "api-url", "http://127.0.0.1:5678");
+  assert_property (src, "model", "acme/two");
+  assert_property (src, "cache-dir", "/tmp/two");
+  assert_property (src, "cache-size", "0");
+  assert_property (src, "cache-mode", "off");
+  assert_property (src, "api-key", "***");
+  assert_property (src, "api-key-file", ELEMENT_KEY_FILE);
+  assert_property (src, "prompt", "again");
+  assert_property (src, "poll-interval", "10");
+
+  /* A URI that tries to change one changes none. */
+  error = assert_set_uri_fails (src, "seedance://?prompt=p&model=acme/three",
+      GST_URI_ERROR_BAD_URI);
+  g_error_free (error);
+  assert_property (src, "model", "acme/two");
+  assert_property (src, "prompt", "again");
+
+  gst_object_unref (reference);
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* api-url from MODELLIX_BASE_URL and a key from MODELLIX_API_KEY stay
+ * like ones set on the element; neither is in the URI, and no URI can
+ * replace them. */
+GST_START_TEST (test_api_url_from_environment_kept)
 {
   SavedEnvironment saved;
   GstElement *src;
+  GError *error;
 
   environment_save (&saved);
   g_setenv ("MODELLIX_BASE_URL", "http://127.0.0.1:9", TRUE);
@@ -953,30 +1244,37 @@ GST_START_TEST (test_reset_api_url_from_environment)
   src = make_src ();
   assert_property (src, "api-url", "http://127.0.0.1:9");
   assert_property (src, "api-key", "***");
-  /* The environment's origin is no change from the default. */
   assert_uri (src, "seedance://");
-
-  assert_set_uri (src, "seedance://?prompt=p&api-url=http://127.0.0.1:7");
-  assert_property (src, "api-url", "http://127.0.0.1:7");
-  assert_uri (src, "seedance://?prompt=p&api-url=http://127.0.0.1:7");
 
   assert_set_uri (src, "seedance://?prompt=p");
   assert_property (src, "api-url", "http://127.0.0.1:9");
   assert_property (src, "api-key", "***");
   assert_uri (src, "seedance://?prompt=p");
 
-  /* With a variable set, the built-in default is a change. */
-  assert_set_uri (src, "seedance://?prompt=p&api-url=" DEFAULT_API_URL);
+  error = assert_set_uri_fails (src, "seedance://?prompt=q"
+      "&api-url=http://127.0.0.1:7", GST_URI_ERROR_BAD_URI);
+  g_error_free (error);
+  assert_property (src, "api-url", "http://127.0.0.1:9");
+  assert_property (src, "prompt", "p");
+
+  /* One the application set wins over the variable, through a URI. */
+  g_object_set (src, "api-url", "http://127.0.0.1:7", NULL);
+  assert_set_uri (src, "seedance://?prompt=p");
+  assert_property (src, "api-url", "http://127.0.0.1:7");
+  assert_uri (src, "seedance://?prompt=p");
+
+  /* The built-in default set by hand is not in the URI either. */
+  g_object_set (src, "api-url", DEFAULT_API_URL, NULL);
+  assert_set_uri (src, "seedance://");
   assert_property (src, "api-url", DEFAULT_API_URL);
-  assert_uri (src, "seedance://?prompt=p&api-url=" DEFAULT_API_URL);
+  assert_uri (src, "seedance://");
 
   gst_object_unref (src);
   environment_restore (&saved);
 
-  /* Without it, the built-in default. */
+  /* Without the variables, the built-in default and no key. */
   src = make_src ();
-  assert_set_uri (src, "seedance://?api-url=http://127.0.0.1:7");
-  assert_set_uri (src, "seedance://");
+  assert_set_uri (src, "seedance://?prompt=p");
   assert_property (src, "api-url", DEFAULT_API_URL);
   assert_property (src, "api-key", NULL);
   gst_object_unref (src);
@@ -1014,14 +1312,14 @@ static const CanonicalCase canonical_cases[] = {
   /* A request field named with its default value is still sent. */
   {"seedance://?seed=-1&ratio=1:1&generate-audio=true&duration=5",
       "seedance://?duration=5&generate-audio=true&ratio=1:1&seed=-1"},
-  /* Connection properties after the request, api-url last. */
-  {"seedance://?api_url=http://127.0.0.1:8080&timeout=0&poll_interval=10"
-        "&task_id=t%2F1&model=acme/m-1&prompt=p",
-      "seedance://?prompt=p&model=acme/m-1&task-id=t/1&poll-interval=10"
-        "&timeout=0&api-url=http://127.0.0.1:8080"},
+  /* Connection properties after the request, in the order task-id,
+   * poll-interval, timeout. */
+  {"seedance://?timeout=0&poll_interval=10&task_id=t%2F1&prompt=p",
+      "seedance://?prompt=p&task-id=t/1&poll-interval=10&timeout=0"},
+  {"seedance://?timeout=60&task-id=task-1",
+      "seedance://?task-id=task-1&timeout=60"},
   /* ...only when they differ from their defaults. */
-  {"seedance://?model=bytedance%2Fseedance-2.0-fast-i2v&poll-interval=2000"
-        "&timeout=1800&api-url=https%3A%2F%2Fapi.modellix.ai&prompt=p",
+  {"seedance://?poll-interval=2000&timeout=1800&prompt=p",
       "seedance://?prompt=p"},
   /* Lists as repeated keys, lists in schema order. */
   {"seedance://?audio-urls=https://a.example/1.mp3&reference-images=r1.png"
@@ -1095,18 +1393,90 @@ GST_START_TEST (test_canonical_from_properties)
       "&reference-images=a%20b.png&reference-images=c%26d.png"
       "&duration=5&ratio=21:9");
 
+  /* Nor do the origin, model and cache, whatever their values. */
   g_object_set (src, "api-url", "http://127.0.0.1:1", "model", "acme/x",
-      "timeout", (guint) 60, NULL);
+      "cache-dir", "/tmp/c", "cache-size", (guint) 1, "api-key-file",
+      "/tmp/k", "timeout", (guint) 60, NULL);
+  gst_util_set_object_arg (G_OBJECT (src), "cache-mode", "off");
   assert_uri (src, "seedance://?prompt=a%20cat"
       "&reference-images=a%20b.png&reference-images=c%26d.png"
-      "&duration=5&ratio=21:9&model=acme/x&timeout=60"
-      "&api-url=http://127.0.0.1:1");
+      "&duration=5&ratio=21:9&timeout=60");
 
   uri = get_uri (src);
   fail_if (strstr (uri, "api-key") || strstr (uri, "api_key")
       || strstr (uri, ELEMENT_KEY), "the URI shows the key: %s", uri);
   g_free (uri);
 
+  gst_object_unref (src);
+}
+
+GST_END_TEST;
+
+/* get_uri() never names api-url, model, the cache or the key file, set or
+ * not, alone or with every URI property; the URI it gives is accepted and
+ * means the same on an element with the same settings. */
+GST_START_TEST (test_get_uri_hides_element_settings)
+{
+  const gchar *const refs[] = { "r1.png", "r2.png", NULL };
+  const gchar *const audio[] = { "https://e.example/1.mp3", NULL };
+  GstElement *src, *other;
+  gchar *uri, *before;
+
+  src = make_src ();
+  set_element_settings (src);
+  assert_uri (src, "seedance://");
+
+  g_object_set (src, "prompt", "a dog", "first-frame-image", "f.png",
+      "last-frame-image", "l.png", "camera-fixed", TRUE, "duration", 6,
+      "execution-expires-after", 3600, "generate-audio", FALSE,
+      "return-last-frame", TRUE, "seed", G_GINT64_CONSTANT (3),
+      "task-id", "task-1", "poll-interval", (guint) 10, "timeout", (guint) 0,
+      NULL);
+  gst_util_set_object_arg (G_OBJECT (src), "ratio", "16:9");
+  gst_util_set_object_arg (G_OBJECT (src), "resolution", "480p");
+  seedance_test_set_string_array (src, "reference-images", refs);
+  seedance_test_set_string_array (src, "audio-urls", audio);
+
+  uri = get_uri (src);
+  fail_unless_equals_string (uri, "seedance://?prompt=a%20dog"
+      "&first-frame-image=f.png&last-frame-image=l.png"
+      "&reference-images=r1.png&reference-images=r2.png"
+      "&audio-urls=https://e.example/1.mp3&camera-fixed=true&duration=6"
+      "&execution-expires-after=3600&generate-audio=false&ratio=16:9"
+      "&resolution=480p&return-last-frame=true&seed=3&task-id=task-1"
+      "&poll-interval=10&timeout=0");
+  assert_uri_hides_element_settings (uri);
+
+  /* The same URI on the same element, or on another with the same
+   * settings: nothing changes. */
+  before = snapshot (src);
+  assert_set_uri (src, uri);
+  assert_snapshot (src, before, "after set_uri(get_uri())");
+  other = make_src ();
+  set_element_settings (other);
+  assert_set_uri (other, uri);
+  assert_snapshot (other, before, "another element given the URI");
+  gst_object_unref (other);
+  g_free (before);
+  g_free (uri);
+
+  /* Each alone, too. */
+  gst_object_unref (src);
+  src = make_src ();
+  g_object_set (src, "api-url", ELEMENT_API_URL, NULL);
+  assert_uri (src, "seedance://");
+  g_object_set (src, "model", ELEMENT_MODEL, NULL);
+  assert_uri (src, "seedance://");
+  gst_util_set_object_arg (G_OBJECT (src), "cache-mode", "off");
+  assert_uri (src, "seedance://");
+  g_object_set (src, "cache-dir", ELEMENT_CACHE_DIR, NULL);
+  assert_uri (src, "seedance://");
+  g_object_set (src, "cache-size", (guint) ELEMENT_CACHE_SIZE, NULL);
+  assert_uri (src, "seedance://");
+  g_object_set (src, "api-key-file", ELEMENT_KEY_FILE, NULL);
+  assert_uri (src, "seedance://");
+  g_object_set (src, "api-key", ELEMENT_KEY, NULL);
+  assert_uri (src, "seedance://");
   gst_object_unref (src);
 }
 
@@ -1138,8 +1508,8 @@ GST_START_TEST (test_round_trip)
       "\xf0\x9f\x90\x88");
 
   src = make_src ();
-  g_object_set (src, "api-key", ELEMENT_KEY,
-      "prompt", prompt->str,
+  set_element_settings (src);
+  g_object_set (src, "prompt", prompt->str,
       "first-frame-image", "/tmp/dir with space/first.png",
       "last-frame-image", "https://e.example/l.png?a=1&b=2#frag",
       "camera-fixed", TRUE,
@@ -1148,10 +1518,8 @@ GST_START_TEST (test_round_trip)
       "generate-audio", FALSE,
       "return-last-frame", TRUE,
       "seed", G_GINT64_CONSTANT (4294967295),
-      "model", "acme/m+1",
       "task-id", "task:42/x y",
-      "poll-interval", (guint) 10,
-      "timeout", (guint) 0, "api-url", "http://127.0.0.1:65535", NULL);
+      "poll-interval", (guint) 10, "timeout", (guint) 0, NULL);
   gst_util_set_object_arg (G_OBJECT (src), "ratio", "9:16");
   gst_util_set_object_arg (G_OBJECT (src), "resolution", "480p");
   seedance_test_set_string_array (src, "reference-images", refs);
@@ -1166,6 +1534,9 @@ GST_START_TEST (test_round_trip)
         "'%c' unencoded in %s", *p, uri);
   fail_if (strstr (uri, "api-key") || strstr (uri, ELEMENT_KEY),
       "the URI shows the key: %s", uri);
+  fail_if (strstr (uri, "&api-url=") || strstr (uri, "&model=")
+      || strstr (uri, "&cache-") || strstr (uri, ELEMENT_MODEL)
+      || strstr (uri, "4321"), "the URI shows the element's settings: %s", uri);
 
   before = snapshot (src);
   assert_set_uri (src, uri);
@@ -1175,7 +1546,7 @@ GST_START_TEST (test_round_trip)
   g_free (again);
 
   other = make_src ();
-  g_object_set (other, "api-key", ELEMENT_KEY, NULL);
+  set_element_settings (other);
   assert_set_uri (other, uri);
   assert_snapshot (other, before, "a new element given the URI");
   assert_uri (other, uri);
@@ -1201,10 +1572,9 @@ GST_START_TEST (test_bad_state)
   gchar *uri;
 
   f = fixture_new_slow ();
+  /* The fixture set api-url on the element: the URI keeps it. */
   seedance_test_fixture_launch_fakesink (f);
-  uri = g_strconcat ("seedance://?prompt=" PROMPT_ENCODED "&api-url=",
-      seedance_emulator_get_api_origin (f->emulator), "&poll-interval=50",
-      NULL);
+  uri = g_strdup ("seedance://?prompt=" PROMPT_ENCODED "&poll-interval=50");
   assert_set_uri (f->src, uri);
 
   fail_unless_equals_int (gst_element_set_state (f->pipeline,
@@ -1238,7 +1608,7 @@ GST_START_TEST (test_bad_state)
 GST_END_TEST;
 
 /* Only the request fields the last URI named are submitted, with the key
- * set on the element before it. */
+ * and origin set on the element before it. */
 GST_START_TEST (test_only_named_fields_sent)
 {
   SeedanceTestFixture *f;
@@ -1250,10 +1620,11 @@ GST_START_TEST (test_only_named_fields_sent)
   seedance_test_fixture_launch_fakesink (f);
   assert_set_uri (f->src, RICH_URI);
 
-  uri = g_strconcat ("seedance://?prompt=" PROMPT_ENCODED
-      "&duration=4&api-url=", seedance_emulator_get_api_origin (f->emulator),
-      "&poll-interval=50", NULL);
+  uri = g_strdup ("seedance://?prompt=" PROMPT_ENCODED
+      "&duration=4&poll-interval=50");
   assert_set_uri (f->src, uri);
+  assert_property (f->src, "api-url",
+      seedance_emulator_get_api_origin (f->emulator));
 
   fail_unless_equals_int (gst_element_set_state (f->pipeline,
           GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
@@ -1495,6 +1866,96 @@ GST_START_TEST (test_discoverer)
 
 GST_END_TEST;
 
+/* A URI from a playlist that names an origin is refused where the bins
+ * make their source: with a key in MODELLIX_API_KEY and the emulator as
+ * MODELLIX_BASE_URL, uridecodebin or playbin given
+ * seedance://?prompt=hello&api-url=<the emulator's third origin> posts an
+ * error naming api-url, makes no source, and not one request reaches any
+ * of the emulator's origins (the one the URI names or the others). */
+static const gchar *hostile_keys[] = { "api-url", "api_url" };
+static const gchar *hostile_bins[] = { "uridecodebin", "playbin" };
+
+GST_START_TEST (test_hostile_origin_sends_nothing)
+{
+  const gchar *key = hostile_keys[__i__ / G_N_ELEMENTS (hostile_bins)];
+  const gchar *bin = hostile_bins[__i__ % G_N_ELEMENTS (hostile_bins)];
+  SeedanceTestFixture *f;
+  SourceSetup setup;
+  SavedEnvironment saved;
+  GstElement *pipeline, *element;
+  GstBus *bus;
+  GstMessage *msg;
+  gchar *origin, *uri;
+
+  memset (&setup, 0, sizeof (setup));
+  g_mutex_init (&setup.lock);
+  f = seedance_test_fixture_new (NULL);
+
+  environment_save (&saved);
+  g_setenv ("MODELLIX_BASE_URL",
+      seedance_emulator_get_api_origin (f->emulator), TRUE);
+  g_setenv ("MODELLIX_API_KEY", SEEDANCE_TEST_API_KEY, TRUE);
+
+  origin = g_uri_escape_string (seedance_emulator_get_other_origin
+      (f->emulator), NULL, FALSE);
+  fail_unless (g_str_has_prefix (origin, "http%3A%2F%2F127.0.0.1%3A"), "%s",
+      origin);
+  uri = g_strdup_printf ("seedance://?prompt=hello&%s=%s", key, origin);
+  GST_INFO ("%s with %s", bin, uri);
+
+  element = gst_element_factory_make (bin, NULL);
+  fail_unless (element != NULL, "no %s", bin);
+  if (GST_IS_PIPELINE (element)) {
+    pipeline = element;
+    g_object_set (pipeline, "video-sink", gst_element_factory_make ("fakesink",
+            NULL), "audio-sink", gst_element_factory_make ("fakesink", NULL),
+        NULL);
+  } else {
+    /* A bin has a bus only in a pipeline. */
+    pipeline = gst_pipeline_new (NULL);
+    gst_bin_add (GST_BIN (pipeline), element);
+  }
+  g_signal_connect (element, "source-setup", G_CALLBACK (source_setup_cb),
+      &setup);
+  g_object_set (element, "uri", uri, NULL);
+  bus = gst_element_get_bus (pipeline);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_timed_pop_filtered (bus, SEEDANCE_TEST_TIMEOUT,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  fail_unless (msg != NULL, "%s posted no error", bin);
+  /* The bins' error for a URI no element accepted, with our message. */
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_NOT_FOUND, "Invalid seedance URI: 'api-url' is not "
+      "allowed in a URI");
+  gst_message_unref (msg);
+
+  /* Every thread of the pipeline is gone: whatever it sent was answered
+   * and logged. */
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  environment_restore (&saved);
+
+  g_mutex_lock (&setup.lock);
+  fail_unless_equals_int (setup.n_sources, 0);
+  fail_unless (setup.source == NULL, "%s made a source", bin);
+  g_mutex_unlock (&setup.lock);
+
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, NULL,
+          NULL), 0);
+  fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 0);
+
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  g_free (uri);
+  g_free (origin);
+  seedance_test_fixture_free (f);
+  g_mutex_clear (&setup.lock);
+}
+
+GST_END_TEST;
+
 static Suite *
 urihandler_suite (void)
 {
@@ -1520,17 +1981,23 @@ urihandler_suite (void)
   tcase_add_test (tc, test_wrong_scheme);
   tcase_add_loop_test (tc, test_api_key_refused, 0,
       G_N_ELEMENTS (api_key_uris));
+  tcase_add_loop_test (tc, test_refused_key, 0,
+      G_N_ELEMENTS (refused_key_cases));
+  tcase_add_loop_test (tc, test_make_from_uri_refused_key, 0,
+      G_N_ELEMENTS (refused_key_cases));
 
   tc = tcase_create ("request");
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_atomic);
   tcase_add_test (tc, test_reset_to_defaults);
-  tcase_add_test (tc, test_reset_api_url_from_environment);
+  tcase_add_test (tc, test_set_uri_keeps_element_settings);
+  tcase_add_test (tc, test_api_url_from_environment_kept);
 
   tc = tcase_create ("canonical");
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_canonical, 0, G_N_ELEMENTS (canonical_cases));
   tcase_add_test (tc, test_canonical_from_properties);
+  tcase_add_test (tc, test_get_uri_hides_element_settings);
   tcase_add_test (tc, test_round_trip);
 
   tc = tcase_create ("emulator");
@@ -1540,6 +2007,8 @@ urihandler_suite (void)
   tcase_add_test (tc, test_uridecodebin);
   tcase_add_test (tc, test_playbin);
   tcase_add_test (tc, test_discoverer);
+  tcase_add_loop_test (tc, test_hostile_origin_sends_nothing, 0,
+      G_N_ELEMENTS (hostile_keys) * G_N_ELEMENTS (hostile_bins));
 
   return s;
 }
