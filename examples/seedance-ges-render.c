@@ -13,9 +13,11 @@
  * clip generated from PROMPT, and renders it to OUT.mp4 (H.264 and AAC
  * at the generated clip's size and frame rate). The generated clip is an
  * ordinary GESUriClip whose URI is seedance://?prompt=...; the extra
- * arguments are its query keys, so the element itself checks them. The
- * key and the API's origin come from MODELLIX_API_KEY and
- * MODELLIX_BASE_URL.
+ * arguments are its query keys, so the element itself checks them: the
+ * request's fields, task-id, poll-interval and timeout. A URI cannot say
+ * where the key goes or where files are written, so the key and the
+ * API's origin come from MODELLIX_API_KEY and MODELLIX_BASE_URL, and the
+ * cache lives under XDG_CACHE_HOME.
  *
  * What it costs today: GES discovers the URI (one submission), then each
  * of the clip's track sources (video, and audio when the clip has sound)
@@ -300,7 +302,9 @@ main (int argc, char **argv)
   }
   if (argc < 4) {
     g_printerr ("Usage: %s LOCAL_CLIP OUT.mp4 \"PROMPT\" [property=value "
-        "...]\n", argv[0]);
+        "...]\n  properties: the request's fields, task-id, poll-interval, "
+        "timeout;\n  the key and the API origin come from MODELLIX_API_KEY "
+        "and MODELLIX_BASE_URL\n", argv[0]);
     return EXIT_FAILURE;
   }
   app.loop = g_main_loop_new (NULL, FALSE);
