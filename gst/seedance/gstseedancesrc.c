@@ -1310,26 +1310,63 @@ gst_seedance_src_open_cached_clip (GstSeedanceSrc * src,
   return FALSE;
 }
 
-/* Waits until no other pipeline decides about this request. */
+/* Waits until no other pipeline decides about this request, saying whom
+ * it waits for; not past timeout (JOURNAL_LOCK_MAX_WAIT_S without one):
+ * a holder that hangs must not hang this pipeline too. */
 static GstFlowReturn
 gst_seedance_src_lock_journal (GstSeedanceSrc * src)
 {
   GError *error = NULL;
-  gboolean locked = FALSE, told = FALSE;
+  gboolean locked = FALSE;
+  gint64 start = g_get_monotonic_time (), deadline, next_report = 0;
+  gchar *holder = NULL;
 
+  deadline = gst_seedance_src_deadline (src);
+  if (deadline == 0)
+    deadline = start + JOURNAL_LOCK_MAX_WAIT_S * G_USEC_PER_SEC;
   for (;;) {
+    gint64 now;
+
     if (!seedance_journal_try_lock (src->journal, &locked, &error))
-      return gst_seedance_src_fail (src, error, 0);
-    if (locked)
+      break;
+    if (locked) {
+      g_free (holder);
       return GST_FLOW_OK;
-    if (!told) {
-      GST_INFO_OBJECT (src, "another pipeline is deciding about this "
-          "request: waiting for its task");
-      told = TRUE;
     }
-    if (!gst_seedance_src_wait (src, JOURNAL_LOCK_POLL_MS))
+    now = g_get_monotonic_time ();
+    if (now >= next_report) {
+      gchar *named = seedance_journal_describe_holder (src->journal);
+
+      if (named || holder == NULL) {
+        g_free (holder);
+        holder = named ? named : g_strdup ("another pipeline");
+      }
+      GST_INFO_OBJECT (src, "waiting for %s, which is deciding about this "
+          "request (%s)", holder, seedance_journal_get_lock_path
+          (src->journal));
+      gst_seedance_src_post_progress (src, src->progress_open ?
+          GST_PROGRESS_TYPE_CONTINUE : GST_PROGRESS_TYPE_START,
+          "waiting for %s, which is deciding about this request", holder);
+      next_report = now + PROGRESS_EVERY_US;
+    }
+    if (now >= deadline) {
+      g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT,
+          "Waited %" G_GINT64_FORMAT " s for %s, which is deciding about "
+          "this same request (journal lock %s), and gave up%s: nothing was "
+          "sent. If that pipeline is stuck, stop it; otherwise run again once "
+          "it is done, to resume its task", (now - start) / G_USEC_PER_SEC,
+          holder, seedance_journal_get_lock_path (src->journal),
+          src->run_timeout ? " at timeout" : "");
+      break;
+    }
+    if (!gst_seedance_src_wait (src, MIN (JOURNAL_LOCK_POLL_MS,
+                (deadline - now) / 1000 + 1))) {
+      g_free (holder);
       return gst_seedance_src_interrupted (src);
+    }
   }
+  g_free (holder);
+  return gst_seedance_src_fail (src, error, 0);
 }
 
 /* Before anything is paid: a request made before plays its cached clip or

@@ -904,6 +904,12 @@ seedance_journal_get_path (SeedanceJournal * journal)
 }
 
 const gchar *
+seedance_journal_get_lock_path (SeedanceJournal * journal)
+{
+  return journal->lock_path;
+}
+
+const gchar *
 seedance_journal_get_clip_path (SeedanceJournal * journal)
 {
   return journal->clip_path;

@@ -75,6 +75,7 @@ gboolean             seedance_journal_write (SeedanceJournal * journal,
 void                 seedance_journal_remove (SeedanceJournal * journal);
 
 const gchar *        seedance_journal_get_path (SeedanceJournal * journal);
+const gchar *        seedance_journal_get_lock_path (SeedanceJournal * journal);
 const gchar *        seedance_journal_get_clip_path (SeedanceJournal * journal);
 const gchar *        seedance_journal_get_clips_dir (SeedanceJournal * journal);
 

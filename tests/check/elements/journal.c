@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 
+#include "seedancejournal.h"
 #include "seedancetestutils.h"
 
 #define PROMPT "a heron lands on a frozen lake"
@@ -631,6 +632,61 @@ GST_START_TEST (test_seek_after_first_pass_from_cache)
 
 GST_END_TEST;
 
+/* Another pipeline that holds the request's lock and never lets go: the
+ * wait ends at timeout with an error naming it, and nothing is sent. */
+GST_START_TEST (test_lock_wait_bounded)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *lock, *name, *dir, *pid, *warnings;
+  SeedanceJournal *journal;
+  GError *error = NULL;
+  gboolean locked = FALSE;
+  GstMessage *msg;
+  gint64 start;
+  Run *r;
+
+  warnings = run_to_eos (f, PROMPT, NULL, NULL);
+  g_free (warnings);
+  lock = only_file (f, "journal", ".lock");
+  name = g_path_get_basename (lock);
+  *strrchr (name, '.') = '\0';
+  dir = g_build_filename (f->tmpdir, "cache", "gst-seedance", NULL);
+  journal = seedance_journal_open (dir, name, &error);
+  g_assert_no_error (error);
+  fail_unless (seedance_journal_try_lock (journal, &locked, &error));
+  fail_unless (locked);
+  seedance_emulator_clear_requests (f->emulator);
+
+  r = run_new (f, PROMPT, NULL, "timeout=2");
+  start = g_get_monotonic_time ();
+  msg = run_play (r);
+  fail_unless (g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC);
+  pid = g_strdup_printf ("process %d", (gint) getpid ());
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, pid);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, "journal lock");
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, "nothing was sent");
+  gst_message_unref (msg);
+  run_free (r);
+  fail_unless_equals_int (count (f, NULL, NULL), 0);
+
+  /* Once it lets go, the request plays from the cache. */
+  seedance_journal_free (journal);
+  warnings = run_to_eos (f, PROMPT, NULL, NULL);
+  g_free (warnings);
+  fail_unless_equals_int (count (f, NULL, NULL), 0);
+
+  g_free (pid);
+  g_free (dir);
+  g_free (name);
+  g_free (lock);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* One run to EOS of @prompt paid with @key. */
 static void
 run_with_key (SeedanceTestFixture * f, const gchar * prompt,
@@ -691,6 +747,7 @@ journal_suite (void)
   tcase_add_test (tc, test_cache_bound_evicts);
   tcase_add_test (tc, test_seek_after_first_pass_from_cache);
   tcase_add_test (tc, test_cache_per_account);
+  tcase_add_test (tc, test_lock_wait_bounded);
   return s;
 }
 
