@@ -755,8 +755,7 @@ gst_seedance_src_read_max_clip_size (GstSeedanceSrc * src, GError ** error)
   const gchar *env = g_getenv ("SEEDANCE_MAX_CLIP_SIZE");
   guint64 size = SEEDANCE_DEFAULT_MAX_CLIP_SIZE;
 
-  if (env && !g_ascii_string_to_unsigned (env, 10, 1, G_MAXINT64, &size,
-          NULL)) {
+  if (env && !g_ascii_string_to_unsigned (env, 10, 1, G_MAXINT64, &size, NULL)) {
     gchar *shown = seedance_text_for_display (env);
 
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
@@ -1788,8 +1787,7 @@ gst_seedance_src_request_clip (GstSeedanceSrc * src, guint64 offset,
       error);
   gst_seedance_src_disarm_watch (src, error);
   if (ok && !src->clip_identity_known) {
-    seedance_file_identity_copy (&src->clip_identity,
-        &src->download.identity);
+    seedance_file_identity_copy (&src->clip_identity, &src->download.identity);
     src->clip_identity_known = TRUE;
   }
   return ok;
@@ -1845,7 +1843,7 @@ gst_seedance_src_resume_download (GstSeedanceSrc * src, guint64 offset,
 {
   while (src->download_retries < MAX_DOWNLOAD_RETRIES) {
     GST_INFO_OBJECT (src, "download dropped at byte %" G_GUINT64_FORMAT
-        ": %s; resuming", offset, (*error)->message);
+        ": %s; resuming", offset, *error ? (*error)->message : "");
     g_clear_error (error);
     if (!gst_seedance_src_wait (src, seedance_backoff_ms (200,
                 src->download_retries++))) {
@@ -1983,8 +1981,7 @@ gst_seedance_src_caps_from_type (GstSeedanceSrc * src)
 
 /* A clip of unknown length is read up to the bound, no further. */
 static gboolean
-gst_seedance_src_check_size (GstSeedanceSrc * src, guint64 end,
-    GError ** error)
+gst_seedance_src_check_size (GstSeedanceSrc * src, guint64 end, GError ** error)
 {
   if (end <= src->max_clip_size)
     return TRUE;

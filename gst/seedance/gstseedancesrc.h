@@ -59,9 +59,7 @@ struct _GstSeedanceSrc
   gchar *video_url;
   gint64 run_start;             /* monotonic us when the wait began, 0 before */
   SeedanceDownload download;
-  SeedanceFileIdentity clip_identity;   /* of the first answer; size -1 and
-                                         * no validator before it */
-  gboolean clip_identity_known;
+  SeedanceFileIdentity clip_identity;   /* of the first answer */
   SeedanceDeadline *download_watch;     /* bounds each download step */
   guint64 max_clip_size;        /* bytes */
   guint64 read_position;        /* next byte the open download gives */
@@ -78,6 +76,7 @@ struct _GstSeedanceSrc
   SeedanceClipWriter *clip_writer;      /* the download, as it is cached */
   gint clip_fd;                 /* the cached clip being played, -1 */
   gboolean url_refreshed;       /* the task was asked for a fresh URL */
+  gboolean clip_identity_known; /* clip_identity holds the first answer's */
   gboolean cache_given_up;      /* the clip cannot be cached this run */
 
   /* Cancellation of every query, download and wait; see unlock(). */

@@ -704,8 +704,7 @@ api_exchange (SeedanceClient * client, const gchar * method,
     g_date_time_unref (now);
   }
 
-  ex->body = read_answer (in, seedance_deadline_get_cancellable (watch),
-      error);
+  ex->body = read_answer (in, seedance_deadline_get_cancellable (watch), error);
   g_object_unref (in);
   GST_DEBUG ("answer %u, %" G_GSIZE_FORMAT " bytes", answer->http_status,
       ex->body ? g_bytes_get_size (ex->body) : 0);
@@ -996,8 +995,7 @@ skip_to (GInputStream * in, guint64 offset, GCancellable * cancellable,
 /* The answer's Content-Length, as sent: only digits make a length. FALSE
  * with @error set for a header that is there but is no length. */
 static gboolean
-content_length (SoupMessageHeaders * headers, gint64 * length,
-    GError ** error)
+content_length (SoupMessageHeaders * headers, gint64 * length, GError ** error)
 {
   const gchar *value = soup_message_headers_get_one (headers,
       "Content-Length");
@@ -1039,8 +1037,7 @@ read_identity (SoupMessageHeaders * headers, gint64 total,
 /* Whether @got may be the same file as @first: a size or validator that
  * both answers gave must agree. */
 static gboolean
-same_file (const SeedanceFileIdentity * first,
-    const SeedanceFileIdentity * got)
+same_file (const SeedanceFileIdentity * first, const SeedanceFileIdentity * got)
 {
   if (first->size >= 0 && got->size >= 0 && first->size != got->size)
     return FALSE;

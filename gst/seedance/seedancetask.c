@@ -271,7 +271,7 @@ read_resources (JsonArray * resources, SeedanceTask * task)
         && json_node_get_value_type (item) == G_TYPE_STRING) {
       url = json_node_get_string (item);
     }
-    if (!is_http_url (url) || strlen (url) > MAX_TEXT_LENGTH)
+    if (url == NULL || !is_http_url (url) || strlen (url) > MAX_TEXT_LENGTH)
       continue;
 
     if (type && g_ascii_strcasecmp (type, "image") == 0) {

@@ -689,8 +689,7 @@ GST_END_TEST;
 
 /* One run to EOS of @prompt paid with @key. */
 static void
-run_with_key (SeedanceTestFixture * f, const gchar * prompt,
-    const gchar * key)
+run_with_key (SeedanceTestFixture * f, const gchar * prompt, const gchar * key)
 {
   Run *r = run_new (f, prompt, NULL, NULL);
 

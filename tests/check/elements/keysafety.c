@@ -883,8 +883,7 @@ keysafety_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_no_key_in_logs, KEY_FROM_PROPERTY,
       KEY_FROM_FILE + 1);
-  tcase_add_loop_test (tc, test_bad_key_file, 0,
-      G_N_ELEMENTS (bad_key_files));
+  tcase_add_loop_test (tc, test_bad_key_file, 0, G_N_ELEMENTS (bad_key_files));
   tcase_add_loop_test (tc, test_no_key_in_logs_on_error, 0,
       G_N_ELEMENTS (error_cases));
 

@@ -375,6 +375,7 @@ GST_START_TEST (test_text_for_display)
     {"\x1b[2J\x1b]0;pwned\x07", "\\x1B[2J\\x1B]0;pwned\\x07"},
     {"a\nb\tc\rd", "a\\nb\\tc\\rd"},
     {"del\x7f c1\xc2\x9b", "del\\x7F c1\\x9B"},
+    /* NOLINTNEXTLINE(misc-misleading-bidirectional): the very case */
     {"bidi \xe2\x80\xae evil", "bidi \\u202E evil"},
     {"bad \xff byte", "bad \xef\xbf\xbd byte"},
   };
