@@ -14,10 +14,17 @@
  * directory). Oracles: an entry that is read back is one the element can
  * trust (a status, a task id unless still submitting, an http(s) result
  * URL, a checksum exactly when there is a clip), and writing it and
- * reading it again gives the same entry. */
+ * reading it again gives the same entry.
+ *
+ * The same input is also the content of the entry's lock file while
+ * another journal holds the lock: what seedance_journal_describe_holder()
+ * makes of it is NULL or a short text of printable ASCII naming a decimal
+ * pid. */
 
+#include <fcntl.h>
 #include <string.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "fuzz.h"
@@ -28,6 +35,8 @@
 
 static gchar *work_dir;
 static SeedanceJournal *journal;
+static SeedanceJournal *holder; /* holds the lock */
+static gchar *lock_path;
 
 static void
 remove_path (const gchar * path)
@@ -53,6 +62,8 @@ static void
 close_journal (void)
 {
   g_clear_pointer (&journal, seedance_journal_free);
+  g_clear_pointer (&holder, seedance_journal_free);
+  g_clear_pointer (&lock_path, g_free);
   if (work_dir)
     remove_path (work_dir);
   g_clear_pointer (&work_dir, g_free);
@@ -62,6 +73,7 @@ static void
 open_journal (void)
 {
   GError *error = NULL;
+  gboolean locked = FALSE;
 
   if (journal)
     return;
@@ -69,6 +81,11 @@ open_journal (void)
   FUZZ_CHECK (work_dir != NULL, "%s", error ? error->message : "");
   journal = seedance_journal_open (work_dir, FINGERPRINT, &error);
   FUZZ_CHECK (journal != NULL, "%s", error ? error->message : "");
+  holder = seedance_journal_open (work_dir, FINGERPRINT, &error);
+  FUZZ_CHECK (holder != NULL, "%s", error ? error->message : "");
+  FUZZ_CHECK (seedance_journal_try_lock (holder, &locked, &error) && locked,
+      "%s", error ? error->message : "not locked");
+  lock_path = g_build_filename (work_dir, "journal", FINGERPRINT ".lock", NULL);
   FUZZ_CHECK (atexit (close_journal) == 0, "atexit");
 }
 
@@ -116,6 +133,30 @@ check_same (const SeedanceJournalEntry * a, const SeedanceJournalEntry * b)
       "differently");
 }
 
+/* The input as the held lock's content, rewritten in place. */
+static void
+check_holder (const uint8_t * data, size_t size)
+{
+  gint fd = g_open (lock_path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
+  gchar *text, *p;
+
+  FUZZ_CHECK (fd >= 0, "cannot open %s", lock_path);
+  FUZZ_CHECK (size == 0 || write (fd, data, size) == (gssize) size,
+      "cannot write %s", lock_path);
+  close (fd);
+  text = seedance_journal_describe_holder (journal);
+  if (text == NULL)
+    return;
+  FUZZ_CHECK (g_str_has_prefix (text, "process ")
+      && g_ascii_isdigit (text[strlen ("process ")]), "holder '%s'", text);
+  FUZZ_CHECK (strlen (text) < 256, "holder of %" G_GSIZE_FORMAT " bytes",
+      strlen (text));
+  for (p = text; *p; p++)
+    FUZZ_CHECK (g_ascii_isprint (*p), "holder with byte 0x%02x",
+        (guint) (guchar) * p);
+  g_free (text);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 {
@@ -126,6 +167,7 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 
   seedance_fuzz_init ();
   open_journal ();
+  check_holder (data, size);
 
   text = g_string_new_len ((const gchar *) data, size);
   g_string_replace (text, "@CLIP@", seedance_journal_get_clip_path (journal),

@@ -64,6 +64,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <gst/base/gsttypefindhelper.h>
@@ -856,8 +857,8 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
         GError *why = error;
 
         error = g_error_new (SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-            "Invalid property 'cache-dir': %s; set cache-dir to a writable "
-            "directory, or cache-mode=off", why->message);
+            "Invalid property 'cache-dir': %s; set cache-dir to a private "
+            "directory of your own, or cache-mode=off", why->message);
         g_error_free (why);
         goto done;
       }
@@ -1441,6 +1442,7 @@ gst_seedance_src_cache_bytes (GstSeedanceSrc * src, guint64 offset,
   SeedanceJournalEntry *entry;
   const gchar *path = seedance_journal_get_clip_path (src->journal);
   GError *error = NULL;
+  GStatBuf st;
   gchar *sha;
   gboolean took;
 
@@ -1469,7 +1471,15 @@ gst_seedance_src_cache_bytes (GstSeedanceSrc * src, guint64 offset,
   }
   seedance_clip_cache_evict (seedance_journal_get_clips_dir (src->journal),
       src->run_cache_bytes, path);
-  src->clip_fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* Only the file just put in place: never through a link. */
+  src->clip_fd = g_open (path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+      0);
+  if (src->clip_fd >= 0 && (fstat (src->clip_fd, &st) < 0
+          || !S_ISREG (st.st_mode)
+          || (guint64) st.st_size != (guint64) src->content_size)) {
+    close (src->clip_fd);
+    src->clip_fd = -1;
+  }
   if (src->clip_fd >= 0)
     seedance_download_clear (&src->download);
   g_free (sha);

@@ -24,7 +24,6 @@
 #include "config.h"
 #endif
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -375,8 +374,8 @@ guint
 seedance_clip_cache_evict (const gchar * clips_dir, guint64 max_bytes,
     const gchar * keep)
 {
-  DIR *dir;
-  struct dirent *d;
+  GDir *dir;
+  const gchar *name;
   struct stat st;
   GArray *clips;
   gchar *keep_name = NULL;
@@ -396,7 +395,9 @@ seedance_clip_cache_evict (const gchar * clips_dir, guint64 max_bytes,
       close (fd);
     return 0;
   }
-  dir = fdopendir (fd);
+  /* The listing only proposes names: each is examined and removed
+   * through @fd, the directory that was checked. */
+  dir = g_dir_open (clips_dir, 0, NULL);
   if (dir == NULL) {
     close (fd);
     return 0;
@@ -407,8 +408,7 @@ seedance_clip_cache_evict (const gchar * clips_dir, guint64 max_bytes,
 
   clips = g_array_new (FALSE, FALSE, sizeof (CachedClip));
   g_array_set_clear_func (clips, cached_clip_clear);
-  while ((d = readdir (dir))) {
-    const gchar *name = d->d_name;
+  while ((name = g_dir_read_name (dir))) {
     gboolean clip = is_clip_name (name), part = !clip && is_part_name (name);
 
     if ((!clip && !part)
@@ -444,6 +444,7 @@ seedance_clip_cache_evict (const gchar * clips_dir, guint64 max_bytes,
   }
   g_array_unref (clips);
   g_free (keep_name);
-  closedir (dir);
+  g_dir_close (dir);
+  close (fd);
   return evicted;
 }

@@ -198,10 +198,12 @@ own_clip (const gchar * dir)
 {
   gchar *journal = g_build_filename (dir, "journal", NULL);
   gchar *entry = only_file (journal, ".json");
-  gchar *name = g_path_get_basename (entry), *path;
+  gchar *name = g_path_get_basename (entry), *clip, *path;
 
-  strcpy (strstr (name, ".json"), ".mp4");
-  path = g_build_filename (dir, "clips", name, NULL);
+  *strstr (name, ".json") = '\0';
+  clip = g_strconcat (name, ".mp4", NULL);
+  path = g_build_filename (dir, "clips", clip, NULL);
+  g_free (clip);
   g_free (name);
   g_free (entry);
   g_free (journal);
@@ -539,15 +541,11 @@ GST_END_TEST;
 
 /* A lock path that is not a plain file of the cache's own: nothing is
  * created or written through it and the run fails before any POST. */
-static const struct
-{
-  const gchar *kind;
-  const gchar *why;             /* in the error */
-} odd_locks[] = {
-  {"symlink to a missing file", "it is a symbolic link"},
-  {"symlink to a file", "it is a symbolic link"},
-  {"hard link to a file", "hard link"},
-  {"fifo", "it is not a regular file"},
+static const gchar *odd_locks[] = {
+  "it is a symbolic link",      /* 0: a symlink to a missing file */
+  "it is a symbolic link",      /* 1: a symlink to a file */
+  "hard link",                  /* 2: a hard link to a file */
+  "it is not a regular file",   /* 3: a FIFO */
 };
 
 GST_START_TEST (test_lock_not_regular)
@@ -590,7 +588,7 @@ GST_START_TEST (test_lock_not_regular)
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, lock);
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
-      GST_RESOURCE_ERROR_FAILED, odd_locks[__i__].why);
+      GST_RESOURCE_ERROR_FAILED, odd_locks[__i__]);
   gst_message_unref (msg);
   run_free (r);
   fail_unless_equals_int (count (f, "POST"), 1);
