@@ -57,6 +57,7 @@ GST_DEBUG_CATEGORY_STATIC (emulator_debug);
 #define FAULT_KEY "seedance-emulator-fault"
 #define SENT_STATUS_KEY "seedance-emulator-sent-status"
 #define DEFERRED_KEY "seedance-emulator-deferred"
+#define RANGE_KEY "seedance-emulator-range"
 
 typedef enum
 {
@@ -336,7 +337,11 @@ log_request (SeedanceEmulator * self, SeedanceEmulatorOrigin origin,
   headers = soup_server_message_get_request_headers (msg);
   request->authorization =
       g_strdup (soup_message_headers_get_one (headers, "Authorization"));
-  request->range = g_strdup (soup_message_headers_get_one (headers, "Range"));
+  /* A Range the files origin ignored (If-Range) was taken off the
+   * headers. */
+  request->range = g_strdup (g_object_get_data (G_OBJECT (msg), RANGE_KEY));
+  if (request->range == NULL)
+    request->range = g_strdup (soup_message_headers_get_one (headers, "Range"));
   body = soup_server_message_get_request_body (msg);
   if (body != NULL && body->length > 0) {
     GBytes *bytes = soup_message_body_flatten (body);
@@ -1151,6 +1156,58 @@ defer_answer (SeedanceEmulator * self, SoupServerMessage * msg,
   soup_server_message_pause (msg);
 }
 
+static void respond_trickle (SeedanceEmulator * self, SoupServerMessage * msg,
+    const Fault * fault, GString * text);
+
+/* @root serialized with data.padding, so that it is at least @size bytes
+ * long (exactly @size when it was shorter). */
+static GString *
+serialize_padded (JsonNode * root, guint64 size)
+{
+  const gchar *const empty[] = { PLACEHOLDER ("padding"), "\"\"", NULL };
+  const gchar *padded[] = { PLACEHOLDER ("padding"), NULL, NULL };
+  GString *text;
+  gchar *padding;
+  gsize pad;
+
+  json_object_set_string_member (answer_data (root), "padding",
+      PLACEHOLDER ("padding"));
+  text = serialize_with (root, empty);
+  pad = size > text->len ? size - text->len : 0;
+  g_string_free (text, TRUE);
+  padding = g_malloc (pad + 3);
+  padding[0] = '"';
+  memset (padding + 1, 'x', pad);
+  padding[pad + 1] = '"';
+  padding[pad + 2] = '\0';
+  padded[1] = padding;
+  text = serialize_with (root, padded);
+  g_free (padding);
+  return text;
+}
+
+/* @length bytes of @data as a JSON string literal: quotes, backslashes
+ * and control characters (NUL too) escaped, other bytes as they are. */
+static gchar *
+json_quote (const gchar * data, gsize length)
+{
+  GString *out = g_string_new ("\"");
+  gsize i;
+
+  for (i = 0; i < length; i++) {
+    guchar c = data[i];
+
+    if (c == '"' || c == '\\')
+      g_string_append_printf (out, "\\%c", c);
+    else if (c < 0x20 || c == 0x7f)
+      g_string_append_printf (out, "\\u%04x", c);
+    else
+      g_string_append_c (out, c);
+  }
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
 /* Answers an API request (submit or query) as @fault says. @answer is the
  * normal answer when there is one (a task exists), NULL otherwise; it may be
  * changed. FAULT_SLOW is the caller's. */
@@ -1228,25 +1285,43 @@ respond_api_fault (SeedanceEmulator * self, SoupServerMessage * msg,
       text = serialize_with (root, none);
       break;
     }
-    case FAULT_OVERSIZED:{
-      const gchar *const empty[] = { PLACEHOLDER ("padding"), "\"\"", NULL };
-      const gchar *padded[] = { PLACEHOLDER ("padding"), NULL, NULL };
-      gchar *padding;
-      gsize pad;
+    case FAULT_OVERSIZED:
+      text = serialize_padded (root, fault->size);
+      break;
+    case FAULT_TRICKLE:{
+      const gchar *const none[] = { NULL };
 
-      json_object_set_string_member (data, "padding", PLACEHOLDER ("padding"));
-      text = serialize_with (root, empty);
-      /* Exactly fault->size bytes when the answer is shorter. */
-      pad = fault->size > text->len ? fault->size - text->len : 0;
-      g_string_free (text, TRUE);
-      padding = g_malloc (pad + 3);
-      padding[0] = '"';
-      memset (padding + 1, 'x', pad);
-      padding[pad + 1] = '"';
-      padding[pad + 2] = '\0';
-      padded[1] = padding;
-      text = serialize_with (root, padded);
-      g_free (padding);
+      text = fault->size > 0 ? serialize_padded (root, fault->size) :
+          serialize_with (root, none);
+      json_node_unref (root);
+      respond_trickle (self, msg, fault, text);
+      return;
+    }
+    case FAULT_TASK_ID:{
+      const gchar *replacements[] = { PLACEHOLDER ("task-id"), NULL,
+        PLACEHOLDER ("url"), NULL, NULL
+      };
+      JsonObject *get_result = json_object_has_member (data, "get_result") ?
+          json_object_get_object_member (data, "get_result") : NULL;
+      const gchar *url = get_result != NULL ?
+          json_object_get_string_member (get_result, "url") : "";
+      GString *fake_url = g_string_new (url);
+
+      /* The real id ends the URL. */
+      if (task_id != NULL && g_str_has_suffix (url, task_id))
+        g_string_truncate (fake_url, fake_url->len - strlen (task_id));
+      g_string_append_len (fake_url, fault->task_id_value,
+          fault->task_id_length);
+      replacements[1] = json_quote (fault->task_id_value,
+          fault->task_id_length);
+      replacements[3] = json_quote (fake_url->str, fake_url->len);
+      g_string_free (fake_url, TRUE);
+      json_object_set_string_member (data, "task_id", PLACEHOLDER ("task-id"));
+      if (get_result != NULL)
+        json_object_set_string_member (get_result, "url", PLACEHOLDER ("url"));
+      text = serialize_with (root, replacements);
+      g_free ((gchar *) replacements[1]);
+      g_free ((gchar *) replacements[3]);
       break;
     }
     case FAULT_DEEP_NESTING:{
@@ -1769,27 +1844,99 @@ range_unsatisfiable (SoupServerMessage * msg, gsize size)
   return unsatisfiable;
 }
 
-/* A download answered by hand on the stolen connection, so that it can be
- * slow, cut short, chunked or blind to Range: headers, then the body in
- * chunks (each after delay_ms), then the connection is closed (FIN). */
+/* An answer written by hand on the stolen connection, so that it can be
+ * slow, cut short, chunked, blind to Range, endless, compressed or
+ * trickled: headers, then the content in chunks (each after delay_ms), then
+ * the connection is closed (FIN). The writer ends, and frees everything, as
+ * soon as a write fails (the peer went away) or stop() cancels it. */
 typedef struct
 {
   SeedanceEmulator *self;
   GIOStream *stream;
   GCancellable *cancellable;
-  GBytes *head;                 /* status line and headers */
+  GBytes *head;                 /* status line and headers; may be empty */
   GBytes *body;                 /* the bytes the answer is about */
-  gsize offset;                 /* of body, sent */
-  gsize limit;                  /* of body, to send before closing */
+  guint64 offset;               /* content bytes sent, before chunk framing */
+  gint64 drop_at;               /* content bytes to send, then close; -1 */
   gsize chunk;
   guint delay_ms;
   gboolean chunked;
+  gboolean endless;             /* zeros after body until the peer goes */
+  GConverter *gzip;             /* compresses body, then zeros, on the fly */
+  guint64 gzip_total;           /* uncompressed content bytes */
+  guint64 gzip_in;              /* of them, compressed so far */
+  gboolean ended;               /* all content sent */
   gboolean head_sent;
   gboolean waited;
   gboolean trailer_sent;
   GSource *timer;
   GBytes *pending;              /* being written */
 } RawWriter;
+
+/* Uncompressed bytes compressed per step: the gzip answers hold no more. */
+#define GZIP_STEP (1024 * 1024)
+#define GZIP_OUT (64 * 1024)
+
+static const guint8 zeros[64 * 1024];
+
+/* Feeds the next GZIP_STEP bytes of the content (@content, then zeros up to
+ * @total bytes) from *@in to @gzip, flushed, and appends what comes out to
+ * @out. */
+static gboolean
+gzip_step (GConverter * gzip, GBytes * content, guint64 total, guint64 * in,
+    GByteArray * out)
+{
+  gsize size, n, done = 0, copied;
+  const guint8 *data = g_bytes_get_data (content, &size);
+  guint8 *input, *output;
+  GError *error = NULL;
+  gboolean last, ok = TRUE;
+
+  n = MIN (GZIP_STEP, total - *in);
+  last = *in + n == total;
+  input = g_malloc0 (MAX (n, 1));
+  output = g_malloc (GZIP_OUT);
+  copied = *in < size ? MIN (n, size - *in) : 0;
+  if (copied > 0)
+    memcpy (input, data + *in, copied);
+  for (;;) {
+    gsize read = 0, written = 0;
+    GConverterResult result;
+
+    result = g_converter_convert (gzip, input + done, n - done, output,
+        GZIP_OUT, last ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_FLUSH, &read,
+        &written, &error);
+    if (result == G_CONVERTER_ERROR) {
+      GST_WARNING ("gzip: %s", error->message);
+      g_error_free (error);
+      ok = FALSE;
+      break;
+    }
+    done += read;
+    g_byte_array_append (out, output, written);
+    if (done == n && (result == G_CONVERTER_FLUSHED ||
+            result == G_CONVERTER_FINISHED))
+      break;
+  }
+  *in += n;
+  g_free (input);
+  g_free (output);
+  return ok;
+}
+
+/* @content, then zeros up to @total bytes, gzip-compressed at once. */
+static GBytes *
+gzip_all (GBytes * content, guint64 total)
+{
+  GConverter *gzip = G_CONVERTER (g_zlib_compressor_new
+      (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1));
+  GByteArray *out = g_byte_array_new ();
+  guint64 in = 0;
+
+  while (in < total && gzip_step (gzip, content, total, &in, out));
+  g_object_unref (gzip);
+  return g_byte_array_free_to_bytes (out);
+}
 
 static void raw_next (RawWriter * writer);
 
@@ -1798,12 +1945,13 @@ raw_finish (RawWriter * writer)
 {
   SeedanceEmulator *self = writer->self;
 
-  GST_DEBUG ("download answer ends after %" G_GSIZE_FORMAT " of %"
-      G_GSIZE_FORMAT " bytes", writer->offset, g_bytes_get_size (writer->body));
+  GST_DEBUG ("hand-written answer ends after %" G_GUINT64_FORMAT
+      " content bytes", writer->offset);
   self->writers = g_list_remove (self->writers, writer);
   g_io_stream_close (writer->stream, NULL, NULL);
   g_object_unref (writer->stream);
   g_object_unref (writer->cancellable);
+  g_clear_object (&writer->gzip);
   g_bytes_unref (writer->head);
   g_bytes_unref (writer->body);
   g_free (writer);
@@ -1818,7 +1966,7 @@ raw_written_cb (GObject * source, GAsyncResult * result, gpointer user_data)
   g_clear_pointer (&writer->pending, g_bytes_unref);
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result,
           NULL, &error)) {
-    GST_DEBUG ("download answer: %s", error->message);
+    GST_DEBUG ("hand-written answer: %s", error->message);
     g_error_free (error);
     raw_finish (writer);
     return;
@@ -1848,18 +1996,65 @@ raw_timer_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Whether all the content is out (an endless body never is). */
+static gboolean
+raw_content_done (RawWriter * writer)
+{
+  if (writer->gzip != NULL)
+    return writer->gzip_in >= writer->gzip_total;
+  return !writer->endless && writer->offset >= g_bytes_get_size (writer->body);
+}
+
+/* The next piece of content, at most @max bytes; NULL at its end. */
+static GBytes *
+raw_produce (RawWriter * writer, guint64 max)
+{
+  gsize size = g_bytes_get_size (writer->body);
+
+  if (raw_content_done (writer))
+    return NULL;
+  if (writer->gzip != NULL) {
+    GByteArray *out = g_byte_array_new ();
+
+    if (!gzip_step (writer->gzip, writer->body, writer->gzip_total,
+            &writer->gzip_in, out)) {
+      g_byte_array_unref (out);
+      writer->gzip_in = writer->gzip_total;
+      return NULL;
+    }
+    if (out->len > max)
+      g_byte_array_set_size (out, max);
+    return g_byte_array_free_to_bytes (out);
+  }
+  if (writer->offset < size)
+    return g_bytes_new_from_bytes (writer->body, writer->offset,
+        MIN (MIN (writer->chunk, max), size - writer->offset));
+  return g_bytes_new_static (zeros, MIN (MIN (writer->chunk, max),
+          sizeof (zeros)));
+}
+
 static void
 raw_next (RawWriter * writer)
 {
   if (!writer->head_sent) {
     writer->head_sent = TRUE;
-    raw_write (writer, g_bytes_ref (writer->head));
-    return;
+    if (g_bytes_get_size (writer->head) > 0) {
+      raw_write (writer, g_bytes_ref (writer->head));
+      return;
+    }
   }
-  if (writer->offset < writer->limit) {
+  while (!writer->ended) {
+    guint64 max = G_MAXUINT64;
     GBytes *piece;
     gsize n;
 
+    if (writer->drop_at >= 0) {
+      if (writer->offset >= (guint64) writer->drop_at &&
+          !raw_content_done (writer))
+        goto finish;
+      max = (guint64) writer->drop_at - MIN (writer->offset,
+          (guint64) writer->drop_at);
+    }
     if (writer->delay_ms > 0 && !writer->waited) {
       writer->waited = TRUE;
       writer->timer = g_timeout_source_new (writer->delay_ms);
@@ -1869,8 +2064,18 @@ raw_next (RawWriter * writer)
       return;
     }
     writer->waited = FALSE;
-    n = MIN (writer->chunk, writer->limit - writer->offset);
-    piece = g_bytes_new_from_bytes (writer->body, writer->offset, n);
+    piece = max > 0 ? raw_produce (writer, max) : NULL;
+    if (piece == NULL) {
+      writer->ended = TRUE;
+      break;
+    }
+    n = g_bytes_get_size (piece);
+    writer->offset += n;
+    if (n == 0) {
+      /* Never framed: an empty chunk would end the body. */
+      g_bytes_unref (piece);
+      continue;
+    }
     if (writer->chunked) {
       GByteArray *framed = g_byte_array_sized_new (n + 32);
       gchar size_line[32];
@@ -1884,67 +2089,32 @@ raw_next (RawWriter * writer)
       g_bytes_unref (piece);
       piece = g_byte_array_free_to_bytes (framed);
     }
-    writer->offset += n;
     raw_write (writer, piece);
     return;
   }
-  if (writer->chunked && !writer->trailer_sent &&
-      writer->limit == g_bytes_get_size (writer->body)) {
+  if (writer->chunked && !writer->trailer_sent && raw_content_done (writer)) {
     writer->trailer_sent = TRUE;
     raw_write (writer, g_bytes_new_static ("0\r\n\r\n", 5));
     return;
   }
+finish:
   raw_finish (writer);
 }
 
-/* Answers @msg (a GET of @bytes) by hand as the FAULT_BODY @fault says. */
-static void
-respond_raw_download (SeedanceEmulator * self, SoupServerMessage * msg,
-    const Fault * fault, GBytes * bytes, const gchar * content_type)
+/* Takes @msg's connection for a hand-written answer: @head (may be empty),
+ * then @body. NULL when the connection is gone. */
+static RawWriter *
+raw_writer_new (SeedanceEmulator * self, SoupServerMessage * msg,
+    guint status, GString * head, GBytes * body)
 {
-  SoupMessageHeaders *request_headers;
   RawWriter *writer;
   GIOStream *stream;
-  GString *head;
-  gsize size = g_bytes_get_size (bytes), start = 0, end = size - 1, length;
-  SoupRange *ranges;
-  gboolean partial = FALSE;
-  guint status;
-  gint n;
-
-  request_headers = soup_server_message_get_request_headers (msg);
-  if (!fault->ignore_range && size > 0 &&
-      soup_message_headers_get_ranges (request_headers, size, &ranges, &n)) {
-    /* The first range only. */
-    start = ranges[0].start;
-    end = ranges[0].end;
-    partial = TRUE;
-    soup_message_headers_free_ranges (request_headers, ranges);
-  }
-  length = size > 0 ? end - start + 1 : 0;
-  status = partial ? SOUP_STATUS_PARTIAL_CONTENT : SOUP_STATUS_OK;
-
-  head = g_string_new (NULL);
-  g_string_append_printf (head, "HTTP/1.1 %u %s\r\n", status,
-      status_phrase (status));
-  g_string_append (head, "Server: seedance-emulator-files\r\n");
-  g_string_append_printf (head, "Content-Type: %s\r\n", content_type);
-  if (!fault->ignore_range)
-    g_string_append (head, "Accept-Ranges: bytes\r\n");
-  if (partial)
-    g_string_append_printf (head, "Content-Range: bytes %" G_GSIZE_FORMAT
-        "-%" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT "\r\n", start, end, size);
-  if (fault->chunked)
-    g_string_append (head, "Transfer-Encoding: chunked\r\n");
-  else
-    g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\n",
-        length);
-  g_string_append (head, "Connection: close\r\n\r\n");
 
   stream = soup_server_message_steal_connection (msg);
   if (stream == NULL) {
     g_string_free (head, TRUE);
-    return;
+    g_bytes_unref (body);
+    return NULL;
   }
   g_object_set_data (G_OBJECT (msg), SENT_STATUS_KEY,
       GUINT_TO_POINTER (status + 1));
@@ -1954,14 +2124,212 @@ respond_raw_download (SeedanceEmulator * self, SoupServerMessage * msg,
   writer->stream = stream;
   writer->cancellable = g_cancellable_new ();
   writer->head = g_string_free_to_bytes (head);
-  writer->body = g_bytes_new_from_bytes (bytes, start, length);
-  writer->limit = fault->drop_at >= 0 ?
-      MIN ((guint64) fault->drop_at, length) : length;
+  writer->body = body;
+  writer->drop_at = -1;
+  writer->chunk = 64 * 1024;
+  self->writers = g_list_prepend (self->writers, writer);
+  return writer;
+}
+
+/* Answers @msg (a GET of @bytes) by hand as the FAULT_BODY @fault says;
+ * @etag and @last_modified are the file's validators. */
+static void
+respond_raw_download (SeedanceEmulator * self, SoupServerMessage * msg,
+    const Fault * fault, GBytes * bytes, const gchar * content_type,
+    const gchar * etag, const gchar * last_modified)
+{
+  SoupMessageHeaders *request_headers;
+  RawWriter *writer;
+  GString *head;
+  GBytes *body, *compressed = NULL;
+  gsize size = g_bytes_get_size (bytes), start = 0, end = size - 1, length;
+  guint64 gzip_total = fault->size > 0 ? fault->size : size;
+  SoupRange *ranges;
+  /* These answer the whole file, whatever the Range. */
+  gboolean whole = fault->ignore_range || fault->content_length != NULL ||
+      fault->endless || fault->gzip;
+  gboolean partial = FALSE;
+  guint status;
+  gint n;
+
+  request_headers = soup_server_message_get_request_headers (msg);
+  if (!whole && size > 0 &&
+      soup_message_headers_get_ranges (request_headers, size, &ranges, &n)) {
+    /* The first range only. */
+    start = ranges[0].start;
+    end = ranges[0].end;
+    partial = TRUE;
+    soup_message_headers_free_ranges (request_headers, ranges);
+  }
+  length = size > 0 ? end - start + 1 : 0;
+  status = partial ? SOUP_STATUS_PARTIAL_CONTENT : SOUP_STATUS_OK;
+  /* A small gzip body is compressed here, for its Content-Length; a large
+   * one blocks the server thread meanwhile (hence :chunked, on the fly). */
+  if (fault->gzip && !fault->chunked)
+    compressed = gzip_all (bytes, gzip_total);
+
+  head = g_string_new (NULL);
+  g_string_append_printf (head, "HTTP/1.1 %u %s\r\n", status,
+      status_phrase (status));
+  g_string_append (head, "Server: seedance-emulator-files\r\n");
+  g_string_append_printf (head, "Content-Type: %s\r\n", content_type);
+  if (!whole)
+    g_string_append (head, "Accept-Ranges: bytes\r\n");
+  if (etag != NULL)
+    g_string_append_printf (head, "ETag: %s\r\n", etag);
+  if (last_modified != NULL)
+    g_string_append_printf (head, "Last-Modified: %s\r\n", last_modified);
+  if (fault->gzip)
+    g_string_append (head, "Content-Encoding: gzip\r\n");
+  if (partial)
+    g_string_append_printf (head, "Content-Range: bytes %" G_GSIZE_FORMAT
+        "-%" G_GSIZE_FORMAT "/%" G_GSIZE_FORMAT "\r\n", start, end, size);
+  if (fault->content_length != NULL)
+    g_string_append_printf (head, "Content-Length: %s\r\n",
+        fault->content_length);
+  if (fault->chunked)
+    g_string_append (head, "Transfer-Encoding: chunked\r\n");
+  else if (compressed != NULL)
+    g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\n",
+        g_bytes_get_size (compressed));
+  else if (fault->content_length == NULL && !fault->endless)
+    g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\n",
+        length);
+  g_string_append (head, "Connection: close\r\n\r\n");
+
+  body = compressed != NULL ? compressed :
+      g_bytes_new_from_bytes (bytes, start, length);
+  writer = raw_writer_new (self, msg, status, head, body);
+  if (writer == NULL)
+    return;
+  writer->drop_at = fault->drop_at;
   writer->chunk = fault->chunk;
   writer->delay_ms = fault->delay_ms;
   writer->chunked = fault->chunked;
-  self->writers = g_list_prepend (self->writers, writer);
+  writer->endless = fault->endless;
+  if (fault->gzip && fault->chunked) {
+    writer->gzip = G_CONVERTER (g_zlib_compressor_new
+        (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1));
+    writer->gzip_total = gzip_total;
+  }
   raw_next (writer);
+}
+
+/* Answers an API request with @text (a 200 JSON answer), one byte every
+ * delay_ms; the status line and headers at once, or trickled too. */
+static void
+respond_trickle (SeedanceEmulator * self, SoupServerMessage * msg,
+    const Fault * fault, GString * text)
+{
+  RawWriter *writer;
+  GString *head = g_string_new (NULL);
+  GBytes *body;
+
+  g_string_append_printf (head, "HTTP/1.1 200 OK\r\n"
+      "Server: seedance-emulator\r\n"
+      "Content-Type: application/json\r\n"
+      "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+      "Connection: close\r\n\r\n", text->len);
+  if (fault->trickle_headers) {
+    g_string_prepend_len (text, head->str, head->len);
+    g_string_truncate (head, 0);
+  }
+  body = g_string_free_to_bytes (text);
+  writer = raw_writer_new (self, msg, SOUP_STATUS_OK, head, body);
+  if (writer == NULL)
+    return;
+  writer->chunk = 1;
+  writer->delay_ms = fault->delay_ms;
+  raw_next (writer);
+}
+
+/* The validators of the file at @path as served: a strong ETag (quoted hex
+ * of a hash of its name, size and mtime) and its mtime as Last-Modified.
+ * @variant (NULL for the file itself) names a stand-in served instead, as
+ * a host whose file was replaced: another tag, a second newer. */
+static void
+file_validators (const gchar * path, const gchar * variant, gchar ** etag,
+    gchar ** last_modified)
+{
+  gchar *name = g_path_get_basename (path), *text, *sum;
+  gint64 mtime = 0, size = 0;
+  GDateTime *date;
+  GStatBuf st;
+
+  if (g_stat (path, &st) == 0) {
+    mtime = st.st_mtime;
+    size = st.st_size;
+  }
+  text = g_strdup_printf ("%s\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT
+      "\n%s", name, size, mtime, variant != NULL ? variant : "");
+  sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  *etag = g_strdup_printf ("\"%.32s\"", sum);
+  date = g_date_time_new_from_unix_utc (mtime + (variant != NULL ? 1 : 0));
+  *last_modified = soup_date_time_to_string (date, SOUP_DATE_HTTP);
+  g_date_time_unref (date);
+  g_free (sum);
+  g_free (text);
+  g_free (name);
+}
+
+/* RFC 9110 13.1.5: TRUE when @msg has a Range and an If-Range that does
+ * not match the representation (@etag strongly, or @last_modified
+ * exactly), so the Range is to be ignored. */
+static gboolean
+if_range_fails (SoupServerMessage * msg, const gchar * etag,
+    const gchar * last_modified)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const gchar *value = soup_message_headers_get_one (headers, "If-Range");
+  GDateTime *date, *modified;
+  gchar *condition;
+  gboolean fails;
+
+  if (value == NULL || soup_message_headers_get_one (headers, "Range") == NULL)
+    return FALSE;
+  condition = g_strstrip (g_strdup (value));
+  if (condition[0] == '"' || g_str_has_prefix (condition, "W/")) {
+    /* A weak tag never matches. */
+    fails = strcmp (condition, etag) != 0;
+  } else {
+    date = soup_date_time_new_from_http_string (condition);
+    modified = soup_date_time_new_from_http_string (last_modified);
+    fails = date == NULL || modified == NULL ||
+        !g_date_time_equal (date, modified);
+    g_clear_pointer (&date, g_date_time_unref);
+    g_clear_pointer (&modified, g_date_time_unref);
+  }
+  g_free (condition);
+  return fails;
+}
+
+/* Makes SoupServer (and the hand-written answers) ignore @msg's Range;
+ * the request log still shows it. */
+static void
+drop_range (SoupServerMessage * msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const gchar *range = soup_message_headers_get_one (headers, "Range");
+
+  if (range == NULL)
+    return;
+  g_object_set_data_full (G_OBJECT (msg), RANGE_KEY, g_strdup (range), g_free);
+  soup_message_headers_remove (headers, "Range");
+}
+
+/* The stand-in of download:different: @bytes with every byte after the
+ * first 64 XORed with 0x5A, @size bytes long (0: as long as @bytes). */
+static GBytes *
+different_bytes (GBytes * bytes, guint64 size)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+  gsize n = size > 0 ? size : length, i;
+  guint8 *out = g_malloc (MAX (n, 1));
+
+  for (i = 0; i < n; i++)
+    out[i] = (i < length ? data[i] : 0) ^ (i >= 64 ? 0x5A : 0);
+  return g_bytes_new_take (out, n);
 }
 
 static void
@@ -1969,11 +2337,12 @@ handle_files (SeedanceEmulator * self, SoupServerMessage * msg,
     const gchar * path, gboolean with_faults)
 {
   const gchar *method = soup_server_message_get_method (msg);
+  const gchar *content_type;
   SoupMessageHeaders *headers;
   GMappedFile *mapped;
   GBytes *bytes;
   GError *error = NULL;
-  gchar *file = NULL;
+  gchar *file = NULL, *etag = NULL, *last_modified = NULL;
   Fault *fault = NULL;
 
   if (g_str_has_prefix (path, FILES_PREFIX)) {
@@ -2013,6 +2382,16 @@ handle_files (SeedanceEmulator * self, SoupServerMessage * msg,
     } else if (fault->kind == FAULT_RESET || fault->kind == FAULT_CLOSE) {
       close_connection (msg, fault->kind == FAULT_RESET);
       goto done;
+    } else if (fault->kind == FAULT_HTML) {
+      /* A proxy's error page, 200 whatever the Range. */
+      const gchar *html = "<!DOCTYPE html>\n<html><head><title>Service "
+          "Unavailable</title></head>\n<body><h1>Service temporarily "
+          "unavailable</h1><p>Please try again later.</p></body></html>\n";
+
+      drop_range (msg);
+      respond_take (msg, SOUP_STATUS_OK, "text/html; charset=utf-8",
+          g_strdup (html), strlen (html));
+      goto done;
     }
   }
 
@@ -2026,16 +2405,33 @@ handle_files (SeedanceEmulator * self, SoupServerMessage * msg,
     return;
   }
 
+  content_type = g_str_has_suffix (file, ".png") ? "image/png" : "video/mp4";
   headers = soup_server_message_get_response_headers (msg);
-  soup_message_headers_replace (headers, "Content-Type",
-      g_str_has_suffix (file, ".png") ? "image/png" : "video/mp4");
+  soup_message_headers_replace (headers, "Content-Type", content_type);
   soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
   bytes = g_mapped_file_get_bytes (mapped);
+  if (fault != NULL && fault->kind == FAULT_DIFFERENT) {
+    gchar *variant = g_strdup_printf ("different-%" G_GUINT64_FORMAT,
+        fault->size);
+    GBytes *different = different_bytes (bytes, fault->size);
 
-  if (fault != NULL && (fault->ignore_range ||
-          !range_unsatisfiable (msg, g_bytes_get_size (bytes)))) {
-    respond_raw_download (self, msg, fault, bytes,
-        g_str_has_suffix (file, ".png") ? "image/png" : "video/mp4");
+    g_bytes_unref (bytes);
+    bytes = different;
+    file_validators (file, variant, &etag, &last_modified);
+    g_free (variant);
+  } else {
+    file_validators (file, NULL, &etag, &last_modified);
+  }
+  soup_message_headers_replace (headers, "ETag", etag);
+  soup_message_headers_replace (headers, "Last-Modified", last_modified);
+  if (method == SOUP_METHOD_GET && if_range_fails (msg, etag, last_modified))
+    drop_range (msg);
+
+  if (fault != NULL && fault->kind == FAULT_BODY &&
+      (fault->ignore_range || !range_unsatisfiable (msg,
+              g_bytes_get_size (bytes)))) {
+    respond_raw_download (self, msg, fault, bytes, content_type, etag,
+        last_modified);
   } else if (method == SOUP_METHOD_GET && range_unsatisfiable (msg,
           g_bytes_get_size (bytes))) {
     gchar *content_range = g_strdup_printf ("bytes */%" G_GSIZE_FORMAT,
@@ -2056,6 +2452,8 @@ handle_files (SeedanceEmulator * self, SoupServerMessage * msg,
   g_mapped_file_unref (mapped);
 done:
   fault_free (fault);
+  g_free (etag);
+  g_free (last_modified);
   g_free (file);
 }
 

@@ -29,6 +29,9 @@
 #define DEFAULT_CHUNK (64 * 1024)
 #define MAX_OVERSIZED (G_GUINT64_CONSTANT (1) << 30)
 #define MAX_DEPTH 10000000
+#define DEFAULT_TRICKLE_MS 1000
+/* A different file is held in memory while it is served. */
+#define MAX_DIFFERENT (G_GUINT64_CONSTANT (256) << 20)
 
 typedef struct
 {
@@ -42,7 +45,8 @@ typedef struct
 #define T(t) (1u << (t))
 #define API (T (FAULT_TARGET_SUBMIT) | T (FAULT_TARGET_POLL))
 #define ANSWER_OPTS "count,created,task"
-#define BODY_OPTS "count,drop-at,slow,delay,chunk,ignore-range,chunked"
+#define BODY_OPTS "count,drop-at,slow,delay,chunk,ignore-range,chunked," \
+    "content-length,endless,gzip"
 
 /* *INDENT-OFF* */
 static const KindSpec kinds[] = {
@@ -51,11 +55,13 @@ static const KindSpec kinds[] = {
   {"slow", FAULT_SLOW, API, TRUE, "count,task"},
   {"malformed", FAULT_MALFORMED, API, FALSE, ANSWER_OPTS},
   {"oversized", FAULT_OVERSIZED, API, TRUE, ANSWER_OPTS},
-  {"html", FAULT_HTML, API, FALSE, ANSWER_OPTS},
+  {"html", FAULT_HTML, API | T (FAULT_TARGET_DOWNLOAD), FALSE, ANSWER_OPTS},
   {"wrong-types", FAULT_WRONG_TYPES, API, FALSE, ANSWER_OPTS},
   {"redirect", FAULT_REDIRECT, API, TRUE, ANSWER_OPTS ",to"},
+  {"trickle", FAULT_TRICKLE, API, TRUE, "count,task,pad,headers"},
   {"no-task-id", FAULT_NO_TASK_ID, T (FAULT_TARGET_SUBMIT), FALSE,
       ANSWER_OPTS},
+  {"task-id", FAULT_TASK_ID, T (FAULT_TARGET_SUBMIT), TRUE, "count"},
   {"deep-nesting", FAULT_DEEP_NESTING, T (FAULT_TARGET_POLL), TRUE,
       "count,task"},
   {"huge-numbers", FAULT_HUGE_NUMBERS, T (FAULT_TARGET_POLL), FALSE,
@@ -66,6 +72,11 @@ static const KindSpec kinds[] = {
   {"slow", FAULT_BODY, T (FAULT_TARGET_DOWNLOAD), TRUE, BODY_OPTS},
   {"ignore-range", FAULT_BODY, T (FAULT_TARGET_DOWNLOAD), FALSE, BODY_OPTS},
   {"chunked", FAULT_BODY, T (FAULT_TARGET_DOWNLOAD), FALSE, BODY_OPTS},
+  {"content-length", FAULT_BODY, T (FAULT_TARGET_DOWNLOAD), TRUE, BODY_OPTS},
+  {"endless", FAULT_BODY, T (FAULT_TARGET_DOWNLOAD), FALSE, BODY_OPTS},
+  {"gzip", FAULT_BODY, T (FAULT_TARGET_DOWNLOAD), TRUE, BODY_OPTS},
+  {"different", FAULT_DIFFERENT, T (FAULT_TARGET_DOWNLOAD), FALSE,
+      "count,size"},
   {"fail", FAULT_FAIL, T (FAULT_TARGET_TASK), TRUE,
       "count,id,reason,code,where,status"},
   {"never-finish", FAULT_NEVER_FINISH, T (FAULT_TARGET_TASK), FALSE,
@@ -101,6 +112,8 @@ fault_free (Fault * fault)
   g_free (fault->code);
   g_free (fault->fail_status);
   g_free (fault->task_id);
+  g_free (fault->content_length);
+  g_free (fault->task_id_value);
   g_free (fault);
 }
 
@@ -118,6 +131,10 @@ fault_copy (const Fault * fault)
   copy->code = g_strdup (fault->code);
   copy->fail_status = g_strdup (fault->fail_status);
   copy->task_id = g_strdup (fault->task_id);
+  copy->content_length = g_strdup (fault->content_length);
+  if (fault->task_id_value != NULL)
+    copy->task_id_value = g_memdup2 (fault->task_id_value,
+        fault->task_id_length + 1);
   return copy;
 }
 
@@ -130,6 +147,7 @@ fault_answers_200 (const Fault * fault)
     case FAULT_HTML:
     case FAULT_WRONG_TYPES:
     case FAULT_NO_TASK_ID:
+    case FAULT_TASK_ID:
       return TRUE;
     default:
       return FALSE;
@@ -236,6 +254,33 @@ set_kind_value (Fault * fault, const gchar * name, const gchar * value)
         return FALSE;
       fault->size = v;
       return TRUE;
+    case FAULT_TRICKLE:
+      if (strcmp (name, "pad") == 0) {
+        if (value == NULL || !parse_size (value, &v) || v > MAX_OVERSIZED)
+          return FALSE;
+        fault->size = v;
+        return TRUE;
+      } else if (strcmp (name, "headers") == 0) {
+        fault->trickle_headers = TRUE;
+        return value == NULL;
+      }
+      if (value == NULL)
+        return TRUE;
+      if (!parse_uint (value, 600000, &v) || v == 0)
+        return FALSE;
+      fault->delay_ms = v;
+      return TRUE;
+    case FAULT_TASK_ID:
+      /* Decoded, NULs included, by fault_parse(). */
+      return value != NULL && fault->task_id_value != NULL;
+    case FAULT_DIFFERENT:
+      if (strcmp (name, "size") != 0)
+        return value == NULL;
+      if (value == NULL || !parse_size (value, &v) || v == 0 ||
+          v > MAX_DIFFERENT)
+        return FALSE;
+      fault->size = v;
+      return TRUE;
     case FAULT_DEEP_NESTING:
       if (value == NULL)
         return TRUE;
@@ -265,6 +310,20 @@ set_kind_value (Fault * fault, const gchar * name, const gchar * value)
       } else if (strcmp (name, "chunked") == 0) {
         fault->chunked = TRUE;
         return value == NULL;
+      } else if (strcmp (name, "content-length") == 0) {
+        /* Verbatim, but one header line. */
+        if (value == NULL || strpbrk (value, "\r\n") != NULL)
+          return FALSE;
+        g_free (fault->content_length);
+        fault->content_length = g_strdup (value);
+      } else if (strcmp (name, "endless") == 0) {
+        fault->endless = TRUE;
+        return value == NULL;
+      } else if (strcmp (name, "gzip") == 0) {
+        fault->gzip = TRUE;
+        if (value != NULL && (!parse_size (value, &v) || v == 0))
+          return FALSE;
+        fault->size = value != NULL ? v : 0;
       }
       return TRUE;
     case FAULT_FAIL:
@@ -350,8 +409,26 @@ fault_parse (const gchar * spec, GError ** error)
 
     kind_name = eq != NULL ? g_strndup (parts[1], eq - parts[1]) :
         g_strdup (parts[1]);
-    if (eq != NULL)
+    if (eq != NULL && strcmp (kind_name, "task-id") == 0 &&
+        target == FAULT_TARGET_SUBMIT) {
+      /* Any bytes, NUL included: the JSON answer escapes them. */
+      GBytes *bytes = g_uri_unescape_bytes (eq + 1, -1, NULL, NULL);
+
+      if (bytes != NULL) {
+        gsize length;
+        const gchar *data = g_bytes_get_data (bytes, &length);
+
+        fault->task_id_value = g_malloc (length + 1);
+        if (length > 0)
+          memcpy (fault->task_id_value, data, length);
+        fault->task_id_value[length] = '\0';
+        fault->task_id_length = length;
+        kind_value = g_strdup (fault->task_id_value);
+        g_bytes_unref (bytes);
+      }
+    } else if (eq != NULL) {
       kind_value = g_uri_unescape_string (eq + 1, NULL);
+    }
     if (eq != NULL && kind_value == NULL) {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
           "fault '%s': bad percent-encoding in '%s'", spec, parts[1]);
@@ -404,6 +481,8 @@ fault_parse (const gchar * spec, GError ** error)
       fault->status = 302;
     else if (kind->kind == FAULT_BODY)
       fault->delay_ms = 0;
+    else if (kind->kind == FAULT_TRICKLE)
+      fault->delay_ms = DEFAULT_TRICKLE_MS;
     if (kind->kind == FAULT_REDIRECT || kind->kind == FAULT_RESULT_ORIGIN ||
         kind->kind == FAULT_GET_RESULT_ORIGIN)
       fault->to = g_strdup ("other");
@@ -421,7 +500,8 @@ fault_parse (const gchar * spec, GError ** error)
   }
   /* A 200 answer means the server accepted: by default the task exists. */
   fault->created = fault_answers_200 (fault) ||
-      (fault->kind == FAULT_SLOW && target == FAULT_TARGET_SUBMIT);
+      ((fault->kind == FAULT_SLOW || fault->kind == FAULT_TRICKLE) &&
+      target == FAULT_TARGET_SUBMIT);
 
   for (i = 2; i < n; i++) {
     const gchar *eq = strchr (parts[i], '=');
@@ -497,7 +577,11 @@ fault_parse (const gchar * spec, GError ** error)
       ok = parse_size (value, &v) && v > 0 && v <= 64 * 1024 * 1024;
       fault->chunk = v;
     } else if (strcmp (name, "drop-at") == 0 || strcmp (name, "slow") == 0 ||
-        strcmp (name, "ignore-range") == 0 || strcmp (name, "chunked") == 0) {
+        strcmp (name, "ignore-range") == 0 || strcmp (name, "chunked") == 0 ||
+        strcmp (name, "content-length") == 0 ||
+        strcmp (name, "endless") == 0 || strcmp (name, "gzip") == 0 ||
+        strcmp (name, "pad") == 0 || strcmp (name, "headers") == 0 ||
+        strcmp (name, "size") == 0) {
       ok = set_kind_value (fault, name, value);
     } else if (strcmp (name, "reason") == 0) {
       ok = value != NULL;
@@ -537,6 +621,13 @@ fault_parse (const gchar * spec, GError ** error)
   if (created_set && fault->kind == FAULT_SLOW) {
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
         "fault '%s': a slow submission always creates its task", spec);
+    goto failed;
+  }
+  if (fault->gzip && (fault->endless || fault->content_length != NULL ||
+          fault->ignore_range)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "fault '%s': 'gzip' combines with 'chunked', 'drop-at' and 'slow' "
+        "only", spec);
     goto failed;
   }
   if (fault->task_id != NULL && fault->count != 1) {

@@ -38,14 +38,19 @@ typedef enum
   FAULT_HTML,                   /* 200 text/html */
   FAULT_WRONG_TYPES,            /* 200, every field of the wrong type */
   FAULT_REDIRECT,               /* status (302) to another origin */
+  FAULT_TRICKLE,                /* the normal answer, a byte every delay_ms */
   /* submit */
   FAULT_NO_TASK_ID,             /* 200 envelope without data.task_id */
+  FAULT_TASK_ID,                /* 200 with data.task_id = task_id_value */
   /* poll */
   FAULT_DEEP_NESTING,           /* size nested arrays inside data */
   FAULT_HUGE_NUMBERS,
   FAULT_NEGATIVE_NUMBERS,
   /* download: a hand-written answer on the stolen connection */
-  FAULT_BODY,                   /* drop-at, slow, ignore-range, chunked */
+  FAULT_BODY,                   /* drop-at, slow, ignore-range, chunked,
+                                 * content-length, endless, gzip */
+  /* download, answered by SoupServer */
+  FAULT_DIFFERENT,              /* another file: same name, other bytes */
   /* task */
   FAULT_FAIL,
   FAULT_NEVER_FINISH,
@@ -81,13 +86,26 @@ typedef struct
   gchar *to;                    /* "other", "files", "api" or an origin */
 
   guint delay_ms;               /* FAULT_SLOW; FAULT_BODY: before each chunk */
-  guint64 size;                 /* oversized bytes, nesting depth, clip bytes */
+  guint64 size;                 /* oversized bytes, nesting depth, clip
+                                 * bytes, trickle padding, different file
+                                 * bytes (0 = the clip's), gzip content
+                                 * bytes (0 = the clip's) */
 
   /* FAULT_BODY */
   gint64 drop_at;               /* body bytes sent before closing; -1: all */
   gsize chunk;                  /* body bytes per write */
   gboolean ignore_range;
   gboolean chunked;
+  gchar *content_length;        /* sent verbatim as Content-Length */
+  gboolean endless;             /* the clip, then zeros until the peer goes */
+  gboolean gzip;                /* Content-Encoding: gzip */
+
+  /* FAULT_TRICKLE */
+  gboolean trickle_headers;     /* the status line and headers too */
+
+  /* FAULT_TASK_ID: the id given instead of the real one, may hold NULs */
+  gchar *task_id_value;
+  gsize task_id_length;
 
   /* FAULT_FAIL */
   gchar *reason;

@@ -53,6 +53,8 @@ print_request (const SeedanceEmulatorRequest * request, gpointer user_data)
 "    reset | close        read the request, close with RST | FIN, no answer\n" \
 "    slow=MS              the normal answer MS late (task created at once)\n" \
 "    malformed | html | oversized[=SIZE] | wrong-types | no-task-id   200s\n" \
+"    task-id=VALUE        200 giving VALUE (%-decoded, %00 too) as the id\n" \
+"    trickle[=MS][:pad=SIZE][:headers]   the answer a byte every MS (1000)\n" \
 "    redirect[=STATUS][:to=other|files|api|ORIGIN]\n" \
 "    created[=yes|no]     create the task first (default: yes for the 200s,\n" \
 "                         no for statuses, reset, close, redirect)\n" \
@@ -60,11 +62,13 @@ print_request (const SeedanceEmulatorRequest * request, gpointer user_data)
 "    400..599[:retry-after=...] | reset | close | slow=MS | malformed | html\n" \
 "    oversized[=SIZE] | wrong-types | deep-nesting[=DEPTH] | huge-numbers\n" \
 "    negative-numbers | redirect[=STATUS][:to=other|files|api|ORIGIN]\n" \
+"    trickle[=MS][:pad=SIZE][:headers]\n" \
 "  download:KIND the next GETs of /files/ on the files origin (HEAD passes)\n" \
-"    400..599 (410 = expired) | reset | close\n" \
-"    drop-at=BYTES | slow[=MS] | ignore-range | chunked, combinable:\n" \
-"      [:drop-at=BYTES][:slow=MS][:delay=MS][:chunk=SIZE][:ignore-range]\n" \
-"      [:chunked]  (written by hand, Connection: close)\n" \
+"    400..599 (410 = expired) | reset | close | html | different[:size=SIZE]\n" \
+"    drop-at=BYTES | slow[=MS] | ignore-range | chunked | content-length=TEXT\n" \
+"    endless | gzip[=SIZE], combinable: [:drop-at=BYTES][:slow=MS][:delay=MS]\n" \
+"      [:chunk=SIZE][:ignore-range][:chunked][:content-length=TEXT][:endless]\n" \
+"      [:gzip[=SIZE]]  (written by hand, Connection: close)\n" \
 "  task:KIND     the next tasks created (or the existing one given by id=ID)\n" \
 "    fail[=REASON][:reason=TEXT][:code=CODE][:status=WORD]\n" \
 "        [:where=error|error-string|message|fail-reason|envelope|none]\n" \
