@@ -1020,6 +1020,23 @@ content_length (SoupMessageHeaders * headers, gint64 * length, GError ** error)
   return FALSE;
 }
 
+typedef struct
+{
+  SeedanceDeadline *cancel;     /* no deadline: cancels the one request */
+  gboolean bad_length;
+} LengthCheck;
+
+static void
+check_length_cb (SoupMessage * msg, LengthCheck * check)
+{
+  gint64 length;
+
+  if (!content_length (soup_message_get_response_headers (msg), &length, NULL)) {
+    check->bad_length = TRUE;
+    g_cancellable_cancel (seedance_deadline_get_cancellable (check->cancel));
+  }
+}
+
 /* The validator of an answer: a strong ETag, else its Last-Modified. */
 static void
 read_identity (SoupMessageHeaders * headers, gint64 total,
@@ -1073,6 +1090,7 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
   SoupMessageHeaders *headers;
   GInputStream *in;
   GError *err = NULL;
+  LengthCheck check;
   const gchar *coding;
   guint status;
   gint64 length, total = -1;
@@ -1099,7 +1117,23 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
   soup_message_headers_replace (headers, "Accept-Encoding", "identity");
 
   GST_DEBUG ("GET %s from byte %" G_GUINT64_FORMAT, url, offset);
-  in = soup_session_send (client->session, msg, cancellable, &err);
+  /* A Content-Length that is no length is refused as the headers arrive:
+   * libsoup would otherwise make a body of it (or refuse it without
+   * naming it). */
+  check.cancel = seedance_deadline_new (cancellable, 0);
+  check.bad_length = FALSE;
+  g_signal_connect (msg, "got-headers", G_CALLBACK (check_length_cb), &check);
+  in = soup_session_send (client->session, msg,
+      seedance_deadline_get_cancellable (check.cancel), &err);
+  g_signal_handlers_disconnect_by_data (msg, &check);
+  seedance_deadline_free (check.cancel);
+  if (in == NULL && (check.bad_length || !content_length
+          (soup_message_get_response_headers (msg), &length, NULL))) {
+    g_clear_error (&err);
+    content_length (soup_message_get_response_headers (msg), &length, error);
+    g_object_unref (msg);
+    return FALSE;
+  }
   if (in == NULL) {
     if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
       g_propagate_error (error, err);
