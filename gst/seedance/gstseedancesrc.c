@@ -117,6 +117,8 @@ G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
 
 #define DEFAULT_POLL_INTERVAL 2000
 #define MIN_POLL_INTERVAL 10
+/* The shortest poll-interval a URI may ask for. */
+#define URI_MIN_POLL_INTERVAL 1000
 #define DEFAULT_TIMEOUT 1800
 #define DEFAULT_CACHE_MODE GST_SEEDANCE_CACHE_MODE_REUSE
 #define DEFAULT_CACHE_SIZE 4096
@@ -134,9 +136,12 @@ G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
 #define MAX_BAD_ANSWERS 5
 /* A dropped download is resumed this often before giving up. */
 #define MAX_DOWNLOAD_RETRIES 3
-/* A download step (opening it, one buffer) that takes longer than this
- * (or than timeout, when shorter) is a stalled download. */
+/* A download silent this long (or timeout, when shorter) has stalled. */
 #define DOWNLOAD_STALL_S 60
+/* Over this much time spent reading, a download must average at least
+ * MIN_DOWNLOAD_RATE bytes/s (a 15 s clip of 20 MB takes 20 min). */
+#define RATE_WINDOW_S 60
+#define MIN_DOWNLOAD_RATE (16 * 1024)
 /* The longest wait for another pipeline's decision when timeout=0. */
 #define JOURNAL_LOCK_MAX_WAIT_S (15 * 60)
 /* While waiting, progress is reported at least this often. */
@@ -340,11 +345,15 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   seedance_file_identity_clear (&src->clip_identity);
   src->clip_identity_known = FALSE;
   g_clear_pointer (&src->download_watch, seedance_deadline_free);
+  src->download_busy_us = 0;
+  src->download_bytes = 0;
   g_clear_pointer (&src->client, seedance_client_free);
   g_clear_pointer (&src->body, g_free);
   g_clear_pointer (&src->run_task_id, g_free);
   g_clear_pointer (&src->video_url, g_free);
   g_clear_pointer (&src->fingerprint, g_free);
+  g_clear_pointer (&src->legacy_fingerprint, g_free);
+  g_clear_pointer (&src->run_cache_dir, g_free);
   src->body_length = 0;
   src->read_position = 0;
   GST_OBJECT_LOCK (src);
@@ -576,8 +585,16 @@ gst_seedance_src_set_property (GObject * object, guint prop_id,
   }
   /* Only fields the user set go into the request; the server applies its
    * own defaults to the others. */
-  if (prop_id >= PROP_PROMPT && prop_id <= PROP_SEED)
-    r->set_fields |= 1u << (prop_id - PROP_PROMPT);
+  if (prop_id >= PROP_PROMPT && prop_id <= PROP_SEED) {
+    guint bit = 1u << (prop_id - PROP_PROMPT);
+
+    r->set_fields |= bit;
+    /* What a URI set is held to a URI's rules, until set again. */
+    if (src->setting_uri)
+      r->uri_fields |= bit;
+    else
+      r->uri_fields &= ~bit;
+  }
   GST_OBJECT_UNLOCK (src);
   return;
 
@@ -848,11 +865,14 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
       goto done;
     src->fingerprint = seedance_request_fingerprint (origin, model, api_key,
         src->body);
+    src->legacy_fingerprint = seedance_request_legacy_fingerprint (origin,
+        model, src->body);
     if (!gst_seedance_src_choose_task (src, task_id, task_fingerprint, &error))
       goto done;
     if (src->run_cache_mode != GST_SEEDANCE_CACHE_MODE_OFF) {
       src->journal = seedance_journal_open (cache_dir, src->fingerprint,
           &error);
+      src->run_cache_dir = g_strdup (cache_dir);
       if (src->journal == NULL) {
         GError *why = error;
 
@@ -1114,8 +1134,14 @@ gst_seedance_src_post_failure (GstSeedanceSrc * src, GError * error,
 static GstFlowReturn
 gst_seedance_src_fail (GstSeedanceSrc * src, GError * error, guint status)
 {
-  if (gst_seedance_src_is_flushing (src)
-      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+  gboolean ending;
+
+  g_mutex_lock (&src->wait_lock);
+  ending = src->stopping || src->ending;
+  g_mutex_unlock (&src->wait_lock);
+  /* A cancel nobody asked for is an error, not a quiet pause. */
+  if (gst_seedance_src_is_flushing (src) || (ending
+          && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))) {
     GST_DEBUG_OBJECT (src, "cancelled: %s", error->message);
     g_error_free (error);
     return gst_seedance_src_interrupted (src);
@@ -1275,6 +1301,32 @@ gst_seedance_src_journal_record_submission (GstSeedanceSrc * src,
   }
 }
 
+static gboolean gst_seedance_src_check_head (GstSeedanceSrc * src,
+    const guint8 * data, gsize size, GError ** error);
+
+/* The cached clip's first bytes must be an MP4 too. */
+static gboolean
+gst_seedance_src_check_cached_head (GstSeedanceSrc * src, gint fd,
+    GError ** error)
+{
+  guint8 *head = g_malloc (DEFAULT_BLOCKSIZE);
+  gssize n;
+  gboolean ok;
+
+  do
+    n = pread (fd, head, DEFAULT_BLOCKSIZE, 0);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+        "it cannot be read: %s", n < 0 ? g_strerror (errno) : "it is empty");
+    ok = FALSE;
+  } else {
+    ok = gst_seedance_src_check_head (src, head, n, error);
+  }
+  g_free (head);
+  return ok;
+}
+
 /* Opens the entry's cached clip for this run, once its size and checksum
  * prove it is the clip that was downloaded; an evicted or damaged one is
  * dropped from the entry. */
@@ -1290,10 +1342,15 @@ gst_seedance_src_open_cached_clip (GstSeedanceSrc * src,
     GST_INFO_OBJECT (src, "the clip of task %s was evicted from the cache",
         entry->task_id);
   } else if ((fd = seedance_clip_open_verified (path, entry->clip_size,
-              entry->clip_sha256, &error)) < 0) {
+              entry->clip_sha256, &error)) < 0
+      || !gst_seedance_src_check_cached_head (src, fd, &error)) {
+    /* A clip cached by a version that trusted the file host may be an
+     * error page with a valid checksum: it goes, the task stays. */
     GST_ELEMENT_WARNING (src, RESOURCE, READ, ("The cached clip of task %s "
             "is discarded: %s", entry->task_id, error->message), (NULL));
     g_clear_error (&error);
+    if (fd >= 0)
+      close (fd);
     g_unlink (path);
   } else {
     seedance_clip_touch (path);
@@ -1389,6 +1446,11 @@ gst_seedance_src_consult_journal (GstSeedanceSrc * src)
   if (problem) {
     GST_ELEMENT_WARNING (src, RESOURCE, READ, ("%s", problem), (NULL));
     g_free (problem);
+  } else if (entry == NULL) {
+    /* Written before the account was in the fingerprint: still this
+     * request's, and its task must not be paid again. */
+    entry = seedance_journal_adopt (src->journal, src->run_cache_dir,
+        src->legacy_fingerprint);
   }
   if (entry == NULL)
     return GST_FLOW_OK;
@@ -1750,36 +1812,58 @@ gst_seedance_src_update_size (GstSeedanceSrc * src, gint64 size)
       gst_message_new_duration_changed (GST_OBJECT (src)));
 }
 
-/* The next download step must end within DOWNLOAD_STALL_S (or timeout):
- * libsoup's own timeout only bounds the silence between two bytes. */
+static guint
+gst_seedance_src_stall_s (GstSeedanceSrc * src)
+{
+  return src->run_timeout ? MIN (src->run_timeout, DOWNLOAD_STALL_S) :
+      DOWNLOAD_STALL_S;
+}
+
+/* The download may be silent DOWNLOAD_STALL_S (or timeout) at most, from
+ * now and from each read that brings bytes: libsoup's own timeout is
+ * reset by every byte. Left armed between buffers: a paused pipeline
+ * makes it expire without harm, and the next read starts it anew. */
 static GCancellable *
 gst_seedance_src_arm_watch (GstSeedanceSrc * src)
 {
-  guint stall = src->run_timeout ? MIN (src->run_timeout, DOWNLOAD_STALL_S) :
-      DOWNLOAD_STALL_S;
-
   if (src->download_watch == NULL)
     src->download_watch = seedance_deadline_new (src->cancellable, 0);
   else if (seedance_deadline_expired (src->download_watch))
     seedance_deadline_reset (src->download_watch);
-  seedance_deadline_set (src->download_watch, g_get_monotonic_time () +
-      (gint64) stall * G_USEC_PER_SEC);
+  seedance_deadline_set_period (src->download_watch,
+      (gint64) gst_seedance_src_stall_s (src) * G_USEC_PER_SEC);
   return seedance_deadline_get_cancellable (src->download_watch);
 }
 
-/* Ends a download step; a step that stalled gets an error saying so. */
+/* A download step that the watch cut short gets an error saying so. */
 static void
-gst_seedance_src_disarm_watch (GstSeedanceSrc * src, GError ** error)
+gst_seedance_src_classify_stall (GstSeedanceSrc * src, GError ** error)
 {
-  seedance_deadline_set (src->download_watch, 0);
   if (error && *error && seedance_deadline_expired (src->download_watch)
       && !gst_seedance_src_is_flushing (src)) {
     g_clear_error (error);
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-        "the file host sent less than a block in %u s",
-        src->run_timeout ? MIN (src->run_timeout, DOWNLOAD_STALL_S) :
-        DOWNLOAD_STALL_S);
+        "the file host sent nothing for %u s", gst_seedance_src_stall_s (src));
   }
+}
+
+/* A host that trickles bytes is not silent, but no download: over the
+ * time spent reading (not paused), it must average MIN_DOWNLOAD_RATE. */
+static gboolean
+gst_seedance_src_check_rate (GstSeedanceSrc * src, gint64 busy_us,
+    GError ** error)
+{
+  src->download_busy_us += busy_us;
+  if (src->download_busy_us < RATE_WINDOW_S * G_USEC_PER_SEC
+      || src->download_bytes * G_USEC_PER_SEC >=
+      (guint64) src->download_busy_us * MIN_DOWNLOAD_RATE)
+    return TRUE;
+  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+      "the file host sent %" G_GUINT64_FORMAT " bytes in %" G_GINT64_FORMAT
+      " s of reading, less than the %d bytes/s a download needs",
+      src->download_bytes, src->download_busy_us / G_USEC_PER_SEC,
+      MIN_DOWNLOAD_RATE);
+  return FALSE;
 }
 
 /* One GET of the clip from @offset, which must be of the same file as the
@@ -1791,16 +1875,28 @@ gst_seedance_src_request_clip (GstSeedanceSrc * src, guint64 offset,
   gboolean ok;
 
   seedance_download_clear (&src->download);
+  gst_seedance_src_arm_watch (src);
   ok = seedance_client_open_download (src->client, src->video_url, offset,
       src->clip_identity_known ? &src->clip_identity : NULL,
-      src->max_clip_size, &src->download, gst_seedance_src_arm_watch (src),
-      error);
-  gst_seedance_src_disarm_watch (src, error);
-  if (ok && !src->clip_identity_known) {
-    seedance_file_identity_copy (&src->clip_identity, &src->download.identity);
-    src->clip_identity_known = TRUE;
+      src->max_clip_size, &src->download, src->download_watch, error);
+  if (!ok) {
+    gst_seedance_src_classify_stall (src, error);
+    return FALSE;
   }
-  return ok;
+  if (!src->clip_identity_known) {
+    seedance_file_identity_copy (&src->clip_identity,
+        &src->download.identity);
+    src->clip_identity_known = TRUE;
+  } else if (!src->clip_identity.etag && !src->clip_identity.last_modified
+      && !src->cache_given_up) {
+    /* Nothing proves this answer is of the first one's file: it may be
+     * played, but never cached for good. */
+    GST_INFO_OBJECT (src, "the file host gives no validator: a clip read "
+        "in more than one answer is not cached");
+    g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
+    src->cache_given_up = TRUE;
+  }
+  return TRUE;
 }
 
 static GstFlowReturn
@@ -1880,6 +1976,7 @@ gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
     guint64 * arrived, GError ** error)
 {
   GCancellable *cancellable = gst_seedance_src_arm_watch (src);
+  gint64 last = g_get_monotonic_time (), now;
   gsize filled = 0;
 
   while (filled < size) {
@@ -1887,15 +1984,24 @@ gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
         size - filled, cancellable, error);
     guint64 at;
 
+    now = g_get_monotonic_time ();
     if (n > 0) {
       filled += n;
-      continue;
+      src->download_bytes += n;
+      seedance_deadline_touch (src->download_watch);
+      if (gst_seedance_src_check_rate (src, now - last, error)) {
+        last = now;
+        continue;
+      }
+      *arrived = src->read_position + filled;
+      seedance_download_clear (&src->download);
+      return -1;
     }
-    gst_seedance_src_disarm_watch (src, error);
+    gst_seedance_src_classify_stall (src, error);
     at = src->read_position + filled;
     if (n == 0) {
       if (src->content_size < 0 || at >= (guint64) src->content_size)
-        return filled;
+        break;
       /* libsoup 3.2 reads a body cut short as a clean end of it. */
       g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
           "the connection closed before the end");
@@ -1907,8 +2013,10 @@ gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
       return -1;
     }
     cancellable = gst_seedance_src_arm_watch (src);
+    last = g_get_monotonic_time ();
   }
-  gst_seedance_src_disarm_watch (src, NULL);
+  /* What the last read waited counts too. */
+  src->download_busy_us += g_get_monotonic_time () - last;
   return filled;
 }
 
@@ -2024,14 +2132,6 @@ gst_seedance_src_create_from_clip (GstSeedanceSrc * src, guint64 offset,
   do
     n = pread (src->clip_fd, map.data, length, offset);
   while (n < 0 && errno == EINTR);
-  if (n > 0 && offset == 0
-      && !gst_seedance_src_check_head (src, map.data, n, &error)) {
-    gst_buffer_unmap (buf, &map);
-    gst_buffer_unref (buf);
-    g_prefix_error (&error, "The cached clip of task %s is not the clip: ",
-        src->run_task_id);
-    return gst_seedance_src_post_failure (src, error, 0);
-  }
   gst_buffer_unmap (buf, &map);
   if (n <= 0) {
     gst_buffer_unref (buf);
@@ -2372,12 +2472,29 @@ gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
             &values[i], error))
       goto done;
   }
+  /* Polls spend the key's request budget: a link may slow them down,
+   * never speed them up past one a second. */
+  if (G_IS_VALUE (&values[PROP_POLL_INTERVAL])
+      && g_value_get_uint (&values[PROP_POLL_INTERVAL]) <
+      URI_MIN_POLL_INTERVAL) {
+    seedance_uri_set_error (error, "'poll-interval' is %u ms; in a URI "
+        "allowed: %u ms or more, so that a link cannot spend the key's "
+        "request budget (set a shorter poll-interval on the element)",
+        g_value_get_uint (&values[PROP_POLL_INTERVAL]), URI_MIN_POLL_INTERVAL);
+    goto done;
+  }
 
   gst_seedance_src_reset_uri_properties (src);
+  GST_OBJECT_LOCK (src);
+  src->setting_uri = TRUE;
+  GST_OBJECT_UNLOCK (src);
   for (i = 0; i < N_PROPERTIES; i++) {
     if (G_IS_VALUE (&values[i]))
       g_object_set_property (G_OBJECT (src), properties[i]->name, &values[i]);
   }
+  GST_OBJECT_LOCK (src);
+  src->setting_uri = FALSE;
+  GST_OBJECT_UNLOCK (src);
   ok = TRUE;
 
 done:

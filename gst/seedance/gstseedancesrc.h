@@ -47,6 +47,7 @@ struct _GstSeedanceSrc
   GstSeedanceCacheMode cache_mode;
   gchar *cache_dir;             /* NULL: $XDG_CACHE_HOME/gst-seedance */
   guint cache_size;             /* MiB of clips kept */
+  gboolean setting_uri;         /* set_uri() is setting the properties */
 
   /* Per run, set in start() and used by the streaming thread only. */
   SeedanceClient *client;
@@ -55,12 +56,16 @@ struct _GstSeedanceSrc
   gchar *run_task_id;
   guint run_poll_interval;
   guint run_timeout;
-  gchar *fingerprint;           /* SHA-256 of origin, model and body */
+  gchar *fingerprint;           /* SHA-256 of origin, model, account, body */
+  gchar *legacy_fingerprint;    /* the same without the account */
+  gchar *run_cache_dir;
   gchar *video_url;
   gint64 run_start;             /* monotonic us when the wait began, 0 before */
   SeedanceDownload download;
   SeedanceFileIdentity clip_identity;   /* of the first answer */
-  SeedanceDeadline *download_watch;     /* bounds each download step */
+  SeedanceDeadline *download_watch;     /* bounds the download's silence */
+  gint64 download_busy_us;      /* time spent reading the clip */
+  guint64 download_bytes;       /* bytes read in that time */
   guint64 max_clip_size;        /* bytes */
   guint64 read_position;        /* next byte the open download gives */
   gint64 content_size;          /* -1 while unknown */

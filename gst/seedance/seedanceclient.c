@@ -41,8 +41,10 @@ GST_DEBUG_CATEGORY_STATIC (seedance_client_debug);
 /* Ceiling of the backoff between retries of a failed request. */
 #define RETRY_CEILING_MS 30000
 /* An API answer that takes longer than this to arrive whole is given up,
- * whatever the timeout: a server may trickle it a byte at a time. */
+ * whatever the timeout: a server may trickle it a byte at a time. A body
+ * adds its upload at MIN_UPLOAD_RATE (48 MiB: 13 min more). */
 #define EXCHANGE_LIMIT_S 120
+#define MIN_UPLOAD_RATE (64 * 1024)
 
 struct _SeedanceClient
 {
@@ -249,11 +251,17 @@ seedance_read_key_file (const gchar * path, GError ** error)
   else if (st.st_size > MAX_KEY_FILE_SIZE)
     why = "it is larger than a key file (4 KiB)";
   else {
-    do
-      n = read (fd, buf, MAX_KEY_FILE_SIZE);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-      why = g_strerror (errno);
+    while (n < MAX_KEY_FILE_SIZE) {
+      gssize got = read (fd, buf + n, MAX_KEY_FILE_SIZE - n);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        why = g_strerror (errno);
+      if (got <= 0)
+        break;
+      n += got;
+    }
   }
   if (fd >= 0)
     close (fd);
@@ -655,7 +663,9 @@ api_exchange (SeedanceClient * client, const gchar * method,
     SeedanceAnswer * answer, Exchange * ex, GCancellable * cancellable,
     GError ** error)
 {
-  gint64 limit = g_get_monotonic_time () + EXCHANGE_LIMIT_S * G_USEC_PER_SEC;
+  gint64 allowed_s = EXCHANGE_LIMIT_S + (request_body ?
+      (gint64) g_bytes_get_size (request_body) / MIN_UPLOAD_RATE : 0);
+  gint64 limit = g_get_monotonic_time () + allowed_s * G_USEC_PER_SEC;
   gboolean by_timeout = deadline != 0 && deadline <= limit;
   gchar *url = g_strconcat (client->origin, path, NULL);
   SeedanceDeadline *watch;
@@ -718,8 +728,8 @@ done:
           "%s gave no complete answer before the timeout", client->origin);
     else
       g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NETWORK,
-          "%s gave no complete answer within %d s", client->origin,
-          EXCHANGE_LIMIT_S);
+          "%s gave no complete answer within %" G_GINT64_FORMAT " s",
+          client->origin, allowed_s);
   }
   seedance_deadline_free (watch);
   return ex->body != NULL;
@@ -973,12 +983,12 @@ seedance_backoff_ms (guint base_ms, guint attempt)
 
 /* Discards the bytes before offset from a server that ignored Range. */
 static gboolean
-skip_to (GInputStream * in, guint64 offset, GCancellable * cancellable,
+skip_to (GInputStream * in, guint64 offset, SeedanceDeadline * watch,
     GError ** error)
 {
   while (offset > 0) {
-    gssize n = g_input_stream_skip (in, MIN (offset, 1 << 20), cancellable,
-        error);
+    gssize n = g_input_stream_skip (in, MIN (offset, 1 << 20),
+        seedance_deadline_get_cancellable (watch), error);
 
     if (n < 0)
       return FALSE;
@@ -988,6 +998,7 @@ skip_to (GInputStream * in, guint64 offset, GCancellable * cancellable,
       return FALSE;
     }
     offset -= n;
+    seedance_deadline_touch (watch);
   }
   return TRUE;
 }
@@ -1075,7 +1086,8 @@ same_file (const SeedanceFileIdentity * first, const SeedanceFileIdentity * got)
  *   If-Range)
  * @max_size: the largest clip accepted, in bytes
  * @download: (out): the body stream and what the answer said of the file
- * @cancellable: (nullable): cancels the request
+ * @watch: bounds the silence of the request (see seedance_deadline_touch())
+ *   and cancels it
  * @error: a %SEEDANCE_ERROR_DOWNLOAD error, or
  *   %SEEDANCE_ERROR_UNTRUSTED_CLIP when the answer is not the clip (a
  *   content coding, a bad length, another file): asking again will not
@@ -1084,8 +1096,9 @@ same_file (const SeedanceFileIdentity * first, const SeedanceFileIdentity * got)
 gboolean
 seedance_client_open_download (SeedanceClient * client, const gchar * url,
     guint64 offset, const SeedanceFileIdentity * first, guint64 max_size,
-    SeedanceDownload * download, GCancellable * cancellable, GError ** error)
+    SeedanceDownload * download, SeedanceDeadline * watch, GError ** error)
 {
+  GCancellable *cancellable = seedance_deadline_get_cancellable (watch);
   SoupMessage *msg;
   SoupMessageHeaders *headers;
   GInputStream *in;
@@ -1108,10 +1121,10 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
   headers = soup_message_get_request_headers (msg);
   if (offset > 0) {
     soup_message_headers_set_range (headers, offset, -1);
-    /* A file replaced since is answered whole, not spliced. */
-    if (first && (first->etag || first->last_modified))
-      soup_message_headers_replace (headers, "If-Range", first->etag ?
-          first->etag : first->last_modified);
+    /* A file replaced since is answered whole, not spliced. Only a
+     * strong ETag: a date may not be one (RFC 9110, 13.1.5). */
+    if (first && first->etag)
+      soup_message_headers_replace (headers, "If-Range", first->etag);
   }
   /* The bytes are the clip: no content coding may change them. */
   soup_message_headers_replace (headers, "Accept-Encoding", "identity");
@@ -1207,7 +1220,7 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
   }
   download->total_size = total;
   if (status == SOUP_STATUS_OK && offset > 0
-      && !skip_to (in, offset, cancellable, error))
+      && !skip_to (in, offset, watch, error))
     goto failed;
 
   download->content_type = g_strdup (soup_message_headers_get_content_type

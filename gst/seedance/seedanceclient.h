@@ -12,6 +12,7 @@
 
 #include <gio/gio.h>
 
+#include "seedancedeadline.h"
 #include "seedancetask.h"
 
 G_BEGIN_DECLS
@@ -110,7 +111,7 @@ gboolean        seedance_client_open_download (SeedanceClient * client,
                                                const SeedanceFileIdentity * first,
                                                guint64 max_size,
                                                SeedanceDownload * download,
-                                               GCancellable * cancellable,
+                                               SeedanceDeadline * watch,
                                                GError ** error);
 
 void            seedance_download_clear (SeedanceDownload * download);

@@ -13,7 +13,8 @@
  * owns a GCancellable, given to the I/O, which a watcher thread cancels
  * once the deadline passes; it is also cancelled with its parent, so the
  * caller's own cancel (unlock(), a stop) still works. Moving the deadline
- * costs a mutex, not a wakeup, so a download can re-arm it per buffer. */
+ * later costs a mutex, not a wakeup, so a download can move it on every
+ * read that makes progress. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -31,6 +32,7 @@ struct _SeedanceDeadline
   GMutex lock;
   GCond cond;
   gint64 when;                  /* monotonic us, 0 = none; under lock */
+  gint64 period;                /* us a touch moves it past now; under lock */
   gboolean expired;             /* under lock */
   gboolean quit;                /* under lock */
 };
@@ -44,11 +46,10 @@ watch (gpointer data)
     if (d->when == 0 || d->expired) {
       g_cond_wait (&d->cond, &d->lock);
     } else if (g_get_monotonic_time () >= d->when) {
+      /* Under the lock, so that no reset comes between the verdict and
+       * the cancel; the I/O's cancel handlers never call back into us. */
       d->expired = TRUE;
-      g_mutex_unlock (&d->lock);
-      /* Outside the lock: cancel handlers may call back into us. */
       g_cancellable_cancel (d->cancellable);
-      g_mutex_lock (&d->lock);
     } else {
       g_cond_wait_until (&d->cond, &d->lock, d->when);
     }
@@ -127,6 +128,37 @@ seedance_deadline_set (SeedanceDeadline * d, gint64 when)
   g_mutex_unlock (&d->lock);
 }
 
+/**
+ * seedance_deadline_set_period:
+ * @period: microseconds, > 0
+ *
+ * Makes the deadline @period from now, and from each later
+ * seedance_deadline_touch(): a bound on silence, not on the whole.
+ */
+void
+seedance_deadline_set_period (SeedanceDeadline * d, gint64 period)
+{
+  g_mutex_lock (&d->lock);
+  d->period = period;
+  g_mutex_unlock (&d->lock);
+  seedance_deadline_set (d, g_get_monotonic_time () + period);
+}
+
+/**
+ * seedance_deadline_touch:
+ *
+ * Progress: the deadline moves to a period from now (see
+ * seedance_deadline_set_period()); no wakeup, only a mutex.
+ */
+void
+seedance_deadline_touch (SeedanceDeadline * d)
+{
+  g_mutex_lock (&d->lock);
+  if (d->period > 0 && !d->expired)
+    d->when = g_get_monotonic_time () + d->period;
+  g_mutex_unlock (&d->lock);
+}
+
 GCancellable *
 seedance_deadline_get_cancellable (SeedanceDeadline * d)
 {
@@ -161,8 +193,8 @@ seedance_deadline_reset (SeedanceDeadline * d)
   g_mutex_lock (&d->lock);
   d->when = 0;
   d->expired = FALSE;
-  g_mutex_unlock (&d->lock);
   g_cancellable_reset (d->cancellable);
+  g_mutex_unlock (&d->lock);
   /* A parent cancelled meanwhile must still cut the next I/O short. */
   if (d->parent && g_cancellable_is_cancelled (d->parent))
     g_cancellable_cancel (d->cancellable);

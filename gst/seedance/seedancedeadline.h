@@ -22,6 +22,9 @@ void              seedance_deadline_free (SeedanceDeadline * deadline);
 
 void              seedance_deadline_set (SeedanceDeadline * deadline,
                                          gint64 when);
+void              seedance_deadline_set_period (SeedanceDeadline * deadline,
+                                                gint64 period);
+void              seedance_deadline_touch (SeedanceDeadline * deadline);
 GCancellable *    seedance_deadline_get_cancellable (SeedanceDeadline * deadline);
 gboolean          seedance_deadline_expired (SeedanceDeadline * deadline);
 void              seedance_deadline_reset (SeedanceDeadline * deadline);

@@ -38,9 +38,9 @@ seedance_set_error_valist (GError ** error, GQuark domain, gint code,
 static gboolean
 is_control (gunichar c)
 {
-  return c < 0x20 || (c >= 0x7f && c <= 0x9f)
-      || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e)
-      || (c >= 0x2066 && c <= 0x2069);
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c
+      || (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e)
+      || (c >= 0x2066 && c <= 0x2069) || c == 0xfeff;
 }
 
 /**

@@ -113,6 +113,30 @@ seedance_request_fingerprint (const gchar * origin, const gchar * model,
   return hex;
 }
 
+/**
+ * seedance_request_legacy_fingerprint:
+ *
+ * Returns: the fingerprint journal entries had before the account was part
+ * of it (origin, model and body), so that an entry written then is still
+ * found: a pending task must be resumed, not paid again.
+ */
+gchar *
+seedance_request_legacy_fingerprint (const gchar * origin,
+    const gchar * model, const gchar * body)
+{
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+  gchar *hex;
+
+  g_checksum_update (sum, (const guchar *) origin, -1);
+  g_checksum_update (sum, (const guchar *) "\n", 1);
+  g_checksum_update (sum, (const guchar *) model, -1);
+  g_checksum_update (sum, (const guchar *) "\n", 1);
+  g_checksum_update (sum, (const guchar *) body, -1);
+  hex = g_strdup (g_checksum_get_string (sum));
+  g_checksum_free (sum);
+  return hex;
+}
+
 /* $XDG_CACHE_HOME/gst-seedance, as the environment says now: GLib's
  * g_get_user_cache_dir() keeps the value of its first call. */
 gchar *
@@ -895,6 +919,60 @@ seedance_journal_remove (SeedanceJournal * journal)
   /* unlink() never follows: a planted symlink goes, not its target. */
   if (unlinkat (journal->dir_fd, journal->entry_name, 0) == 0)
     GST_DEBUG ("removed %s", journal->path);
+}
+
+/**
+ * seedance_journal_adopt:
+ * @journal: this request's journal: the caller holds its lock, and it has
+ *   no entry
+ * @dir: the cache directory of @journal
+ * @old_fingerprint: the request's fingerprint in the previous scheme
+ *
+ * Moves the entry (and its cached clip) that the request had under
+ * @old_fingerprint to @journal, under the old entry's lock too. An old
+ * entry that another pipeline holds is left alone.
+ *
+ * Returns: (transfer full) (nullable): the entry, now @journal's, or NULL
+ * when there was none.
+ */
+SeedanceJournalEntry *
+seedance_journal_adopt (SeedanceJournal * journal, const gchar * dir,
+    const gchar * old_fingerprint)
+{
+  SeedanceJournal *old = seedance_journal_open (dir, old_fingerprint, NULL);
+  SeedanceJournalEntry *entry = NULL;
+  gboolean locked = FALSE;
+  GError *error = NULL;
+  struct stat st;
+
+  /* Most requests have no old entry: its lock is not even made. */
+  if (old == NULL || fstatat (old->dir_fd, old->entry_name, &st,
+          AT_SYMLINK_NOFOLLOW) < 0)
+    goto done;
+  if (!seedance_journal_try_lock (old, &locked, NULL) || !locked
+      || !(entry = seedance_journal_read (old, NULL)))
+    goto done;
+  /* The clip keeps its bytes; only its name follows the entry. */
+  if (entry->clip_sha256 && g_rename (old->clip_path, journal->clip_path) < 0) {
+    g_clear_pointer (&entry->clip_sha256, g_free);
+    entry->clip_size = 0;
+  }
+  if (!seedance_journal_write (journal, entry, &error)) {
+    GST_WARNING ("cannot adopt %s: %s", old->path, error->message);
+    g_error_free (error);
+    g_clear_pointer (&entry, seedance_journal_entry_free);
+    goto done;
+  }
+  GST_INFO ("adopted %s as %s", old->path, journal->path);
+  seedance_journal_remove (old);
+
+done:
+  if (old && locked) {
+    /* Its lock file goes with it; nobody waits on a lock that is held. */
+    unlinkat (old->dir_fd, old->lock_name, 0);
+  }
+  seedance_journal_free (old);
+  return entry;
 }
 
 const gchar *

@@ -53,6 +53,10 @@ gchar *              seedance_request_fingerprint (const gchar * origin,
                                                    const gchar * api_key,
                                                    const gchar * body);
 
+gchar *              seedance_request_legacy_fingerprint (const gchar * origin,
+                                                          const gchar * model,
+                                                          const gchar * body);
+
 gchar *              seedance_journal_default_dir (void);
 
 SeedanceJournal *    seedance_journal_open (const gchar * dir,
@@ -73,6 +77,9 @@ gboolean             seedance_journal_write (SeedanceJournal * journal,
                                              SeedanceJournalEntry * entry,
                                              GError ** error);
 void                 seedance_journal_remove (SeedanceJournal * journal);
+SeedanceJournalEntry *seedance_journal_adopt (SeedanceJournal * journal,
+                                              const gchar * dir,
+                                              const gchar * old_fingerprint);
 
 const gchar *        seedance_journal_get_path (SeedanceJournal * journal);
 const gchar *        seedance_journal_get_lock_path (SeedanceJournal * journal);

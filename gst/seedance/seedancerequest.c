@@ -418,7 +418,8 @@ is_local_host (const gchar * host)
 /* Turns one image value into what the API receives: URLs, data: URIs and
  * base64 as given, local files (plain paths or file:// URIs) inline. */
 static gchar *
-resolve_image (const gchar * value, SeedanceField field, GError ** error)
+resolve_image (const gchar * value, SeedanceField field, gboolean from_uri,
+    GError ** error)
 {
   if (value == NULL || *value == '\0') {
     field_error (error, field, "the value is empty; allowed: %s", IMAGE_FORMS);
@@ -435,6 +436,19 @@ resolve_image (const gchar * value, SeedanceField field, GError ** error)
 
   if (has_prefix_ci (value, "data:"))
     return normalize_data_image_uri (value, field, error);
+
+  if (from_uri) {
+    gchar *b64 = has_prefix_ci (value, "file:") ? NULL : base64_image (value);
+
+    if (b64)
+      return b64;
+    field_error (error, field, "'%s' names a local file, which a seedance:// "
+        "URI may not do: a URI from a playlist or project must not make the "
+        "element read and upload your files; allowed in a URI: an http(s) "
+        "URL, a data: URI or base64 image data (set %s on the element to "
+        "send a local file)", value, seedance_field_property_name (field));
+    return NULL;
+  }
 
   if (has_prefix_ci (value, "file:")) {
     gchar *host = NULL, *path = g_filename_from_uri (value, &host, NULL), *uri;
@@ -605,9 +619,10 @@ check_body_floor (const SeedanceRequest * r, GError ** error)
 
 static gboolean
 add_image (JsonBuilder * builder, const gchar * value, SeedanceField field,
-    GError ** error)
+    const SeedanceRequest * r, GError ** error)
 {
-  gchar *resolved = resolve_image (value, field, error);
+  gchar *resolved = resolve_image (value, field,
+      (r->uri_fields & (1u << field)) != 0, error);
 
   if (resolved == NULL)
     return FALSE;
@@ -627,13 +642,13 @@ add_members (JsonBuilder * b, const SeedanceRequest * r, GError ** error)
   if (r->first_frame_image) {
     json_builder_set_member_name (b, "first_frame_image");
     if (!add_image (b, r->first_frame_image, SEEDANCE_FIELD_FIRST_FRAME_IMAGE,
-            error))
+            r, error))
       return FALSE;
   }
   if (r->last_frame_image) {
     json_builder_set_member_name (b, "last_frame_image");
     if (!add_image (b, r->last_frame_image, SEEDANCE_FIELD_LAST_FRAME_IMAGE,
-            error))
+            r, error))
       return FALSE;
   }
   if (list_length (r->reference_images) > 0) {
@@ -641,7 +656,7 @@ add_members (JsonBuilder * b, const SeedanceRequest * r, GError ** error)
     json_builder_begin_array (b);
     for (i = 0; r->reference_images[i]; i++) {
       if (!add_image (b, r->reference_images[i],
-              SEEDANCE_FIELD_REFERENCE_IMAGES, error))
+              SEEDANCE_FIELD_REFERENCE_IMAGES, r, error))
         return FALSE;
     }
     json_builder_end_array (b);

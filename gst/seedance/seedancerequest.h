@@ -63,6 +63,8 @@ typedef enum
  * hold GstSeedanceRatio / GstSeedanceResolution values. @set_fields has bit
  * (1 << SeedanceField) for each field the user set explicitly: only those
  * go into the request body, the server applies its defaults to the rest.
+ * @uri_fields has the bits of the fields a seedance:// URI set: a URI is
+ * untrusted, so their images may not name local files.
  */
 typedef struct
 {
@@ -80,6 +82,7 @@ typedef struct
   gboolean return_last_frame;
   gint64 seed;                  /* -1 = random */
   guint set_fields;
+  guint uri_fields;
 } SeedanceRequest;
 
 void         seedance_request_init (SeedanceRequest * request);

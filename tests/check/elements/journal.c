@@ -18,7 +18,9 @@
 #include <sys/wait.h>
 #include <glib/gstdio.h>
 
+#include "seedanceenums.h"
 #include "seedancejournal.h"
+#include "seedancerequest.h"
 #include "seedancetestutils.h"
 
 #define PROMPT "a heron lands on a frozen lake"
@@ -304,7 +306,7 @@ GST_START_TEST (test_discoverer_then_uridecodebin)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   gchar *uri = g_strdup ("seedance://?prompt=a%20heron&duration=4"
-      "&resolution=480p&generate-audio=false&poll-interval=50");
+      "&resolution=480p&generate-audio=false&poll-interval=1000");
   GstDiscoverer *discoverer;
   GstDiscovererInfo *info;
   GstElement *pipeline, *decodebin, *sink;
@@ -687,6 +689,123 @@ GST_START_TEST (test_lock_wait_bounded)
 
 GST_END_TEST;
 
+/* The fingerprint run_new()'s request had before the account was in it. */
+static gchar *
+legacy_fingerprint (SeedanceTestFixture * f)
+{
+  SeedanceRequest r;
+  gchar *body, *fingerprint;
+  GError *error = NULL;
+
+  seedance_request_init (&r);
+  r.prompt = g_strdup (PROMPT);
+  r.duration = 4;
+  r.generate_audio = FALSE;
+  r.resolution = GST_SEEDANCE_RESOLUTION_480P;
+  r.set_fields = 1u << SEEDANCE_FIELD_PROMPT | 1u << SEEDANCE_FIELD_DURATION
+      | 1u << SEEDANCE_FIELD_GENERATE_AUDIO | 1u << SEEDANCE_FIELD_RESOLUTION;
+  body = seedance_request_build_body (&r, NULL, &error);
+  g_assert_no_error (error);
+  fingerprint = seedance_request_legacy_fingerprint
+      (seedance_emulator_get_api_origin (f->emulator),
+      SEEDANCE_TEST_DEFAULT_MODEL, body);
+  seedance_request_clear (&r);
+  g_free (body);
+  return fingerprint;
+}
+
+/* Turns the one entry (and clip) of the journal into what the previous
+ * version wrote for the same request: another name, another fingerprint
+ * inside, and @status. */
+static void
+make_legacy (SeedanceTestFixture * f, const gchar * status)
+{
+  gchar *entry_path = only_file (f, "journal", ".json");
+  gchar *clip_path = only_file (f, "clips", ".mp4");
+  gchar *name = g_path_get_basename (entry_path), *legacy, *text, *path;
+  gchar *dir = cache_path (f, NULL), *old_text;
+  gchar **parts;
+  SeedanceJournal *journal;
+  SeedanceJournalEntry *entry;
+  GError *error = NULL;
+
+  *strrchr (name, '.') = '\0';
+  legacy = legacy_fingerprint (f);
+  fail_if (g_strcmp0 (legacy, name) == 0);
+  fail_unless (g_file_get_contents (entry_path, &old_text, NULL, NULL));
+  parts = g_strsplit (old_text, name, -1);
+  text = g_strjoinv (legacy, parts);
+  g_strfreev (parts);
+  g_free (old_text);
+  path = g_build_filename (dir, "journal", legacy, NULL);
+  old_text = g_strconcat (path, ".json", NULL);
+  fail_unless (g_file_set_contents (old_text, text, -1, NULL));
+  g_free (old_text);
+  old_text = g_build_filename (dir, "clips", legacy, NULL);
+  g_free (path);
+  path = g_strconcat (old_text, ".mp4", NULL);
+  fail_unless (g_rename (clip_path, path) == 0);
+  fail_unless (g_unlink (entry_path) == 0);
+
+  /* The status the previous version left. */
+  journal = seedance_journal_open (dir, legacy, &error);
+  g_assert_no_error (error);
+  entry = seedance_journal_read (journal, NULL);
+  fail_unless (entry != NULL, "the legacy entry does not parse");
+  g_free (entry->status);
+  entry->status = g_strdup (status);
+  if (g_strcmp0 (status, "submitting") == 0)
+    g_clear_pointer (&entry->task_id, g_free);
+  fail_unless (seedance_journal_write (journal, entry, &error));
+  seedance_journal_entry_free (entry);
+  seedance_journal_free (journal);
+
+  g_free (old_text);
+  g_free (path);
+  g_free (text);
+  g_free (legacy);
+  g_free (name);
+  g_free (dir);
+  g_free (clip_path);
+  g_free (entry_path);
+}
+
+/* An entry the previous version wrote (no account in its name) is still
+ * the request's: a cached clip plays with no request, a submission that
+ * was in flight still blocks. */
+GST_START_TEST (test_legacy_entry_adopted)
+{
+  gboolean submitting = __i__;
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *warnings;
+
+  warnings = run_to_eos (f, PROMPT, NULL, NULL);
+  g_free (warnings);
+  wait_count (f, "POST", NULL, 1);
+  make_legacy (f, submitting ? "submitting" : "success");
+  seedance_emulator_clear_requests (f->emulator);
+
+  if (submitting) {
+    Run *r = run_new (f, PROMPT, NULL, NULL);
+    GstMessage *msg = run_play (r);
+
+    seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+        GST_RESOURCE_ERROR_FAILED, "may exist");
+    gst_message_unref (msg);
+    run_free (r);
+  } else {
+    warnings = run_to_eos (f, PROMPT, NULL, NULL);
+    g_free (warnings);
+  }
+  fail_unless_equals_int (count (f, NULL, NULL), 0);
+  /* Under the new name now, and only there. */
+  fail_unless_equals_int (count_files (f, "journal", ".json"), 1);
+  fail_unless_equals_int (count_files (f, "clips", ".mp4"), 1);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* One run to EOS of @prompt paid with @key. */
 static void
 run_with_key (SeedanceTestFixture * f, const gchar * prompt, const gchar * key)
@@ -747,6 +866,7 @@ journal_suite (void)
   tcase_add_test (tc, test_seek_after_first_pass_from_cache);
   tcase_add_test (tc, test_cache_per_account);
   tcase_add_test (tc, test_lock_wait_bounded);
+  tcase_add_loop_test (tc, test_legacy_entry_adopted, 0, 2);
   return s;
 }
 

@@ -532,7 +532,7 @@ static const ValueCase value_cases[] = {
   {"seedance://?seed=-1", "seed", "-1"},
   {"seedance://?seed=0", "seed", "0"},
   {"seedance://?seed=4294967295", "seed", "4294967295"},
-  {"seedance://?poll-interval=10", "poll-interval", "10"},
+  {"seedance://?poll-interval=1000", "poll-interval", "1000"},
   {"seedance://?poll_interval=2147483", "poll-interval", "2147483"},
   {"seedance://?timeout=0", "timeout", "0"},
   {"seedance://?timeout=2147483", "timeout", "2147483"},
@@ -580,7 +580,7 @@ GST_START_TEST (test_many_values)
       "&last_frame_image=l.png&camera-fixed=yes&duration=15"
       "&execution-expires-after=3600&generate-audio=No&ratio=9:16"
       "&resolution=480p&return-last-frame=1&seed=4294967295"
-      "&task-id=t1&poll-interval=10&timeout=0");
+      "&task-id=t1&poll-interval=1000&timeout=0");
 
   assert_property (src, "prompt", "p q");
   assert_property (src, "first-frame-image", "f.png");
@@ -596,7 +596,7 @@ GST_START_TEST (test_many_values)
   assert_property (src, "return-last-frame", "true");
   assert_property (src, "seed", "4294967295");
   assert_property (src, "task-id", "t1");
-  assert_property (src, "poll-interval", "10");
+  assert_property (src, "poll-interval", "1000");
   assert_property (src, "timeout", "0");
 
   gst_object_unref (src);
@@ -640,6 +640,9 @@ static const BadUriCase bad_uri_cases[] = {
   {"seedance://?seed=99999999999999999999999", {"'seed'", NULL}},
   {"seedance://?seed=0x10", {"'seed'", NULL}},
   {"seedance://?poll-interval=9", {"'poll-interval'", "10", NULL}},
+  /* A link may not spend the key's request budget. */
+  {"seedance://?poll-interval=999", {"'poll-interval'", "1000 ms or more",
+          NULL}},
   {"seedance://?poll-interval=-10", {"'poll-interval'", "10", NULL}},
   {"seedance://?timeout=-1", {"'timeout'", NULL}},
   {"seedance://?timeout=2147484", {"'timeout'", NULL}},
@@ -696,7 +699,7 @@ static const BadUriCase bad_uri_cases[] = {
 /* A good URI, and what the application set on the element besides. */
 #define GOOD_URI "seedance://?prompt=good&duration=7&ratio=4:3" \
     "&reference-images=g1.png&reference-images=g2.png&task-id=task-good" \
-    "&poll-interval=70&timeout=60"
+    "&poll-interval=7000&timeout=60"
 
 /* Refused with BAD_URI, the message naming the key, and not one property
  * changed from those of a good URI set before and of the element. */
@@ -828,7 +831,7 @@ GST_START_TEST (test_refused_key)
   assert_element_settings (src);
   assert_property (src, "prompt", "good");
   assert_property (src, "task-id", "task-good");
-  assert_property (src, "poll-interval", "70");
+  assert_property (src, "poll-interval", "7000");
   assert_property (src, "timeout", "60");
 
   /* A fresh element refuses it just the same, and stays new. */
@@ -1054,7 +1057,7 @@ GST_START_TEST (test_atomic)
     /* Everything changes until the last key fails. */
     "seedance://?prompt=bad&duration=9&reference-images=b1.png"
         "&reference-images=b2.png&audio-urls=https://e.example/b.mp3"
-        "&camera-fixed=true&task-id=bad&poll-interval=99"
+        "&camera-fixed=true&task-id=bad&poll-interval=9900"
         "&timeout=5&seed=oops",
     /* ...or until a key no URI may have. */
     "seedance://?prompt=bad&duration=9&task-id=bad&timeout=5&api-url=x",
@@ -1075,7 +1078,7 @@ GST_START_TEST (test_atomic)
   set_element_settings (src);
   assert_set_uri (src, "seedance://?prompt=good&duration=7"
       "&reference-images=g1.png&generate-audio=false&task-id=task-good"
-      "&poll-interval=77");
+      "&poll-interval=7700");
   before = snapshot (src);
   uri_before = get_uri (src);
 
@@ -1093,7 +1096,7 @@ GST_START_TEST (test_atomic)
   assert_property (src, "reference-images", "<g1.png>");
   assert_property (src, "generate-audio", "false");
   assert_property (src, "task-id", "task-good");
-  assert_property (src, "poll-interval", "77");
+  assert_property (src, "poll-interval", "7700");
   assert_element_settings (src);
 
   g_free (uri_before);
@@ -1109,7 +1112,7 @@ GST_END_TEST;
     "&camera-fixed=true&duration=15&execution-expires-after=3600" \
     "&generate-audio=false&ratio=21:9&resolution=480p" \
     "&return-last-frame=true&seed=42&task-id=task-rich" \
-    "&poll-interval=10&timeout=0"
+    "&poll-interval=1000&timeout=0"
 
 /* What the URI does not name goes back to the default; the key stays. */
 GST_START_TEST (test_reset_to_defaults)
@@ -1204,7 +1207,7 @@ GST_START_TEST (test_set_uri_keeps_element_settings)
   g_object_set (src, "api-url", "http://127.0.0.1:5678", "model", "acme/two",
       "cache-dir", "/tmp/two", "cache-size", (guint) 0, NULL);
   gst_util_set_object_arg (G_OBJECT (src), "cache-mode", "off");
-  assert_set_uri (src, "seedance://?prompt=again&poll-interval=10");
+  assert_set_uri (src, "seedance://?prompt=again&poll-interval=1000");
   assert_property (src, "api-url", "http://127.0.0.1:5678");
   assert_property (src, "model", "acme/two");
   assert_property (src, "cache-dir", "/tmp/two");
@@ -1213,7 +1216,7 @@ GST_START_TEST (test_set_uri_keeps_element_settings)
   assert_property (src, "api-key", "***");
   assert_property (src, "api-key-file", ELEMENT_KEY_FILE);
   assert_property (src, "prompt", "again");
-  assert_property (src, "poll-interval", "10");
+  assert_property (src, "poll-interval", "1000");
 
   /* A URI that tries to change one changes none. */
   error = assert_set_uri_fails (src, "seedance://?prompt=p&model=acme/three",
@@ -1314,8 +1317,8 @@ static const CanonicalCase canonical_cases[] = {
       "seedance://?duration=5&generate-audio=true&ratio=1:1&seed=-1"},
   /* Connection properties after the request, in the order task-id,
    * poll-interval, timeout. */
-  {"seedance://?timeout=0&poll_interval=10&task_id=t%2F1&prompt=p",
-      "seedance://?prompt=p&task-id=t/1&poll-interval=10&timeout=0"},
+  {"seedance://?timeout=0&poll_interval=1000&task_id=t%2F1&prompt=p",
+      "seedance://?prompt=p&task-id=t/1&poll-interval=1000&timeout=0"},
   {"seedance://?timeout=60&task-id=task-1",
       "seedance://?task-id=task-1&timeout=60"},
   /* ...only when they differ from their defaults. */
@@ -1430,7 +1433,7 @@ GST_START_TEST (test_get_uri_hides_element_settings)
       "last-frame-image", "l.png", "camera-fixed", TRUE, "duration", 6,
       "execution-expires-after", 3600, "generate-audio", FALSE,
       "return-last-frame", TRUE, "seed", G_GINT64_CONSTANT (3),
-      "task-id", "task-1", "poll-interval", (guint) 10, "timeout", (guint) 0,
+      "task-id", "task-1", "poll-interval", (guint) 1000, "timeout", (guint) 0,
       NULL);
   gst_util_set_object_arg (G_OBJECT (src), "ratio", "16:9");
   gst_util_set_object_arg (G_OBJECT (src), "resolution", "480p");
@@ -1444,7 +1447,7 @@ GST_START_TEST (test_get_uri_hides_element_settings)
       "&audio-urls=https://e.example/1.mp3&camera-fixed=true&duration=6"
       "&execution-expires-after=3600&generate-audio=false&ratio=16:9"
       "&resolution=480p&return-last-frame=true&seed=3&task-id=task-1"
-      "&poll-interval=10&timeout=0");
+      "&poll-interval=1000&timeout=0");
   assert_uri_hides_element_settings (uri);
 
   /* The same URI on the same element, or on another with the same
@@ -1519,7 +1522,7 @@ GST_START_TEST (test_round_trip)
       "return-last-frame", TRUE,
       "seed", G_GINT64_CONSTANT (4294967295),
       "task-id", "task:42/x y",
-      "poll-interval", (guint) 10, "timeout", (guint) 0, NULL);
+      "poll-interval", (guint) 1000, "timeout", (guint) 0, NULL);
   gst_util_set_object_arg (G_OBJECT (src), "ratio", "9:16");
   gst_util_set_object_arg (G_OBJECT (src), "resolution", "480p");
   seedance_test_set_string_array (src, "reference-images", refs);
@@ -1574,7 +1577,7 @@ GST_START_TEST (test_bad_state)
   f = fixture_new_slow ();
   /* The fixture set api-url on the element: the URI keeps it. */
   seedance_test_fixture_launch_fakesink (f);
-  uri = g_strdup ("seedance://?prompt=" PROMPT_ENCODED "&poll-interval=50");
+  uri = g_strdup ("seedance://?prompt=" PROMPT_ENCODED "&poll-interval=1000");
   assert_set_uri (f->src, uri);
 
   fail_unless_equals_int (gst_element_set_state (f->pipeline,
@@ -1599,9 +1602,106 @@ GST_START_TEST (test_bad_state)
   assert_property (f->src, "duration", "5");
   assert_property (f->src, "api-url",
       seedance_emulator_get_api_origin (f->emulator));
-  assert_property (f->src, "poll-interval", "50");
+  assert_property (f->src, "poll-interval", "1000");
 
   g_free (uri);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* A URI's image values may not name local files: a playlist or project
+ * must not make the element read the user's pictures and upload them.
+ * The same file set on the element is sent; base64 in a URI is taken. */
+typedef enum
+{
+  LOCAL_PATH,
+  LOCAL_FILE_URI,
+  LOCAL_REFERENCE,
+} LocalImageForm;
+
+GST_START_TEST (test_uri_local_image_refused)
+{
+  LocalImageForm form = __i__;
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *path = seedance_test_fixture_write_image (f, "private.png",
+      "pngenc");
+  gchar *escaped, *uri, *file_uri = gst_filename_to_uri (path, NULL);
+  const gchar *property = form == LOCAL_REFERENCE ? "reference-images" :
+      "first-frame-image";
+  GstMessage *msg;
+  GError *error = NULL;
+  gchar *dbg = NULL;
+
+  escaped = g_uri_escape_string (form == LOCAL_FILE_URI ? file_uri : path,
+      NULL, FALSE);
+  uri = g_strdup_printf ("seedance://?prompt=%s&%s=%s", PROMPT_ENCODED,
+      property, escaped);
+  seedance_test_fixture_launch_fakesink (f);
+  assert_set_uri (f->src, uri);
+  msg = seedance_test_fixture_fail_to_start (f);
+  gst_message_parse_error (msg, &error, &dbg);
+  fail_unless (error->domain == GST_RESOURCE_ERROR
+      && error->code == GST_RESOURCE_ERROR_SETTINGS, "%s", error->message);
+  fail_unless (strstr (error->message, property)
+      && strstr (error->message, "names a local file"), "%s", error->message);
+  g_clear_error (&error);
+  g_free (dbg);
+  gst_message_unref (msg);
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, NULL,
+          NULL), 0);
+
+  /* The element's own property may name it: it is the user's choice. */
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  if (form == LOCAL_REFERENCE) {
+    const gchar *refs[] = { path, NULL };
+
+    seedance_test_set_string_array (f->src, property, refs);
+  } else {
+    g_object_set (f->src, property, path, NULL);
+  }
+  g_object_set (f->src, "duration", 4, "generate-audio", FALSE, NULL);
+  gst_util_set_object_arg (G_OBJECT (f->src), "resolution", "480p");
+  seedance_test_fixture_run_to_eos (f);
+  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
+
+  g_free (uri);
+  g_free (escaped);
+  g_free (file_uri);
+  g_free (path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* Base64 image data in a URI is data, not a file: it is sent. */
+GST_START_TEST (test_uri_base64_image_taken)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *path = seedance_test_fixture_write_image (f, "inline.png", "pngenc");
+  gchar *data = NULL, *b64, *escaped, *uri;
+  gsize length;
+  JsonNode *body;
+
+  fail_unless (g_file_get_contents (path, &data, &length, NULL));
+  b64 = g_base64_encode ((const guchar *) data, length);
+  escaped = g_uri_escape_string (b64, NULL, FALSE);
+  uri = g_strdup_printf ("seedance://?prompt=%s&duration=4&resolution=480p"
+      "&generate-audio=false&first-frame-image=%s", PROMPT_ENCODED, escaped);
+  seedance_test_fixture_launch_fakesink (f);
+  assert_set_uri (f->src, uri);
+  seedance_test_fixture_run_to_eos (f);
+  body = seedance_test_fixture_get_submit_body (f, NULL);
+  fail_unless (g_str_has_suffix (json_object_get_string_member
+          (json_node_get_object (body), "first_frame_image"), b64));
+  json_node_unref (body);
+
+  g_free (uri);
+  g_free (escaped);
+  g_free (b64);
+  g_free (data);
+  g_free (path);
   seedance_test_fixture_free (f);
 }
 
@@ -1621,7 +1721,7 @@ GST_START_TEST (test_only_named_fields_sent)
   assert_set_uri (f->src, RICH_URI);
 
   uri = g_strdup ("seedance://?prompt=" PROMPT_ENCODED
-      "&duration=4&poll-interval=50");
+      "&duration=4&poll-interval=1000");
   assert_set_uri (f->src, uri);
   assert_property (f->src, "api-url",
       seedance_emulator_get_api_origin (f->emulator));
@@ -1693,7 +1793,7 @@ GST_START_TEST (test_uridecodebin)
 
   pipeline = gst_parse_launch ("uridecodebin name=dec "
       "uri=\"seedance://?prompt=" PROMPT_ENCODED "&duration=4"
-      "&resolution=480p&generate-audio=false&poll-interval=50\" "
+      "&resolution=480p&generate-audio=false&poll-interval=1000\" "
       "! fakesink name=sink sync=false", &error);
   fail_unless (pipeline != NULL && error == NULL, "could not parse: %s",
       error ? error->message : "");
@@ -1732,7 +1832,7 @@ GST_START_TEST (test_uridecodebin)
   fail_unless_equals_string (GST_OBJECT_NAME (gst_element_get_factory
           (setup.source)), "seedancesrc");
   fail_unless_equals_string (setup.uri, "seedance://?prompt=" PROMPT_ENCODED
-      "&duration=4&generate-audio=false&resolution=480p&poll-interval=50");
+      "&duration=4&generate-audio=false&resolution=480p&poll-interval=1000");
   g_mutex_unlock (&setup.lock);
 
   /* Decoded video reached the sink. */
@@ -1794,7 +1894,7 @@ GST_START_TEST (test_playbin)
   f->pipeline = gst_element_factory_make ("playbin", NULL);
   sink = gst_element_factory_make ("fakesink", NULL);
   g_object_set (f->pipeline, "uri", "seedance://?prompt=" PROMPT_ENCODED
-      "&duration=4&resolution=480p&generate-audio=false&poll-interval=50",
+      "&duration=4&resolution=480p&generate-audio=false&poll-interval=1000",
       "video-sink", sink, "audio-sink", gst_element_factory_make ("fakesink",
           NULL), NULL);
   seedance_test_sink_info_attach (&info, sink);
@@ -1845,7 +1945,7 @@ GST_START_TEST (test_discoverer)
   fail_unless (discoverer != NULL, "%s", error ? error->message : "");
   info = gst_discoverer_discover_uri (discoverer, "seedance://?prompt="
       PROMPT_ENCODED "&duration=6&resolution=480p&generate-audio=false"
-      "&poll-interval=50", &error);
+      "&poll-interval=1000", &error);
   environment_restore (&saved);
   fail_unless (info != NULL, "%s", error ? error->message : "");
   fail_unless_equals_int (gst_discoverer_info_get_result (info),
@@ -2004,6 +2104,9 @@ urihandler_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_bad_state);
   tcase_add_test (tc, test_only_named_fields_sent);
+  tcase_add_loop_test (tc, test_uri_local_image_refused, LOCAL_PATH,
+      LOCAL_REFERENCE + 1);
+  tcase_add_test (tc, test_uri_base64_image_taken);
   tcase_add_test (tc, test_uridecodebin);
   tcase_add_test (tc, test_playbin);
   tcase_add_test (tc, test_discoverer);

@@ -122,7 +122,7 @@ GST_START_TEST (test_example_renders_timeline)
   gchar *out_path = seedance_test_fixture_path (f, "timeline.mp4");
   const gchar *argv[] = { SEEDANCE_EXAMPLE_GES_RENDER, local, out_path,
     PROMPT, "duration=4", "resolution=480p", "ratio=9:16",
-    "poll-interval=50", NULL
+    "poll-interval=1000", NULL
   };
   gchar *out = NULL, *err = NULL, *wrote;
   gint status;
@@ -196,7 +196,7 @@ GST_START_TEST (test_ges_launch)
   gchar *out_uri = gst_filename_to_uri (out_path, NULL);
   const gchar *seedance_uri =
       "seedance://%3Fprompt=a%2520cat%2520surfing&duration=4"
-      "&resolution=480p&ratio=9:16&poll-interval=50";
+      "&resolution=480p&ratio=9:16&poll-interval=1000";
   const gchar *argv[] = { SEEDANCE_GES_LAUNCH, "+clip", local_uri,
     "+clip", seedance_uri, "-o", out_uri, NULL
   };
