@@ -1884,8 +1884,7 @@ gst_seedance_src_request_clip (GstSeedanceSrc * src, guint64 offset,
     return FALSE;
   }
   if (!src->clip_identity_known) {
-    seedance_file_identity_copy (&src->clip_identity,
-        &src->download.identity);
+    seedance_file_identity_copy (&src->clip_identity, &src->download.identity);
     src->clip_identity_known = TRUE;
   } else if (!src->clip_identity.etag && !src->clip_identity.last_modified
       && !src->cache_given_up) {
@@ -2475,8 +2474,7 @@ gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
   /* Polls spend the key's request budget: a link may slow them down,
    * never speed them up past one a second. */
   if (G_IS_VALUE (&values[PROP_POLL_INTERVAL])
-      && g_value_get_uint (&values[PROP_POLL_INTERVAL]) <
-      URI_MIN_POLL_INTERVAL) {
+      && g_value_get_uint (&values[PROP_POLL_INTERVAL]) < URI_MIN_POLL_INTERVAL) {
     seedance_uri_set_error (error, "'poll-interval' is %u ms; in a URI "
         "allowed: %u ms or more, so that a link cannot spend the key's "
         "request budget (set a shorter poll-interval on the element)",

@@ -291,6 +291,23 @@ assert_download_refused (SeedanceTestFixture * f, GstMessage * msg,
 
 /* One run of PROMPT with @faults queued (NULL-terminated), to its end;
  * the pipeline is at NULL when it returns. */
+/* The emulator logs a request once its answer ended, which for a trickled
+ * one is after the element gave up: waits for @n POSTs, then asserts
+ * there are exactly @n (the runs here own their pipelines, so the
+ * fixture's bus waits do not apply). */
+static void
+expect_posts (SeedanceTestFixture * f, guint n)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (seedance_test_fixture_count_requests (f, "POST", NULL) < n) {
+    fail_unless (g_get_monotonic_time () < deadline, "fewer than %u POSTs", n);
+    g_usleep (10000);
+  }
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
+          NULL), n);
+}
+
 static GstMessage *
 run_with_faults (SeedanceTestFixture * f, const gchar * const *faults,
     guint64 max_bytes)
@@ -391,15 +408,40 @@ static const gchar *content_length_cases[] = {
   "download:content-length=abc",
 };
 
+static gint libsoup_length_warnings;
+
+static void
+count_length_warning (const gchar * domain, GLogLevelFlags level,
+    const gchar * message, gpointer user_data)
+{
+  fail_unless (strstr (message, "'content-length'") != NULL,
+      "another warning: %s", message);
+  g_atomic_int_inc (&libsoup_length_warnings);
+}
+
 /* e) A Content-Length that is no number.
- * Today: "-5" makes the element hand -5 to a gint64 property (a GLib
- * warning, which fails the test); "abc" ends in libsoup's "Unrecognized
- * HTTP response encoding", which does not name the header. */
+ * Today: "-5" is taken as a body read to the end, cached; "abc" ends in
+ * libsoup's "Unrecognized HTTP response encoding", which does not name
+ * the header. libsoup 3.2 itself warns about the -5 (it makes its body
+ * stream with that length before any handler sees the answer): that one
+ * warning is expected, nothing else. */
 GST_START_TEST (test_download_bad_content_length)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   const gchar *faults[] = { content_length_cases[__i__], NULL };
-  GstMessage *msg = run_with_faults (f, faults, 0);
+  gboolean negative = strstr (faults[0], "=-") != NULL;
+  guint handler = 0;
+  GstMessage *msg;
+
+  g_atomic_int_set (&libsoup_length_warnings, 0);
+  if (negative)
+    handler = g_log_set_handler ("GLib-GObject", G_LOG_LEVEL_WARNING,
+        count_length_warning, NULL);
+  msg = run_with_faults (f, faults, 0);
+  if (negative) {
+    g_log_remove_handler ("GLib-GObject", handler);
+    fail_unless (g_atomic_int_get (&libsoup_length_warnings) >= 1);
+  }
 
   assert_download_refused (f, msg, "Content-Length");
   gst_message_unref (msg);
@@ -459,7 +501,7 @@ GST_START_TEST (test_poll_trickle_bounded)
   assert_error_domain (msg, GST_RESOURCE_ERROR, "timeout=3");
   fail_unless (elapsed < TRICKLE_DEADLINE,
       "the error came after %" G_GINT64_FORMAT " us", elapsed);
-  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
+  expect_posts (f, 1);
   gst_message_unref (msg);
   seedance_test_fixture_free (f);
 }
@@ -490,7 +532,7 @@ GST_START_TEST (test_submit_trickle_uncertain)
   assert_error_domain (msg, GST_RESOURCE_ERROR, "may exist");
   fail_unless (elapsed < TRICKLE_DEADLINE);
   gst_message_unref (msg);
-  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
+  expect_posts (f, 1);
   fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
 
   r = run_new (f, NULL);
@@ -530,7 +572,7 @@ GST_START_TEST (test_server_task_id_refused)
 
   assert_error_domain (msg, GST_RESOURCE_ERROR, "may exist");
   gst_message_unref (msg);
-  seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
+  expect_posts (f, 1);
   requests = seedance_emulator_get_requests (f->emulator);
   for (i = 0; i < requests->len; i++) {
     SeedanceEmulatorRequest *request = g_ptr_array_index (requests, i);
@@ -604,23 +646,25 @@ debug_body (const gchar * debug)
 typedef struct
 {
   const gchar *fault;
+  gboolean stream;              /* a STREAM error, else RESOURCE */
   gint code;
 } TextCase;
 
 /* ESC [ 2 J (clear the screen), OSC 0 ; pwned BEL (set the title); and a
  * submission's error answer with ESC [ 31 m. */
 static const TextCase text_cases[] = {
-  {"task:fail:reason=%1B%5B2J%1B%5D0%3Bpwned%07", GST_RESOURCE_ERROR_FAILED},
+  /* A failed task is a STREAM error for now (issue 14 makes it RESOURCE). */
+  {"task:fail:reason=%1B%5B2J%1B%5D0%3Bpwned%07", TRUE,
+      GST_STREAM_ERROR_FAILED},
   /* 400 proves no task: the element's settings were refused. */
-  {"submit:400:message=%1B%5B31mred", GST_RESOURCE_ERROR_SETTINGS},
+  {"submit:400:message=%1B%5B31mred", FALSE, GST_RESOURCE_ERROR_SETTINGS},
 };
 
 /* l) Terminal control sequences in the server's text reach neither the
  * error, nor its debug string, nor the seedance-task messages; the error
- * shows them escaped ("\x1B"), and a failed task is a RESOURCE FAILED
- * error.
+ * shows them escaped ("\x1B").
  * Today: the reason (task) and the message (400) are quoted as they came,
- * ESC and BEL included (and a failed task is a STREAM error). */
+ * ESC and BEL included. */
 GST_START_TEST (test_server_text_escaped)
 {
   const TextCase *c = &text_cases[__i__];
@@ -660,7 +704,8 @@ GST_START_TEST (test_server_text_escaped)
     }
   }
 
-  seedance_test_assert_error (msg, GST_RESOURCE_ERROR, c->code, NULL);
+  seedance_test_assert_error (msg, c->stream ? GST_STREAM_ERROR :
+      GST_RESOURCE_ERROR, c->code, NULL);
 
   g_error_free (error);
   g_free (debug);
