@@ -752,16 +752,12 @@ gst_seedance_src_post_error (GstSeedanceSrc * src, const GError * error,
 static gboolean
 gst_seedance_src_check_task_id (const gchar * task_id, GError ** error)
 {
-  gchar *shown;
-
   if (task_id == NULL || seedance_task_id_is_safe (task_id))
     return TRUE;
-  shown = seedance_text_for_display (task_id);
-  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+  seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
       "Invalid property 'task-id': '%s'; allowed: a task id as the API gives "
       "it, 1 to 256 letters, digits, '-', '.', '_' or '~', not '.' or '..'",
-      shown);
-  g_free (shown);
+      task_id);
   return FALSE;
 }
 
@@ -774,12 +770,9 @@ gst_seedance_src_read_max_clip_size (GstSeedanceSrc * src, GError ** error)
   guint64 size = SEEDANCE_DEFAULT_MAX_CLIP_SIZE;
 
   if (env && !g_ascii_string_to_unsigned (env, 10, 1, G_MAXINT64, &size, NULL)) {
-    gchar *shown = seedance_text_for_display (env);
-
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+    seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
         "Invalid environment variable SEEDANCE_MAX_CLIP_SIZE: '%s'; allowed: "
-        "the largest clip accepted, in bytes", shown);
-    g_free (shown);
+        "the largest clip accepted, in bytes", env);
     return FALSE;
   }
   src->max_clip_size = size;

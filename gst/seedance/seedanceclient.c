@@ -280,14 +280,10 @@ seedance_read_key_file (const gchar * path, GError ** error)
       key = g_strdup (buf);
   }
   memset (buf, 0, sizeof (buf));
-  if (key == NULL) {
-    gchar *shown = seedance_text_for_display (path);
-
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+  if (key == NULL)
+    seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
         "Invalid property 'api-key-file': cannot read a key from '%s': %s; "
-        "allowed: a regular file whose first line is the key", shown, why);
-    g_free (shown);
-  }
+        "allowed: a regular file whose first line is the key", path, why);
   return key;
 }
 
@@ -1010,7 +1006,7 @@ content_length (SoupMessageHeaders * headers, gint64 * length, GError ** error)
 {
   const gchar *value = soup_message_headers_get_one (headers,
       "Content-Length");
-  gchar *trimmed, *shown;
+  gchar *trimmed;
   guint64 n;
   gboolean ok;
 
@@ -1024,10 +1020,8 @@ content_length (SoupMessageHeaders * headers, gint64 * length, GError ** error)
     *length = (gint64) n;
     return TRUE;
   }
-  shown = seedance_text_for_display (value);
-  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-      "the file host sent an invalid Content-Length '%s'", shown);
-  g_free (shown);
+  seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
+      "the file host sent an invalid Content-Length '%s'", value);
   return FALSE;
 }
 
@@ -1174,12 +1168,9 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
   }
   coding = soup_message_headers_get_list (headers, "Content-Encoding");
   if (coding && g_ascii_strcasecmp (coding, "identity") != 0) {
-    gchar *shown = seedance_text_for_display (coding);
-
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
+    seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
         "the file host sent the clip with Content-Encoding '%s' though "
-        "identity was asked: those bytes are not the clip", shown);
-    g_free (shown);
+        "identity was asked: those bytes are not the clip", coding);
     goto failed;
   }
   if (!content_length (headers, &length, error))

@@ -33,6 +33,24 @@ seedance_set_error_valist (GError ** error, GQuark domain, gint code,
   g_free (text);
 }
 
+/**
+ * seedance_set_error:
+ *
+ * g_set_error() for messages that quote values from users, servers or
+ * files: the text is made valid UTF-8 and its control characters escaped
+ * (see seedance_text_for_display()).
+ */
+void
+seedance_set_error (GError ** error, GQuark domain, gint code,
+    const gchar * format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  seedance_set_error_valist (error, domain, code, "", format, args);
+  va_end (args);
+}
+
 /* Characters that move a terminal's cursor, change its title or reorder
  * the text around them. */
 static gboolean

@@ -63,6 +63,11 @@ void seedance_set_error_valist (GError ** error, GQuark domain, gint code,
                                 const gchar * prefix, const gchar * format,
                                 va_list args) G_GNUC_PRINTF (5, 0);
 
+/* *INDENT-OFF* */
+void seedance_set_error (GError ** error, GQuark domain, gint code,
+                         const gchar * format, ...) G_GNUC_PRINTF (4, 5);
+/* *INDENT-ON* */
+
 gchar * seedance_text_for_display (const gchar * text);
 
 G_END_DECLS

@@ -82,6 +82,28 @@ ensure_debug (void)
   }
 }
 
+/* SHA-256 of the lines origin, model, [account,] body. */
+static gchar *
+fingerprint_of (const gchar * origin, const gchar * model,
+    const gchar * account, const gchar * body)
+{
+  const gchar *parts[] = { origin, model, account, body };
+  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+  gchar *hex;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (parts); i++) {
+    if (parts[i] == NULL)
+      continue;
+    if (i > 0)
+      g_checksum_update (sum, (const guchar *) "\n", 1);
+    g_checksum_update (sum, (const guchar *) parts[i], -1);
+  }
+  hex = g_strdup (g_checksum_get_string (sum));
+  g_checksum_free (sum);
+  return hex;
+}
+
 /**
  * seedance_request_fingerprint:
  * @api_key: the key the request is paid with; only a hash of it goes in
@@ -95,20 +117,11 @@ gchar *
 seedance_request_fingerprint (const gchar * origin, const gchar * model,
     const gchar * api_key, const gchar * body)
 {
-  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
-  gchar *account, *hex;
-
   /* The key enters only through a hash of it alone. */
-  account = g_compute_checksum_for_string (G_CHECKSUM_SHA256, api_key, -1);
-  g_checksum_update (sum, (const guchar *) origin, -1);
-  g_checksum_update (sum, (const guchar *) "\n", 1);
-  g_checksum_update (sum, (const guchar *) model, -1);
-  g_checksum_update (sum, (const guchar *) "\n", 1);
-  g_checksum_update (sum, (const guchar *) account, -1);
-  g_checksum_update (sum, (const guchar *) "\n", 1);
-  g_checksum_update (sum, (const guchar *) body, -1);
-  hex = g_strdup (g_checksum_get_string (sum));
-  g_checksum_free (sum);
+  gchar *account = g_compute_checksum_for_string (G_CHECKSUM_SHA256, api_key,
+      -1);
+  gchar *hex = fingerprint_of (origin, model, account, body);
+
   g_free (account);
   return hex;
 }
@@ -124,17 +137,7 @@ gchar *
 seedance_request_legacy_fingerprint (const gchar * origin,
     const gchar * model, const gchar * body)
 {
-  GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
-  gchar *hex;
-
-  g_checksum_update (sum, (const guchar *) origin, -1);
-  g_checksum_update (sum, (const guchar *) "\n", 1);
-  g_checksum_update (sum, (const guchar *) model, -1);
-  g_checksum_update (sum, (const guchar *) "\n", 1);
-  g_checksum_update (sum, (const guchar *) body, -1);
-  hex = g_strdup (g_checksum_get_string (sum));
-  g_checksum_free (sum);
-  return hex;
+  return fingerprint_of (origin, model, NULL, body);
 }
 
 /* $XDG_CACHE_HOME/gst-seedance, as the environment says now: GLib's

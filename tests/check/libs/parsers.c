@@ -907,6 +907,42 @@ GST_START_TEST (test_body_size_checked_before_reading)
 
 GST_END_TEST;
 
+/* The legacy fingerprint is exactly what entries were named by before the
+ * account went in (else a pending task would be paid again); the new one
+ * adds a hash of the key, never the key. */
+GST_START_TEST (test_fingerprints)
+{
+  gchar *legacy = seedance_request_legacy_fingerprint ("https://a.example",
+      "p/m", "{\"prompt\":\"x\"}");
+  gchar *old = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+      "https://a.example\np/m\n{\"prompt\":\"x\"}", -1);
+  gchar *account = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+      "sk-key-one-0123456789", -1);
+  gchar *text = g_strdup_printf ("https://a.example\np/m\n%s\n"
+      "{\"prompt\":\"x\"}", account);
+  gchar *expected = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text,
+      -1);
+  gchar *one = seedance_request_fingerprint ("https://a.example", "p/m",
+      "sk-key-one-0123456789", "{\"prompt\":\"x\"}");
+  gchar *two = seedance_request_fingerprint ("https://a.example", "p/m",
+      "sk-key-two-0123456789", "{\"prompt\":\"x\"}");
+
+  fail_unless_equals_string (legacy, old);
+  fail_unless_equals_string (one, expected);
+  fail_if (g_strcmp0 (one, two) == 0);
+  fail_if (g_strcmp0 (one, legacy) == 0);
+
+  g_free (two);
+  g_free (one);
+  g_free (expected);
+  g_free (text);
+  g_free (account);
+  g_free (old);
+  g_free (legacy);
+}
+
+GST_END_TEST;
+
 static Suite *
 parsers_suite (void)
 {
@@ -939,6 +975,7 @@ parsers_suite (void)
   tcase_add_test (tc, test_nul_escape);
   tcase_add_test (tc, test_text_for_display);
   tcase_add_test (tc, test_task_id_is_safe);
+  tcase_add_test (tc, test_fingerprints);
   return s;
 }
 
