@@ -207,6 +207,17 @@ seedance_task_id_is_safe (const gchar * id)
   return TRUE;
 }
 
+/* A status is a word: one with control characters is no status. */
+static gboolean
+status_is_unprintable (const gchar * status)
+{
+  gchar *shown = seedance_text_for_display (status);
+  gboolean unprintable = g_strcmp0 (shown, status) != 0;
+
+  g_free (shown);
+  return unprintable;
+}
+
 /* An http(s) URL without spaces or control characters. */
 static gboolean
 is_http_url (const gchar * url)
@@ -360,6 +371,12 @@ seedance_task_parse (const gchar * data, gsize length, GError ** error)
     g_object_unref (parser);
     return NULL;
   }
+  if (status_is_unprintable (status)) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
+        "the task answer's data.status holds control characters");
+    g_object_unref (parser);
+    return NULL;
+  }
   if (id && !seedance_task_id_is_safe (id)) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
         "the task answer has a malformed data.task_id");
@@ -369,7 +386,7 @@ seedance_task_parse (const gchar * data, gsize length, GError ** error)
 
   task = g_new0 (SeedanceTask, 1);
   task->task_id = g_strdup (id);
-  task->status = seedance_text_for_display (status);
+  task->status = g_strdup (status);
   task->state = seedance_task_state_from_status (status);
 
   if (task->state == SEEDANCE_TASK_SUCCEEDED) {

@@ -364,6 +364,23 @@ GST_START_TEST (test_nul_escape)
 
 GST_END_TEST;
 
+/* A status is a word: one with control characters is refused, not
+ * escaped into something longer (found by fuzz-task-answer). */
+GST_START_TEST (test_status_control_characters)
+{
+  const gchar *answer = "{\"code\":0,\"data\":{\"task_id\":\"t1\","
+      "\"status\":\"Completed\x10\x10\"}}";
+  GError *error = NULL;
+
+  fail_if (seedance_task_parse (answer, strlen (answer), &error));
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_BAD_RESPONSE));
+  fail_unless (strstr (error->message, "data.status") != NULL);
+  g_clear_error (&error);
+}
+
+GST_END_TEST;
+
 /* Text from servers and URIs reaches terminals and logs inert. */
 GST_START_TEST (test_text_for_display)
 {
@@ -823,6 +840,34 @@ GST_START_TEST (test_journal_entry_not_utf8)
 
 GST_END_TEST;
 
+/* A request of prompt "p" with nine reference images, each @path. */
+static void
+init_nine_images (SeedanceRequest * r, const gchar * path)
+{
+  guint i;
+
+  seedance_request_init (r);
+  r->prompt = g_strdup ("p");
+  r->reference_images = g_new0 (gchar *, 10);
+  for (i = 0; i < 9; i++)
+    r->reference_images[i] = g_strdup (path);
+}
+
+/* Fails unless @r's body is refused as INVALID_PROPERTY, the message
+ * naming reference-images and saying @why. */
+static void
+assert_images_too_large (SeedanceRequest * r, const gchar * why)
+{
+  GError *error = NULL;
+
+  fail_if (seedance_request_build_body (r, NULL, &error));
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
+          SEEDANCE_ERROR_INVALID_PROPERTY));
+  fail_unless (strstr (error->message, "reference-images") != NULL);
+  fail_unless (strstr (error->message, why) != NULL, "%s", error->message);
+  g_clear_error (&error);
+}
+
 GST_START_TEST (test_body_size_bound)
 {
   SeedanceRequest r;
@@ -830,24 +875,12 @@ GST_START_TEST (test_body_size_bound)
   gchar *path = g_build_filename (dir, "big.png", NULL);
   gsize size = 9 * 1024 * 1024;
   gchar *data = g_malloc0 (size);
-  GError *error = NULL;
-  guint i;
 
   /* Nine 9 MiB images are each allowed, together too large to send. */
   memcpy (data, tiny_png, sizeof (tiny_png));
   fail_unless (g_file_set_contents (path, data, size, NULL));
-  seedance_request_init (&r);
-  r.prompt = g_strdup ("p");
-  r.reference_images = g_new0 (gchar *, 10);
-  for (i = 0; i < 9; i++)
-    r.reference_images[i] = g_strdup (path);
-
-  fail_if (seedance_request_build_body (&r, NULL, &error));
-  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
-          SEEDANCE_ERROR_INVALID_PROPERTY));
-  fail_unless (strstr (error->message, "reference-images") != NULL);
-  fail_unless (strstr (error->message, "48 MiB") != NULL);
-  g_clear_error (&error);
+  init_nine_images (&r, path);
+  assert_images_too_large (&r, "48 MiB");
 
   seedance_request_clear (&r);
   g_unlink (path);
@@ -870,24 +903,12 @@ GST_START_TEST (test_body_size_checked_before_reading)
   GError *error = NULL;
   gchar *body;
   gint fd;
-  guint i;
 
   fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   fail_unless (fd >= 0 && ftruncate (fd, 6 * 1024 * 1024) == 0);
   close (fd);
-  seedance_request_init (&r);
-  r.prompt = g_strdup ("p");
-  r.reference_images = g_new0 (gchar *, 10);
-  for (i = 0; i < 9; i++)
-    r.reference_images[i] = g_strdup (path);
-
-  fail_if (seedance_request_build_body (&r, NULL, &error));
-  fail_unless (g_error_matches (error, SEEDANCE_ERROR,
-          SEEDANCE_ERROR_INVALID_PROPERTY));
-  fail_unless (strstr (error->message, "reference-images") != NULL);
-  fail_unless (strstr (error->message, "at least 75497473 bytes") != NULL,
-      "%s", error->message);
-  g_clear_error (&error);
+  init_nine_images (&r, path);
+  assert_images_too_large (&r, "at least 75497473 bytes");
 
   /* Five of them stay under the bound: now they are read, and refused
    * for what they are. */
@@ -976,6 +997,7 @@ parsers_suite (void)
   tcase_add_test (tc, test_text_for_display);
   tcase_add_test (tc, test_task_id_is_safe);
   tcase_add_test (tc, test_fingerprints);
+  tcase_add_test (tc, test_status_control_characters);
   return s;
 }
 
