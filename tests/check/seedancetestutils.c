@@ -8,6 +8,7 @@
  */
 
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 
 #include "seedancetestutils.h"
@@ -775,4 +776,216 @@ seedance_test_sink_info_attach (SeedanceTestSinkInfo * info, GstElement * sink)
       GST_PAD_PROBE_TYPE_BUFFER_LIST | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
       sink_info_probe, info, NULL);
   gst_object_unref (pad);
+}
+
+void
+seedance_test_assert_eos (GstMessage * msg)
+{
+  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+    fail_with_error_message (msg);
+  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+}
+
+SeedanceTestRun *
+seedance_test_run_new (SeedanceTestFixture * f, const gchar * prompt,
+    const gchar * out, const gchar * settings)
+{
+  SeedanceTestRun *r = g_new0 (SeedanceTestRun, 1);
+  gchar *sink = out ? g_strdup_printf ("filesink location=\"%s\"", out) :
+      g_strdup ("fakesink");
+  gchar *description = g_strdup_printf ("seedancesrc name=src %s ! %s",
+      settings ? settings : "", sink);
+  GError *error = NULL;
+
+  r->pipeline = gst_parse_launch (description, &error);
+  fail_unless (r->pipeline != NULL, "%s: %s", description,
+      error ? error->message : "");
+  r->src = gst_bin_get_by_name (GST_BIN (r->pipeline), "src");
+  r->bus = gst_element_get_bus (r->pipeline);
+  r->warnings = g_string_new (NULL);
+  r->task_messages = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      gst_structure_free);
+  g_object_set (r->src, "api-url",
+      seedance_emulator_get_api_origin (f->emulator), "api-key",
+      SEEDANCE_TEST_API_KEY, "poll-interval",
+      (guint) SEEDANCE_TEST_POLL_INTERVAL, "prompt", prompt, "duration", 4,
+      "generate-audio", FALSE, NULL);
+  gst_util_set_object_arg (G_OBJECT (r->src), "resolution", "480p");
+  g_free (description);
+  g_free (sink);
+  return r;
+}
+
+GstMessage *
+seedance_test_run_play (SeedanceTestRun * r, GstClockTime timeout)
+{
+  return seedance_test_run_play_bounded (r, timeout, NULL, 0);
+}
+
+GstMessage *
+seedance_test_run_play_bounded (SeedanceTestRun * r, GstClockTime timeout,
+    const gchar * dir, guint64 max_bytes)
+{
+  GstClockTime deadline = gst_util_get_timestamp () + timeout;
+
+  /* The work happens in the streaming thread: never block the caller. */
+  fail_unless_equals_int (gst_element_set_state (r->pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  for (;;) {
+    GstClockTime now = gst_util_get_timestamp (), wait;
+    GstMessage *msg;
+
+    fail_unless (now < deadline, "the run did not end within %"
+        GST_TIME_FORMAT, GST_TIME_ARGS (timeout));
+    wait = deadline - now;
+    if (max_bytes > 0) {
+      guint64 written = seedance_test_tree_bytes (dir);
+
+      fail_unless (written <= max_bytes, "%" G_GUINT64_FORMAT " bytes "
+          "written under %s, more than %" G_GUINT64_FORMAT, written, dir,
+          max_bytes);
+      wait = MIN (wait, 50 * GST_MSECOND);
+    }
+    msg = gst_bus_timed_pop (r->bus, wait);
+    if (msg == NULL)
+      continue;
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
+      GError *error = NULL;
+
+      gst_message_parse_warning (msg, &error, NULL);
+      g_string_append_printf (r->warnings, "%s\n", error->message);
+      g_error_free (error);
+    } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT &&
+        gst_message_has_name (msg, "seedance-task")) {
+      g_ptr_array_add (r->task_messages,
+          gst_structure_copy (gst_message_get_structure (msg)));
+    } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS
+        || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+      return msg;
+    }
+    gst_message_unref (msg);
+  }
+}
+
+void
+seedance_test_run_free (SeedanceTestRun * r)
+{
+  fail_unless_equals_int (gst_element_set_state (r->pipeline,
+          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  g_ptr_array_unref (r->task_messages);
+  g_string_free (r->warnings, TRUE);
+  gst_object_unref (r->bus);
+  gst_object_unref (r->src);
+  gst_object_unref (r->pipeline);
+  g_free (r);
+}
+
+gchar *
+seedance_test_run_to_eos (SeedanceTestFixture * f, const gchar * prompt,
+    const gchar * out, const gchar * settings)
+{
+  SeedanceTestRun *r = seedance_test_run_new (f, prompt, out, settings);
+  gchar *warnings;
+
+  seedance_test_assert_eos (seedance_test_run_play (r, SEEDANCE_TEST_TIMEOUT));
+  warnings = g_strdup (r->warnings->str);
+  seedance_test_run_free (r);
+  return warnings;
+}
+
+void
+seedance_test_fixture_poll_requests (SeedanceTestFixture * f,
+    const gchar * method, const gchar * path_prefix, guint count)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (seedance_test_fixture_count_requests (f, method, path_prefix) < count) {
+    fail_unless (g_get_monotonic_time () < deadline, "fewer than %u %s %s* "
+        "requests", count, method ? method : "(any)",
+        path_prefix ? path_prefix : "");
+    g_usleep (5000);
+  }
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, method,
+          path_prefix), count);
+}
+
+gchar *
+seedance_test_fixture_cache_path (SeedanceTestFixture * f, const gchar * sub)
+{
+  return g_build_filename (f->tmpdir, "cache", "gst-seedance", sub, NULL);
+}
+
+gchar *
+seedance_test_only_file (const gchar * dir_path, const gchar * suffix)
+{
+  GDir *dir = g_dir_open (dir_path, 0, NULL);
+  const gchar *name;
+  gchar *found = NULL;
+  guint n = 0;
+
+  fail_unless (dir != NULL, "no %s", dir_path);
+  while ((name = g_dir_read_name (dir))) {
+    if (!g_str_has_suffix (name, suffix))
+      continue;
+    g_free (found);
+    found = g_build_filename (dir_path, name, NULL);
+    n++;
+  }
+  g_dir_close (dir);
+  fail_unless_equals_int (n, 1);
+  return found;
+}
+
+guint
+seedance_test_count_files (const gchar * dir_path, const gchar * suffix)
+{
+  GDir *dir = g_dir_open (dir_path, 0, NULL);
+  const gchar *name;
+  guint n = 0;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    n += g_str_has_suffix (name, suffix);
+  if (dir)
+    g_dir_close (dir);
+  return n;
+}
+
+guint64
+seedance_test_tree_bytes (const gchar * path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const gchar *name;
+  guint64 total = 0;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    gchar *child = g_build_filename (path, name, NULL);
+    GStatBuf st;
+
+    if (g_lstat (child, &st) == 0) {
+      if (S_ISDIR (st.st_mode))
+        total += seedance_test_tree_bytes (child);
+      else if (S_ISREG (st.st_mode))
+        total += st.st_size;
+    }
+    g_free (child);
+  }
+  if (dir)
+    g_dir_close (dir);
+  return total;
+}
+
+void
+seedance_test_assert_same_bytes (const gchar * a, const gchar * b)
+{
+  gchar *da, *db;
+  gsize la, lb;
+
+  fail_unless (g_file_get_contents (a, &da, &la, NULL), "no %s", a);
+  fail_unless (g_file_get_contents (b, &db, &lb, NULL), "no %s", b);
+  fail_unless (la > 1000 && la == lb && memcmp (da, db, la) == 0,
+      "%s (%" G_GSIZE_FORMAT " bytes) and %s (%" G_GSIZE_FORMAT " bytes) "
+      "differ", a, la, b, lb);
+  g_free (da);
+  g_free (db);
 }

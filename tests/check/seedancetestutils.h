@@ -247,6 +247,83 @@ void                 seedance_test_sink_info_clear (SeedanceTestSinkInfo * info)
 void                 seedance_test_sink_info_attach (SeedanceTestSinkInfo * info,
                                                      GstElement * sink);
 
+/* Fails unless @msg is an EOS (showing the error when it is an ERROR);
+ * unrefs it. */
+void                 seedance_test_assert_eos (GstMessage * msg);
+
+/* A pipeline of a test's own, beside the fixture's, and what its bus said
+ * while seedance_test_run_play() waited. */
+typedef struct
+{
+  GstElement *pipeline;         /* owned */
+  GstElement *src;              /* the seedancesrc in it, owned ref */
+  GstBus *bus;                  /* the pipeline's bus, owned ref */
+  GString *warnings;            /* the text of each WARNING, one a line */
+  GPtrArray *task_messages;     /* a copy of each seedance-task structure */
+} SeedanceTestRun;
+
+/* "seedancesrc name=src @settings ! filesink location=@out" (@out NULL:
+ * fakesink; @settings NULL: none), the source pointed at the emulator and
+ * asking for a small clip (4 s, 480p, no audio) of @prompt. */
+SeedanceTestRun *    seedance_test_run_new (SeedanceTestFixture * f,
+                                            const gchar * prompt,
+                                            const gchar * out,
+                                            const gchar * settings);
+
+/* Sets PLAYING (which must return ASYNC) and returns the EOS or ERROR that
+ * ends the run, keeping the WARNINGs and seedance-task messages before it;
+ * fails when it has not ended within @timeout. */
+GstMessage *         seedance_test_run_play (SeedanceTestRun * r,
+                                             GstClockTime timeout);
+
+/* The same, and fails as soon as the files under @dir hold more than
+ * @max_bytes (0: no bound), looking every 50 ms. */
+GstMessage *         seedance_test_run_play_bounded (SeedanceTestRun * r,
+                                                     GstClockTime timeout,
+                                                     const gchar * dir,
+                                                     guint64 max_bytes);
+
+/* Sets NULL (which must succeed at once) and frees @r. */
+void                 seedance_test_run_free (SeedanceTestRun * r);
+
+/* One run of seedance_test_run_new() to EOS within SEEDANCE_TEST_TIMEOUT;
+ * returns its warnings (free with g_free()). */
+gchar *              seedance_test_run_to_eos (SeedanceTestFixture * f,
+                                               const gchar * prompt,
+                                               const gchar * out,
+                                               const gchar * settings);
+
+/* Like seedance_test_fixture_expect_requests(), for runs with pipelines
+ * of their own: polls the emulator's log (for up to 10 s) until it has
+ * @count matching requests, then asserts there are exactly @count. */
+void                 seedance_test_fixture_poll_requests (SeedanceTestFixture * f,
+                                                          const gchar * method,
+                                                          const gchar * path_prefix,
+                                                          guint count);
+
+/* The element's default cache directory in the fixture (XDG_CACHE_HOME),
+ * or its @sub directory ("journal", "clips"; NULL: the top). */
+gchar *              seedance_test_fixture_cache_path (SeedanceTestFixture * f,
+                                                       const gchar * sub);
+
+/* The one file in @dir whose name ends with @suffix; fails unless @dir
+ * exists and has exactly one. */
+gchar *              seedance_test_only_file (const gchar * dir,
+                                              const gchar * suffix);
+
+/* How many names in @dir end with @suffix (0 when there is no @dir). */
+guint                seedance_test_count_files (const gchar * dir,
+                                                const gchar * suffix);
+
+/* The bytes in the regular files under @path (apparent sizes), not
+ * following symlinks; 0 when there is no @path. */
+guint64              seedance_test_tree_bytes (const gchar * path);
+
+/* Fails unless the files @a and @b are the same bytes, over 1000 of
+ * them. */
+void                 seedance_test_assert_same_bytes (const gchar * a,
+                                                      const gchar * b);
+
 G_END_DECLS
 
 #endif /* __SEEDANCE_TEST_UTILS_H__ */

@@ -34,137 +34,10 @@
 /* The uid of "nobody", for a directory that is not the user's. */
 #define FOREIGN_UID 65534
 
-typedef struct
-{
-  GstElement *pipeline;
-  GstElement *src;
-  GstBus *bus;
-  GString *warnings;            /* the WARNING messages, one per line */
-} Run;
-
-/* "seedancesrc name=src SETTINGS ! fakesink" pointed at the emulator,
- * asking for a small clip of @prompt. */
-static Run *
-run_new (SeedanceTestFixture * f, const gchar * prompt, const gchar * settings)
-{
-  Run *r = g_new0 (Run, 1);
-  gchar *description = g_strdup_printf ("seedancesrc name=src %s ! fakesink",
-      settings ? settings : "");
-  GError *error = NULL;
-
-  r->pipeline = gst_parse_launch (description, &error);
-  fail_unless (r->pipeline != NULL, "%s: %s", description,
-      error ? error->message : "");
-  r->src = gst_bin_get_by_name (GST_BIN (r->pipeline), "src");
-  r->bus = gst_element_get_bus (r->pipeline);
-  r->warnings = g_string_new (NULL);
-  g_object_set (r->src, "api-url",
-      seedance_emulator_get_api_origin (f->emulator), "api-key",
-      SEEDANCE_TEST_API_KEY, "poll-interval",
-      (guint) SEEDANCE_TEST_POLL_INTERVAL, "prompt", prompt, "duration", 4,
-      "generate-audio", FALSE, NULL);
-  gst_util_set_object_arg (G_OBJECT (r->src), "resolution", "480p");
-  g_free (description);
-  return r;
-}
-
-/* Sets PLAYING and returns the EOS or ERROR that ends the run, keeping
- * the text of every WARNING before it. */
-static GstMessage *
-run_play (Run * r)
-{
-  GstClockTime deadline = gst_util_get_timestamp () + SEEDANCE_TEST_TIMEOUT;
-
-  fail_unless_equals_int (gst_element_set_state (r->pipeline,
-          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
-  for (;;) {
-    GstClockTime now = gst_util_get_timestamp ();
-    GstMessage *msg;
-
-    fail_unless (now < deadline, "the run did not end");
-    msg = gst_bus_timed_pop (r->bus, deadline - now);
-    if (msg == NULL)
-      continue;
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
-      GError *error = NULL;
-
-      gst_message_parse_warning (msg, &error, NULL);
-      g_string_append_printf (r->warnings, "%s\n", error->message);
-      g_error_free (error);
-    } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS
-        || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-      return msg;
-    }
-    gst_message_unref (msg);
-  }
-}
-
-static void
-run_free (Run * r)
-{
-  fail_unless_equals_int (gst_element_set_state (r->pipeline,
-          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-  g_string_free (r->warnings, TRUE);
-  gst_object_unref (r->bus);
-  gst_object_unref (r->src);
-  gst_object_unref (r->pipeline);
-  g_free (r);
-}
-
-/* One run to EOS; returns its warnings (free with g_free). */
-static gchar *
-run_to_eos (SeedanceTestFixture * f, const gchar * prompt,
-    const gchar * settings)
-{
-  Run *r = run_new (f, prompt, settings);
-  GstMessage *msg = run_play (r);
-  gchar *warnings;
-
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-    GError *error = NULL;
-
-    gst_message_parse_error (msg, &error, NULL);
-    fail ("the run failed: %s", error->message);
-  }
-  gst_message_unref (msg);
-  warnings = g_strdup (r->warnings->str);
-  run_free (r);
-  return warnings;
-}
-
 static guint
 count (SeedanceTestFixture * f, const gchar * method)
 {
   return seedance_test_fixture_count_requests (f, method, NULL);
-}
-
-/* The default cache directory of the fixture (XDG_CACHE_HOME). */
-static gchar *
-cache_path (SeedanceTestFixture * f, const gchar * sub)
-{
-  return g_build_filename (f->tmpdir, "cache", "gst-seedance", sub, NULL);
-}
-
-/* The one file in @dir ending with @suffix. */
-static gchar *
-only_file (const gchar * dir_path, const gchar * suffix)
-{
-  GDir *dir = g_dir_open (dir_path, 0, NULL);
-  const gchar *name;
-  gchar *found = NULL;
-  guint n = 0;
-
-  fail_unless (dir != NULL, "no %s", dir_path);
-  while ((name = g_dir_read_name (dir))) {
-    if (!g_str_has_suffix (name, suffix))
-      continue;
-    g_free (found);
-    found = g_build_filename (dir_path, name, NULL);
-    n++;
-  }
-  g_dir_close (dir);
-  fail_unless_equals_int (n, 1);
-  return found;
 }
 
 /* Regular files named <64 lowercase hex>.mp4 in @dir: the clips cached
@@ -197,7 +70,7 @@ static gchar *
 own_clip (const gchar * dir)
 {
   gchar *journal = g_build_filename (dir, "journal", NULL);
-  gchar *entry = only_file (journal, ".json");
+  gchar *entry = seedance_test_only_file (journal, ".json");
   gchar *name = g_path_get_basename (entry), *clip, *path;
 
   *strstr (name, ".json") = '\0';
@@ -302,7 +175,7 @@ GST_START_TEST (test_eviction_spares_user_files)
   age (stale_part, 2);
   age (holiday, 400);
 
-  warnings = run_to_eos (f, PROMPT, settings);
+  warnings = seedance_test_run_to_eos (f, PROMPT, NULL, settings);
   g_free (warnings);
   fail_unless_equals_int (count (f, "POST"), 1);
 
@@ -322,7 +195,7 @@ GST_START_TEST (test_eviction_spares_user_files)
   fail_unless (g_file_test (own, G_FILE_TEST_IS_REGULAR), "no %s", own);
 
   /* The next request's clip replaces it; the user's files stay. */
-  warnings = run_to_eos (f, OTHER_PROMPT, settings);
+  warnings = seedance_test_run_to_eos (f, OTHER_PROMPT, NULL, settings);
   g_free (warnings);
   fail_unless_equals_int (count (f, "POST"), 2);
   fail_if (g_file_test (own, G_FILE_TEST_EXISTS), "%s was not evicted", own);
@@ -385,7 +258,7 @@ GST_START_TEST (test_cache_dir_not_private)
   gchar *settings = g_strdup_printf ("cache-dir=\"%s\"", dir);
   const gchar *named = dir;
   GstMessage *msg;
-  Run *r;
+  SeedanceTestRun *r;
 
   fail_unless (g_mkdir_with_parents (dir, 0700) == 0);
   switch (not_private[__i__].kind) {
@@ -418,7 +291,7 @@ GST_START_TEST (test_cache_dir_not_private)
       break;
   }
 
-  r = run_new (f, PROMPT, settings);
+  r = seedance_test_run_new (f, PROMPT, NULL, settings);
   fail_unless_equals_int (gst_element_set_state (r->pipeline,
           GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
   msg = gst_bus_timed_pop_filtered (r->bus, 0, GST_MESSAGE_ERROR);
@@ -432,7 +305,7 @@ GST_START_TEST (test_cache_dir_not_private)
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_SETTINGS, "nobody else can write");
   gst_message_unref (msg);
-  run_free (r);
+  seedance_test_run_free (r);
   fail_unless_equals_int (count (f, NULL), 0);
   /* Nothing was created in a directory that is not private. */
   if (not_private[__i__].kind != SHARED_CLIPS)
@@ -463,8 +336,8 @@ GST_START_TEST (test_cache_dir_symlink_allowed)
 
   fail_unless (g_mkdir (real, 0700) == 0);
   fail_unless (symlink (real, link) == 0);
-  g_free (run_to_eos (f, PROMPT, settings));
-  g_free (run_to_eos (f, PROMPT, settings));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, settings));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, settings));
   fail_unless_equals_int (count (f, "POST"), 1);
   fail_unless (g_lstat (journal, &st) == 0 && S_ISDIR (st.st_mode)
       && (st.st_mode & 0777) == 0700);
@@ -499,13 +372,13 @@ static const struct
 GST_START_TEST (test_entry_not_regular)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-  gchar *journal_dir = cache_path (f, "journal");
+  gchar *journal_dir = seedance_test_fixture_cache_path (f, "journal");
   gchar *entry, *warnings, *expected;
   GStatBuf st;
 
-  g_free (run_to_eos (f, PROMPT, NULL));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, NULL));
   fail_unless_equals_int (count (f, "POST"), 1);
-  entry = only_file (journal_dir, ".json");
+  entry = seedance_test_only_file (journal_dir, ".json");
   fail_unless (g_unlink (entry) == 0);
   if (__i__ == 0)
     fail_unless (symlink ("/dev/zero", entry) == 0);
@@ -514,7 +387,7 @@ GST_START_TEST (test_entry_not_regular)
   else
     fail_unless (g_mkdir (entry, 0700) == 0);
 
-  warnings = run_to_eos (f, PROMPT, NULL);
+  warnings = seedance_test_run_to_eos (f, PROMPT, NULL, NULL);
   expected = g_strdup_printf ("The journal entry %s is ignored: %s", entry,
       odd_entries[__i__].why);
   fail_unless (strstr (warnings, expected) != NULL, "%s: %s",
@@ -525,7 +398,7 @@ GST_START_TEST (test_entry_not_regular)
   if (__i__ < 2) {
     /* The entry was replaced, not written through. */
     fail_unless (g_lstat (entry, &st) == 0 && S_ISREG (st.st_mode));
-    warnings = run_to_eos (f, PROMPT, NULL);
+    warnings = seedance_test_run_to_eos (f, PROMPT, NULL, NULL);
     fail_unless_equals_string (warnings, "");
     fail_unless_equals_int (count (f, "POST"), 2);
     g_free (warnings);
@@ -551,19 +424,19 @@ static const gchar *odd_locks[] = {
 GST_START_TEST (test_lock_not_regular)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-  gchar *journal_dir = cache_path (f, "journal");
-  gchar *clips_dir = cache_path (f, "clips");
+  gchar *journal_dir = seedance_test_fixture_cache_path (f, "journal");
+  gchar *clips_dir = seedance_test_fixture_cache_path (f, "clips");
   gchar *target = seedance_test_fixture_path (f, "precious.txt");
   gchar *entry, *lock, *clip;
   GstMessage *msg;
-  Run *r;
+  SeedanceTestRun *r;
 
-  g_free (run_to_eos (f, PROMPT, NULL));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, NULL));
   fail_unless_equals_int (count (f, "POST"), 1);
   /* The request is new again: its next run would submit. */
-  entry = only_file (journal_dir, ".json");
-  lock = only_file (journal_dir, ".lock");
-  clip = only_file (clips_dir, ".mp4");
+  entry = seedance_test_only_file (journal_dir, ".json");
+  lock = seedance_test_only_file (journal_dir, ".lock");
+  clip = seedance_test_only_file (clips_dir, ".mp4");
   fail_unless (g_unlink (entry) == 0 && g_unlink (lock) == 0
       && g_unlink (clip) == 0);
   if (__i__ != 0)
@@ -581,8 +454,8 @@ GST_START_TEST (test_lock_not_regular)
       break;
   }
 
-  r = run_new (f, PROMPT, NULL);
-  msg = run_play (r);
+  r = seedance_test_run_new (f, PROMPT, NULL, NULL);
+  msg = seedance_test_run_play (r, SEEDANCE_TEST_TIMEOUT);
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, "journal lock");
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
@@ -590,7 +463,7 @@ GST_START_TEST (test_lock_not_regular)
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, odd_locks[__i__]);
   gst_message_unref (msg);
-  run_free (r);
+  seedance_test_run_free (r);
   fail_unless_equals_int (count (f, "POST"), 1);
   if (__i__ == 0)
     fail_if (g_file_test (target, G_FILE_TEST_EXISTS), "%s was created "

@@ -36,21 +36,13 @@
 /* journal.c's request: its clip is in the shared clip cache already. */
 #define PROMPT "a heron lands on a frozen lake"
 /* The longest a run may take. */
-#define RUN_DEADLINE (SEEDANCE_TEST_TIMEOUT / GST_USECOND)
+#define RUN_DEADLINE SEEDANCE_TEST_TIMEOUT
 /* How soon timeout=3 must end a run whose answer trickles in (the unfixed
  * element stays in such a request for over 100 s). */
 #define TRICKLE_DEADLINE (20 * G_USEC_PER_SEC)
 /* More than the element may write while refusing a bomb. */
 #define MAX_WRITTEN (5 * 1000 * 1000)
 #define MAX_CLIP_SIZE_ENV "SEEDANCE_MAX_CLIP_SIZE"
-
-typedef struct
-{
-  GstElement *pipeline;
-  GstElement *src;
-  GstBus *bus;
-  GPtrArray *task_messages;     /* GstStructure of each seedance-task */
-} Run;
 
 static gchar *
 cache_dir (SeedanceTestFixture * f)
@@ -60,111 +52,15 @@ cache_dir (SeedanceTestFixture * f)
 
 /* "seedancesrc name=src ! filesink location=OUT" (or fakesink) asking for
  * PROMPT's small clip, with cache-dir in the scratch directory. */
-static Run *
+static SeedanceTestRun *
 run_new (SeedanceTestFixture * f, const gchar * out)
 {
-  Run *r = g_new0 (Run, 1);
-  gchar *sink = out ? g_strdup_printf ("filesink location=\"%s\"", out) :
-      g_strdup ("fakesink");
-  gchar *description = g_strdup_printf ("seedancesrc name=src ! %s", sink);
+  SeedanceTestRun *r = seedance_test_run_new (f, PROMPT, out, NULL);
   gchar *dir = cache_dir (f);
-  GError *error = NULL;
 
-  r->pipeline = gst_parse_launch (description, &error);
-  fail_unless (r->pipeline != NULL, "%s: %s", description,
-      error ? error->message : "");
-  r->src = gst_bin_get_by_name (GST_BIN (r->pipeline), "src");
-  r->bus = gst_element_get_bus (r->pipeline);
-  r->task_messages = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      gst_structure_free);
-  g_object_set (r->src, "api-url",
-      seedance_emulator_get_api_origin (f->emulator), "api-key",
-      SEEDANCE_TEST_API_KEY, "poll-interval",
-      (guint) SEEDANCE_TEST_POLL_INTERVAL, "prompt", PROMPT, "duration", 4,
-      "generate-audio", FALSE, "cache-dir", dir, NULL);
-  gst_util_set_object_arg (G_OBJECT (r->src), "resolution", "480p");
+  g_object_set (r->src, "cache-dir", dir, NULL);
   g_free (dir);
-  g_free (description);
-  g_free (sink);
   return r;
-}
-
-static void
-run_free (Run * r)
-{
-  fail_unless_equals_int (gst_element_set_state (r->pipeline,
-          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-  g_ptr_array_unref (r->task_messages);
-  gst_object_unref (r->bus);
-  gst_object_unref (r->src);
-  gst_object_unref (r->pipeline);
-  g_free (r);
-}
-
-/* Bytes in the files under @path (apparent sizes). */
-static guint64
-tree_bytes (const gchar * path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const gchar *name;
-  guint64 total = 0;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    gchar *child = g_build_filename (path, name, NULL);
-    GStatBuf st;
-
-    if (g_lstat (child, &st) == 0) {
-      if (S_ISDIR (st.st_mode))
-        total += tree_bytes (child);
-      else if (S_ISREG (st.st_mode))
-        total += st.st_size;
-    }
-    g_free (child);
-  }
-  if (dir)
-    g_dir_close (dir);
-  return total;
-}
-
-/* Sets PLAYING and returns the EOS or ERROR that ends the run, keeping the
- * seedance-task messages. Fails once @deadline_us has passed, or as soon
- * as more than @max_bytes (0: no bound) are under the cache-dir. */
-static GstMessage *
-run_play (SeedanceTestFixture * f, Run * r, gint64 deadline_us,
-    guint64 max_bytes)
-{
-  gint64 start = g_get_monotonic_time ();
-  gchar *dir = cache_dir (f);
-
-  fail_if (gst_element_set_state (r->pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  for (;;) {
-    gint64 elapsed = g_get_monotonic_time () - start;
-    GstMessage *msg;
-
-    fail_unless (elapsed < deadline_us, "the run did not end within %"
-        G_GINT64_FORMAT " s", deadline_us / G_USEC_PER_SEC);
-    if (max_bytes > 0) {
-      guint64 written = tree_bytes (dir);
-
-      fail_unless (written <= max_bytes, "%" G_GUINT64_FORMAT " bytes "
-          "written under the cache-dir, more than %" G_GUINT64_FORMAT,
-          written, max_bytes);
-    }
-    msg = gst_bus_timed_pop (r->bus, 50 * GST_MSECOND);
-    if (msg == NULL)
-      continue;
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT &&
-        gst_message_has_name (msg, "seedance-task")) {
-      g_ptr_array_add (r->task_messages,
-          gst_structure_copy (gst_message_get_structure (msg)));
-    } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS
-        || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-      g_free (dir);
-      return msg;
-    }
-    gst_message_unref (msg);
-  }
 }
 
 static gchar *
@@ -206,14 +102,8 @@ count_in_clips (SeedanceTestFixture * f, const gchar * suffix)
 {
   gchar *dir = cache_dir (f);
   gchar *clips = g_build_filename (dir, "clips", NULL);
-  GDir *d = g_dir_open (clips, 0, NULL);
-  const gchar *name;
-  guint n = 0;
+  guint n = seedance_test_count_files (clips, suffix);
 
-  while (d && (name = g_dir_read_name (d)))
-    n += g_str_has_suffix (name, suffix);
-  if (d)
-    g_dir_close (d);
   g_free (clips);
   g_free (dir);
   return n;
@@ -231,21 +121,6 @@ only_task (SeedanceTestFixture * f)
   return id;
 }
 
-static void
-assert_same_file (const gchar * a, const gchar * b)
-{
-  gchar *da, *db;
-  gsize la, lb;
-
-  fail_unless (g_file_get_contents (a, &da, &la, NULL), "no %s", a);
-  fail_unless (g_file_get_contents (b, &db, &lb, NULL), "no %s", b);
-  fail_unless (la > 1000 && la == lb && memcmp (da, db, la) == 0,
-      "%s (%" G_GSIZE_FORMAT " bytes) and %s (%" G_GSIZE_FORMAT " bytes) "
-      "differ", a, la, b, lb);
-  g_free (da);
-  g_free (db);
-}
-
 /* The contract of a refused download: after @msg (the first run's end,
  * the pipeline at NULL), an error GST_RESOURCE_ERROR_READ naming
  * @substring, nothing cached, no partial file; then a rerun with no fault
@@ -257,7 +132,7 @@ assert_download_refused (SeedanceTestFixture * f, GstMessage * msg,
   gchar *out = seedance_test_fixture_path (f, "rerun.mp4");
   gchar *task_id, *clip;
   guint posts;
-  Run *r;
+  SeedanceTestRun *r;
 
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_READ, substring);
@@ -268,21 +143,15 @@ assert_download_refused (SeedanceTestFixture * f, GstMessage * msg,
   posts = seedance_test_fixture_count_requests (f, "POST", NULL);
   fail_unless_equals_int (posts, 1);
   r = run_new (f, out);
-  msg = run_play (f, r, RUN_DEADLINE, 0);
-  if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_EOS) {
-    gchar *text = error_text (msg);
-
-    fail ("the rerun did not play: %s", text);
-  }
-  gst_message_unref (msg);
-  run_free (r);
+  seedance_test_assert_eos (seedance_test_run_play (r, RUN_DEADLINE));
+  seedance_test_run_free (r);
   fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
           NULL), posts);
 
   task_id = only_task (f);
   clip = seedance_emulator_get_clip_path (f->emulator, task_id);
   fail_unless (clip != NULL, "no clip for %s", task_id);
-  assert_same_file (clip, out);
+  seedance_test_assert_same_bytes (clip, out);
 
   g_free (clip);
   g_free (task_id);
@@ -291,36 +160,35 @@ assert_download_refused (SeedanceTestFixture * f, GstMessage * msg,
 
 /* One run of PROMPT with @faults queued (NULL-terminated), to its end;
  * the pipeline is at NULL when it returns. */
-/* The emulator logs a request once its answer ended, which for a trickled
- * one is after the element gave up: waits for @n POSTs, then asserts
- * there are exactly @n (the runs here own their pipelines, so the
- * fixture's bus waits do not apply). */
-static void
-expect_posts (SeedanceTestFixture * f, guint n)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (seedance_test_fixture_count_requests (f, "POST", NULL) < n) {
-    fail_unless (g_get_monotonic_time () < deadline, "fewer than %u POSTs", n);
-    g_usleep (10000);
-  }
-  fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
-          NULL), n);
-}
-
 static GstMessage *
 run_with_faults (SeedanceTestFixture * f, const gchar * const *faults,
     guint64 max_bytes)
 {
   GstMessage *msg;
-  Run *r;
+  SeedanceTestRun *r;
 
   for (; faults && *faults; faults++)
     seedance_test_fixture_add_fault (f, *faults);
+  gchar *dir = cache_dir (f);
+
   r = run_new (f, NULL);
-  msg = run_play (f, r, RUN_DEADLINE, max_bytes);
-  run_free (r);
+  msg = seedance_test_run_play_bounded (r, RUN_DEADLINE, dir, max_bytes);
+  seedance_test_run_free (r);
+  g_free (dir);
   return msg;
+}
+
+/* A fixture with @faults queued (NULL-terminated), one run to its end and
+ * assert_download_refused() with @substring. */
+static void
+assert_faults_refused (const gchar * const *faults, const gchar * substring)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstMessage *msg = run_with_faults (f, faults, 0);
+
+  assert_download_refused (f, msg, substring);
+  gst_message_unref (msg);
+  seedance_test_fixture_free (f);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -331,13 +199,9 @@ run_with_faults (SeedanceTestFixture * f, const gchar * const *faults,
  * demuxer error downstream), and keeps nothing that says why. */
 GST_START_TEST (test_download_html)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   const gchar *faults[] = { "download:html", NULL };
-  GstMessage *msg = run_with_faults (f, faults, 0);
 
-  assert_download_refused (f, msg, "not an MP4");
-  gst_message_unref (msg);
-  seedance_test_fixture_free (f);
+  assert_faults_refused (faults, "not an MP4");
 }
 
 GST_END_TEST;
@@ -354,15 +218,11 @@ static const gchar *changed_cases[] = {
  * the first 100000, plays that to EOS and caches it as the clip. */
 GST_START_TEST (test_download_changed_on_resume)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   const gchar *faults[] = { "download:drop-at=100000", changed_cases[__i__],
     NULL
   };
-  GstMessage *msg = run_with_faults (f, faults, 0);
 
-  assert_download_refused (f, msg, "changed");
-  gst_message_unref (msg);
-  seedance_test_fixture_free (f);
+  assert_faults_refused (faults, "changed");
 }
 
 GST_END_TEST;
@@ -372,13 +232,9 @@ GST_END_TEST;
  * EOS, the body taken for the clip, not in an error. */
 GST_START_TEST (test_download_gzip)
 {
-  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   const gchar *faults[] = { "download:gzip", NULL };
-  GstMessage *msg = run_with_faults (f, faults, 0);
 
-  assert_download_refused (f, msg, "Content-Encoding");
-  gst_message_unref (msg);
-  seedance_test_fixture_free (f);
+  assert_faults_refused (faults, "Content-Encoding");
 }
 
 GST_END_TEST;
@@ -394,7 +250,7 @@ GST_START_TEST (test_download_gzip_bomb)
   GstMessage *msg = run_with_faults (f, faults, MAX_WRITTEN);
   gchar *dir = cache_dir (f);
 
-  fail_unless (tree_bytes (dir) <= MAX_WRITTEN);
+  fail_unless (seedance_test_tree_bytes (dir) <= MAX_WRITTEN);
   assert_download_refused (f, msg, "Content-Encoding");
   gst_message_unref (msg);
   g_free (dir);
@@ -473,6 +329,28 @@ GST_END_TEST;
 /* ---------------------------------------------------------------------- */
 /* Deadlines                                                               */
 
+/* One run of PROMPT with timeout=3 and @fault queued (NULL: none), to its
+ * end; fails unless that came within TRICKLE_DEADLINE. */
+static GstMessage *
+run_with_timeout_3 (SeedanceTestFixture * f, const gchar * fault)
+{
+  SeedanceTestRun *r;
+  GstMessage *msg;
+  gint64 start, elapsed;
+
+  if (fault)
+    seedance_test_fixture_add_fault (f, fault);
+  r = run_new (f, NULL);
+  g_object_set (r->src, "timeout", 3u, NULL);
+  start = g_get_monotonic_time ();
+  msg = seedance_test_run_play (r, TRICKLE_DEADLINE * GST_USECOND);
+  elapsed = g_get_monotonic_time () - start;
+  seedance_test_run_free (r);
+  fail_unless (elapsed < TRICKLE_DEADLINE,
+      "the error came after %" G_GINT64_FORMAT " us", elapsed);
+  return msg;
+}
+
 static const gchar *poll_trickle_cases[] = {
   "poll:trickle=1000:pad=100k",
   "poll:trickle=1000:pad=100k:headers",
@@ -486,22 +364,10 @@ static const gchar *poll_trickle_cases[] = {
 GST_START_TEST (test_poll_trickle_bounded)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-  GstMessage *msg;
-  gint64 start, elapsed;
-  Run *r;
-
-  seedance_test_fixture_add_fault (f, poll_trickle_cases[__i__]);
-  r = run_new (f, NULL);
-  g_object_set (r->src, "timeout", 3u, NULL);
-  start = g_get_monotonic_time ();
-  msg = run_play (f, r, TRICKLE_DEADLINE, 0);
-  elapsed = g_get_monotonic_time () - start;
-  run_free (r);
+  GstMessage *msg = run_with_timeout_3 (f, poll_trickle_cases[__i__]);
 
   assert_error_domain (msg, GST_RESOURCE_ERROR, "timeout=3");
-  fail_unless (elapsed < TRICKLE_DEADLINE,
-      "the error came after %" G_GINT64_FORMAT " us", elapsed);
-  expect_posts (f, 1);
+  seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
   gst_message_unref (msg);
   seedance_test_fixture_free (f);
 }
@@ -517,28 +383,14 @@ GST_END_TEST;
 GST_START_TEST (test_submit_trickle_uncertain)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-  GstMessage *msg;
-  gint64 start, elapsed;
-  Run *r;
-
-  seedance_test_fixture_add_fault (f, "submit:trickle=1000:pad=100k");
-  r = run_new (f, NULL);
-  g_object_set (r->src, "timeout", 3u, NULL);
-  start = g_get_monotonic_time ();
-  msg = run_play (f, r, TRICKLE_DEADLINE, 0);
-  elapsed = g_get_monotonic_time () - start;
-  run_free (r);
+  GstMessage *msg = run_with_timeout_3 (f, "submit:trickle=1000:pad=100k");
 
   assert_error_domain (msg, GST_RESOURCE_ERROR, "may exist");
-  fail_unless (elapsed < TRICKLE_DEADLINE);
   gst_message_unref (msg);
-  expect_posts (f, 1);
+  seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
   fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
 
-  r = run_new (f, NULL);
-  g_object_set (r->src, "timeout", 3u, NULL);
-  msg = run_play (f, r, TRICKLE_DEADLINE, 0);
-  run_free (r);
+  msg = run_with_timeout_3 (f, NULL);
   assert_error_domain (msg, GST_RESOURCE_ERROR, "task-id");
   gst_message_unref (msg);
   fail_unless_equals_int (seedance_test_fixture_count_requests (f, "POST",
@@ -572,7 +424,7 @@ GST_START_TEST (test_server_task_id_refused)
 
   assert_error_domain (msg, GST_RESOURCE_ERROR, "may exist");
   gst_message_unref (msg);
-  expect_posts (f, 1);
+  seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
   requests = seedance_emulator_get_requests (f->emulator);
   for (i = 0; i < requests->len; i++) {
     SeedanceEmulatorRequest *request = g_ptr_array_index (requests, i);
@@ -674,11 +526,11 @@ GST_START_TEST (test_server_text_escaped)
   GstMessage *msg;
   guint i;
   gint j;
-  Run *r;
+  SeedanceTestRun *r;
 
   seedance_test_fixture_add_fault (f, c->fault);
   r = run_new (f, NULL);
-  msg = run_play (f, r, RUN_DEADLINE, 0);
+  msg = seedance_test_run_play (r, RUN_DEADLINE);
 
   fail_unless (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR);
   gst_message_parse_error (msg, &error, &debug);
@@ -710,7 +562,7 @@ GST_START_TEST (test_server_text_escaped)
   g_error_free (error);
   g_free (debug);
   gst_message_unref (msg);
-  run_free (r);
+  seedance_test_run_free (r);
   seedance_test_fixture_free (f);
 }
 
@@ -799,7 +651,7 @@ GST_START_TEST (test_key_echo_any_case)
   GError *error = NULL;
   gchar *debug = NULL;
   GstMessage *msg;
-  Run *r;
+  SeedanceTestRun *r;
 
   g_mutex_lock (&capture.lock);
   capture.needle = g_strdup (lower);
@@ -815,8 +667,8 @@ GST_START_TEST (test_key_echo_any_case)
   f = seedance_test_fixture_new (NULL);
   seedance_test_fixture_add_fault (f, fault);
   r = run_new (f, NULL);
-  msg = run_play (f, r, RUN_DEADLINE, 0);
-  run_free (r);
+  msg = seedance_test_run_play (r, RUN_DEADLINE);
+  seedance_test_run_free (r);
   seedance_test_fixture_free (f);
 
   gst_debug_set_default_threshold (old_threshold);

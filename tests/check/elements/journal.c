@@ -29,194 +29,31 @@
  * killed (see main()). */
 #define CHILD_ENV "SEEDANCE_JOURNAL_TEST_CHILD"
 
-typedef struct
-{
-  GstElement *pipeline;
-  GstElement *src;
-  GstBus *bus;
-  GString *warnings;            /* the WARNING messages, one per line */
-} Run;
-
-/* "seedancesrc name=src SETTINGS ! filesink location=OUT" (or fakesink),
- * pointed at the emulator, asking for a small clip of @prompt. */
-static Run *
-run_new (SeedanceTestFixture * f, const gchar * prompt, const gchar * out,
-    const gchar * settings)
-{
-  Run *r = g_new0 (Run, 1);
-  gchar *sink = out ? g_strdup_printf ("filesink location=\"%s\"", out) :
-      g_strdup ("fakesink");
-  gchar *description = g_strdup_printf ("seedancesrc name=src %s ! %s",
-      settings ? settings : "", sink);
-  GError *error = NULL;
-
-  r->pipeline = gst_parse_launch (description, &error);
-  fail_unless (r->pipeline != NULL, "%s: %s", description,
-      error ? error->message : "");
-  r->src = gst_bin_get_by_name (GST_BIN (r->pipeline), "src");
-  r->bus = gst_element_get_bus (r->pipeline);
-  r->warnings = g_string_new (NULL);
-  g_object_set (r->src, "api-url",
-      seedance_emulator_get_api_origin (f->emulator), "api-key",
-      SEEDANCE_TEST_API_KEY, "poll-interval",
-      (guint) SEEDANCE_TEST_POLL_INTERVAL, "prompt", prompt, "duration", 4,
-      "generate-audio", FALSE, NULL);
-  gst_util_set_object_arg (G_OBJECT (r->src), "resolution", "480p");
-  g_free (description);
-  g_free (sink);
-  return r;
-}
-
-/* Sets PLAYING and returns the EOS or ERROR that ends the run, keeping
- * the text of every WARNING before it. */
-static GstMessage *
-run_play (Run * r)
-{
-  GstClockTime deadline = gst_util_get_timestamp () + SEEDANCE_TEST_TIMEOUT;
-
-  fail_if (gst_element_set_state (r->pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  for (;;) {
-    GstClockTime now = gst_util_get_timestamp ();
-    GstMessage *msg;
-
-    fail_unless (now < deadline, "the run did not end");
-    msg = gst_bus_timed_pop (r->bus, deadline - now);
-    if (msg == NULL)
-      continue;
-    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_WARNING) {
-      GError *error = NULL;
-
-      gst_message_parse_warning (msg, &error, NULL);
-      g_string_append_printf (r->warnings, "%s\n", error->message);
-      g_error_free (error);
-    } else if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS
-        || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-      return msg;
-    }
-    gst_message_unref (msg);
-  }
-}
-
-static void
-run_free (Run * r)
-{
-  fail_unless_equals_int (gst_element_set_state (r->pipeline,
-          GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-  g_string_free (r->warnings, TRUE);
-  gst_object_unref (r->bus);
-  gst_object_unref (r->src);
-  gst_object_unref (r->pipeline);
-  g_free (r);
-}
-
-static void
-assert_eos (GstMessage * msg)
-{
-  if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-    GError *error = NULL;
-
-    gst_message_parse_error (msg, &error, NULL);
-    fail ("the run failed: %s", error->message);
-  }
-  fail_unless_equals_int (GST_MESSAGE_TYPE (msg), GST_MESSAGE_EOS);
-  gst_message_unref (msg);
-}
-
-/* One run to EOS; returns its warnings (free with g_free). */
-static gchar *
-run_to_eos (SeedanceTestFixture * f, const gchar * prompt, const gchar * out,
-    const gchar * settings)
-{
-  Run *r = run_new (f, prompt, out, settings);
-  gchar *warnings;
-
-  assert_eos (run_play (r));
-  warnings = g_strdup (r->warnings->str);
-  run_free (r);
-  return warnings;
-}
-
 static guint
 count (SeedanceTestFixture * f, const gchar * method, const gchar * path)
 {
   return seedance_test_fixture_count_requests (f, method, path);
 }
 
-/* The emulator logs a request once it has answered it, which may be just
- * after the element is done with it. */
-static void
-wait_count (SeedanceTestFixture * f, const gchar * method, const gchar * path,
-    guint n)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (count (f, method, path) < n) {
-    fail_unless (g_get_monotonic_time () < deadline, "fewer than %u %s %s",
-        n, method, path);
-    g_usleep (5000);
-  }
-  fail_unless_equals_int (count (f, method, path), n);
-}
-
-static gchar *
-cache_path (SeedanceTestFixture * f, const gchar * sub)
-{
-  return g_build_filename (f->tmpdir, "cache", "gst-seedance", sub, NULL);
-}
-
 /* The one file in the cache's @sub directory ending with @suffix. */
 static gchar *
 only_file (SeedanceTestFixture * f, const gchar * sub, const gchar * suffix)
 {
-  gchar *dir_path = cache_path (f, sub), *found = NULL;
-  GDir *dir = g_dir_open (dir_path, 0, NULL);
-  const gchar *name;
-  guint n = 0;
+  gchar *dir = seedance_test_fixture_cache_path (f, sub);
+  gchar *found = seedance_test_only_file (dir, suffix);
 
-  fail_unless (dir != NULL, "no %s", dir_path);
-  while ((name = g_dir_read_name (dir))) {
-    if (!g_str_has_suffix (name, suffix))
-      continue;
-    g_free (found);
-    found = g_build_filename (dir_path, name, NULL);
-    n++;
-  }
-  g_dir_close (dir);
-  fail_unless_equals_int (n, 1);
-  g_free (dir_path);
+  g_free (dir);
   return found;
 }
 
 static guint
 count_files (SeedanceTestFixture * f, const gchar * sub, const gchar * suffix)
 {
-  gchar *dir_path = cache_path (f, sub);
-  GDir *dir = g_dir_open (dir_path, 0, NULL);
-  const gchar *name;
-  guint n = 0;
+  gchar *dir = seedance_test_fixture_cache_path (f, sub);
+  guint n = seedance_test_count_files (dir, suffix);
 
-  while (dir && (name = g_dir_read_name (dir)))
-    n += g_str_has_suffix (name, suffix);
-  if (dir)
-    g_dir_close (dir);
-  g_free (dir_path);
+  g_free (dir);
   return n;
-}
-
-static void
-assert_same_bytes (const gchar * a, const gchar * b)
-{
-  gchar *da, *db;
-  gsize la, lb;
-
-  fail_unless (g_file_get_contents (a, &da, &la, NULL), "no %s", a);
-  fail_unless (g_file_get_contents (b, &db, &lb, NULL), "no %s", b);
-  fail_unless (la > 1000 && la == lb && memcmp (da, db, la) == 0,
-      "%s (%" G_GSIZE_FORMAT " bytes) and %s (%" G_GSIZE_FORMAT " bytes) "
-      "differ", a, la, b, lb);
-  g_free (da);
-  g_free (db);
 }
 
 /* A rerun after success: no request at all, the same bytes; the journal
@@ -230,24 +67,24 @@ GST_START_TEST (test_rerun_plays_cache)
   guint before;
   GStatBuf st;
 
-  g_free (run_to_eos (f, PROMPT, first_path, NULL));
-  wait_count (f, "GET", SEEDANCE_TEST_FILES_PATH, 1);
+  g_free (seedance_test_run_to_eos (f, PROMPT, first_path, NULL));
+  seedance_test_fixture_poll_requests (f, "GET", SEEDANCE_TEST_FILES_PATH, 1);
   fail_unless_equals_int (count (f, "POST", NULL), 1);
 
   before = count (f, NULL, NULL);
-  warnings = run_to_eos (f, PROMPT, second_path, NULL);
+  warnings = seedance_test_run_to_eos (f, PROMPT, second_path, NULL);
   fail_unless_equals_string (warnings, "");
   fail_unless_equals_int (count (f, NULL, NULL), before);
-  assert_same_bytes (first_path, second_path);
+  seedance_test_assert_same_bytes (first_path, second_path);
 
   entry = only_file (f, "journal", ".json");
   clip = only_file (f, "clips", ".mp4");
   clip_file = g_strdup (clip);
-  assert_same_bytes (first_path, clip);
+  seedance_test_assert_same_bytes (first_path, clip);
   fail_unless (g_stat (entry, &st) == 0 && (st.st_mode & 0777) == 0600);
   fail_unless (g_stat (clip, &st) == 0 && (st.st_mode & 0777) == 0600);
   g_free (clip);
-  clip = cache_path (f, "journal");
+  clip = seedance_test_fixture_cache_path (f, "journal");
   fail_unless (g_stat (clip, &st) == 0 && (st.st_mode & 0777) == 0700);
   fail_unless (g_file_get_contents (entry, &text, NULL, NULL));
   fail_if (strstr (text, SEEDANCE_TEST_API_KEY) != NULL, "%s", text);
@@ -272,19 +109,19 @@ GST_START_TEST (test_modes_off_and_resume)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
 
-  g_free (run_to_eos (f, PROMPT, NULL, "cache-mode=off"));
-  g_free (run_to_eos (f, PROMPT, NULL, "cache-mode=off"));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, "cache-mode=off"));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, "cache-mode=off"));
   fail_unless_equals_int (count (f, "POST", NULL), 2);
   fail_unless_equals_int (count_files (f, "journal", ".json"), 0);
   fail_unless_equals_int (count_files (f, "clips", ".mp4"), 0);
 
-  g_free (run_to_eos (f, PROMPT, NULL, NULL));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, NULL));
   fail_unless_equals_int (count (f, "POST", NULL), 3);
-  g_free (run_to_eos (f, PROMPT, NULL, "cache-mode=resume"));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, "cache-mode=resume"));
   fail_unless_equals_int (count (f, "POST", NULL), 4);
   /* The request is the same whatever the mode: reuse plays the clip of
    * the newest task. */
-  g_free (run_to_eos (f, PROMPT, NULL, NULL));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, NULL));
   fail_unless_equals_int (count (f, "POST", NULL), 4);
   seedance_test_fixture_free (f);
 }
@@ -335,7 +172,8 @@ GST_START_TEST (test_discoverer_then_uridecodebin)
   g_signal_connect (decodebin, "pad-added", G_CALLBACK (link_to_sink), sink);
   bus = gst_element_get_bus (pipeline);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  assert_eos (seedance_test_wait_eos_or_error (bus, SEEDANCE_TEST_TIMEOUT));
+  seedance_test_assert_eos (seedance_test_wait_eos_or_error (bus,
+          SEEDANCE_TEST_TIMEOUT));
   gst_element_set_state (pipeline, GST_STATE_NULL);
   g_unsetenv ("MODELLIX_API_KEY");
   g_unsetenv ("MODELLIX_BASE_URL");
@@ -354,7 +192,7 @@ GST_END_TEST;
 static gpointer
 run_in_thread (gpointer data)
 {
-  return run_play (data);
+  return seedance_test_run_play (data, SEEDANCE_TEST_TIMEOUT);
 }
 
 /* Two pipelines started together on one request: one POST, one task, the
@@ -365,26 +203,26 @@ GST_START_TEST (test_concurrent_pipelines_submit_once)
   SeedanceTestFixture *f;
   gchar *a_path, *b_path;
   GThread *ta, *tb;
-  Run *a, *b;
+  SeedanceTestRun *a, *b;
 
   seedance_test_config_init (&config);
   config.generation_ms = 1000;
   f = seedance_test_fixture_new (&config);
   a_path = seedance_test_fixture_path (f, "a.mp4");
   b_path = seedance_test_fixture_path (f, "b.mp4");
-  a = run_new (f, PROMPT, a_path, NULL);
-  b = run_new (f, PROMPT, b_path, NULL);
+  a = seedance_test_run_new (f, PROMPT, a_path, NULL);
+  b = seedance_test_run_new (f, PROMPT, b_path, NULL);
   ta = g_thread_new ("a", run_in_thread, a);
   tb = g_thread_new ("b", run_in_thread, b);
-  assert_eos (g_thread_join (ta));
-  assert_eos (g_thread_join (tb));
+  seedance_test_assert_eos (g_thread_join (ta));
+  seedance_test_assert_eos (g_thread_join (tb));
 
   fail_unless_equals_int (count (f, "POST", NULL), 1);
   fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
-  assert_same_bytes (a_path, b_path);
+  seedance_test_assert_same_bytes (a_path, b_path);
 
-  run_free (a);
-  run_free (b);
+  seedance_test_run_free (a);
+  seedance_test_run_free (b);
   g_free (a_path);
   g_free (b_path);
   seedance_test_fixture_free (f);
@@ -434,7 +272,7 @@ GST_START_TEST (test_killed_then_resumed)
   fail_unless_equals_int (count (f, "GET", SEEDANCE_TEST_FILES_PATH), 0);
 
   out = seedance_test_fixture_path (f, "resumed.mp4");
-  g_free (run_to_eos (f, PROMPT, out, NULL));
+  g_free (seedance_test_run_to_eos (f, PROMPT, out, NULL));
   fail_unless_equals_int (count (f, "POST", NULL), 1);
   fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
   fail_unless (g_file_test (out, G_FILE_TEST_IS_REGULAR));
@@ -453,22 +291,22 @@ GST_END_TEST;
 GST_START_TEST (test_expired_result_url)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-  Run *r;
+  SeedanceTestRun *r;
   GstMessage *msg;
 
   seedance_test_fixture_add_fault (f, "download:410");
-  g_free (run_to_eos (f, PROMPT, NULL, NULL));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, NULL));
   fail_unless_equals_int (count (f, "POST", NULL), 1);
   fail_unless_equals_int (seedance_emulator_count_requests (f->emulator,
           "GET", SEEDANCE_TEST_FILES_PATH), 2);
 
   seedance_test_fixture_add_fault (f, "download:410:count=2");
-  r = run_new (f, OTHER_PROMPT, NULL, NULL);
-  msg = run_play (r);
+  r = seedance_test_run_new (f, OTHER_PROMPT, NULL, NULL);
+  msg = seedance_test_run_play (r, SEEDANCE_TEST_TIMEOUT);
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_READ, "expire");
   gst_message_unref (msg);
-  run_free (r);
+  seedance_test_run_free (r);
   fail_unless_equals_int (count (f, "POST", NULL), 2);
   seedance_test_fixture_free (f);
 }
@@ -494,18 +332,18 @@ GST_START_TEST (test_corrupt_entry_ignored)
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   gchar *entry, *warnings;
 
-  g_free (run_to_eos (f, PROMPT, NULL, NULL));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, NULL));
   entry = only_file (f, "journal", ".json");
   fail_unless (g_file_set_contents (entry, bad_entries[__i__][0], -1, NULL));
 
-  warnings = run_to_eos (f, PROMPT, NULL, NULL);
+  warnings = seedance_test_run_to_eos (f, PROMPT, NULL, NULL);
   fail_unless (strstr (warnings, "is ignored") != NULL, "%s", warnings);
   fail_unless (strstr (warnings, bad_entries[__i__][1]) != NULL, "%s",
       warnings);
   fail_unless_equals_int (count (f, "POST", NULL), 2);
   /* The new task's entry replaced it. */
   g_free (warnings);
-  warnings = run_to_eos (f, PROMPT, NULL, NULL);
+  warnings = seedance_test_run_to_eos (f, PROMPT, NULL, NULL);
   fail_unless_equals_string (warnings, "");
   fail_unless_equals_int (count (f, "POST", NULL), 2);
 
@@ -524,20 +362,20 @@ GST_START_TEST (test_damaged_clip_discarded)
   gchar *clip, *data, *warnings;
   gsize length;
 
-  g_free (run_to_eos (f, PROMPT, first_path, NULL));
+  g_free (seedance_test_run_to_eos (f, PROMPT, first_path, NULL));
   clip = only_file (f, "clips", ".mp4");
   fail_unless (g_file_get_contents (clip, &data, &length, NULL));
   /* Same size, one byte changed: only the checksum can tell. */
   data[length / 2] ^= 0x55;
   fail_unless (g_file_set_contents (clip, data, length, NULL));
 
-  warnings = run_to_eos (f, PROMPT, second_path, NULL);
+  warnings = seedance_test_run_to_eos (f, PROMPT, second_path, NULL);
   fail_unless (strstr (warnings, "is discarded") != NULL, "%s", warnings);
   fail_unless (strstr (warnings, "checksum") != NULL, "%s", warnings);
   fail_unless_equals_int (count (f, "POST", NULL), 1);
   fail_unless_equals_int (count (f, "GET", SEEDANCE_TEST_FILES_PATH), 2);
-  assert_same_bytes (first_path, second_path);
-  assert_same_bytes (first_path, clip);
+  seedance_test_assert_same_bytes (first_path, second_path);
+  seedance_test_assert_same_bytes (first_path, clip);
 
   g_free (warnings);
   g_free (data);
@@ -556,9 +394,9 @@ GST_START_TEST (test_uncertain_entry_refused)
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   gchar *entry, *fingerprint, *json;
   GstMessage *msg;
-  Run *r;
+  SeedanceTestRun *r;
 
-  g_free (run_to_eos (f, PROMPT, NULL, NULL));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, NULL));
   entry = only_file (f, "journal", ".json");
   fingerprint = g_path_get_basename (entry);
   *strstr (fingerprint, ".json") = '\0';
@@ -568,12 +406,12 @@ GST_START_TEST (test_uncertain_entry_refused)
       fingerprint);
   fail_unless (g_file_set_contents (entry, json, -1, NULL));
 
-  r = run_new (f, PROMPT, NULL, NULL);
-  msg = run_play (r);
+  r = seedance_test_run_new (f, PROMPT, NULL, NULL);
+  msg = seedance_test_run_play (r, SEEDANCE_TEST_TIMEOUT);
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, "is not sent again");
   gst_message_unref (msg);
-  run_free (r);
+  seedance_test_run_free (r);
   fail_unless_equals_int (count (f, "POST", NULL), 1);
 
   g_free (json);
@@ -591,21 +429,21 @@ GST_START_TEST (test_cache_bound_evicts)
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   guint downloads;
 
-  g_free (run_to_eos (f, PROMPT, NULL, "cache-size=0"));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, "cache-size=0"));
   fail_unless_equals_int (count_files (f, "clips", ".mp4"), 1);
-  g_free (run_to_eos (f, OTHER_PROMPT, NULL, "cache-size=0"));
+  g_free (seedance_test_run_to_eos (f, OTHER_PROMPT, NULL, "cache-size=0"));
   fail_unless_equals_int (count_files (f, "clips", ".mp4"), 1);
   fail_unless_equals_int (count (f, "POST", NULL), 2);
 
   downloads = count (f, "GET", SEEDANCE_TEST_FILES_PATH);
-  g_free (run_to_eos (f, PROMPT, NULL, "cache-size=0"));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, "cache-size=0"));
   fail_unless_equals_int (count (f, "POST", NULL), 2);
   fail_unless_equals_int (count (f, "GET", SEEDANCE_TEST_FILES_PATH),
       downloads + 1);
   fail_unless_equals_int (count_files (f, "clips", ".mp4"), 1);
 
   /* With room for both, both stay. */
-  g_free (run_to_eos (f, OTHER_PROMPT, NULL, NULL));
+  g_free (seedance_test_run_to_eos (f, OTHER_PROMPT, NULL, NULL));
   fail_unless_equals_int (count_files (f, "clips", ".mp4"), 2);
   seedance_test_fixture_free (f);
 }
@@ -617,18 +455,19 @@ GST_END_TEST;
 GST_START_TEST (test_seek_after_first_pass_from_cache)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
-  Run *r = run_new (f, PROMPT, NULL, NULL);
+  SeedanceTestRun *r = seedance_test_run_new (f, PROMPT, NULL, NULL);
   guint downloads;
 
-  assert_eos (run_play (r));
-  wait_count (f, "GET", SEEDANCE_TEST_FILES_PATH, 1);
+  seedance_test_assert_eos (seedance_test_run_play (r, SEEDANCE_TEST_TIMEOUT));
+  seedance_test_fixture_poll_requests (f, "GET", SEEDANCE_TEST_FILES_PATH, 1);
   downloads = count (f, NULL, NULL);
 
   fail_unless (gst_element_seek_simple (r->pipeline, GST_FORMAT_BYTES,
           GST_SEEK_FLAG_FLUSH, 1000));
-  assert_eos (seedance_test_wait_eos_or_error (r->bus, SEEDANCE_TEST_TIMEOUT));
+  seedance_test_assert_eos (seedance_test_wait_eos_or_error (r->bus,
+          SEEDANCE_TEST_TIMEOUT));
   fail_unless_equals_int (count (f, NULL, NULL), downloads);
-  run_free (r);
+  seedance_test_run_free (r);
   seedance_test_fixture_free (f);
 }
 
@@ -645,9 +484,9 @@ GST_START_TEST (test_lock_wait_bounded)
   gboolean locked = FALSE;
   GstMessage *msg;
   gint64 start;
-  Run *r;
+  SeedanceTestRun *r;
 
-  warnings = run_to_eos (f, PROMPT, NULL, NULL);
+  warnings = seedance_test_run_to_eos (f, PROMPT, NULL, NULL);
   g_free (warnings);
   lock = only_file (f, "journal", ".lock");
   name = g_path_get_basename (lock);
@@ -659,9 +498,9 @@ GST_START_TEST (test_lock_wait_bounded)
   fail_unless (locked);
   seedance_emulator_clear_requests (f->emulator);
 
-  r = run_new (f, PROMPT, NULL, "timeout=2");
+  r = seedance_test_run_new (f, PROMPT, NULL, "timeout=2");
   start = g_get_monotonic_time ();
-  msg = run_play (r);
+  msg = seedance_test_run_play (r, SEEDANCE_TEST_TIMEOUT);
   fail_unless (g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC);
   pid = g_strdup_printf ("process %d", (gint) getpid ());
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
@@ -671,12 +510,12 @@ GST_START_TEST (test_lock_wait_bounded)
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, "nothing was sent");
   gst_message_unref (msg);
-  run_free (r);
+  seedance_test_run_free (r);
   fail_unless_equals_int (count (f, NULL, NULL), 0);
 
   /* Once it lets go, the request plays from the cache. */
   seedance_journal_free (journal);
-  warnings = run_to_eos (f, PROMPT, NULL, NULL);
+  warnings = seedance_test_run_to_eos (f, PROMPT, NULL, NULL);
   g_free (warnings);
   fail_unless_equals_int (count (f, NULL, NULL), 0);
 
@@ -689,7 +528,7 @@ GST_START_TEST (test_lock_wait_bounded)
 
 GST_END_TEST;
 
-/* The fingerprint run_new()'s request had before the account was in it. */
+/* The fingerprint seedance_test_run_new()'s request had before the account was in it. */
 static gchar *
 legacy_fingerprint (SeedanceTestFixture * f)
 {
@@ -723,7 +562,7 @@ make_legacy (SeedanceTestFixture * f, const gchar * status)
   gchar *entry_path = only_file (f, "journal", ".json");
   gchar *clip_path = only_file (f, "clips", ".mp4");
   gchar *name = g_path_get_basename (entry_path), *legacy, *text, *path;
-  gchar *dir = cache_path (f, NULL), *old_text;
+  gchar *dir = seedance_test_fixture_cache_path (f, NULL), *old_text;
   gchar **parts;
   SeedanceJournal *journal;
   SeedanceJournalEntry *entry;
@@ -779,22 +618,22 @@ GST_START_TEST (test_legacy_entry_adopted)
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   gchar *warnings;
 
-  warnings = run_to_eos (f, PROMPT, NULL, NULL);
+  warnings = seedance_test_run_to_eos (f, PROMPT, NULL, NULL);
   g_free (warnings);
-  wait_count (f, "POST", NULL, 1);
+  seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
   make_legacy (f, submitting ? "submitting" : "success");
   seedance_emulator_clear_requests (f->emulator);
 
   if (submitting) {
-    Run *r = run_new (f, PROMPT, NULL, NULL);
-    GstMessage *msg = run_play (r);
+    SeedanceTestRun *r = seedance_test_run_new (f, PROMPT, NULL, NULL);
+    GstMessage *msg = seedance_test_run_play (r, SEEDANCE_TEST_TIMEOUT);
 
     seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
         GST_RESOURCE_ERROR_FAILED, "may exist");
     gst_message_unref (msg);
-    run_free (r);
+    seedance_test_run_free (r);
   } else {
-    warnings = run_to_eos (f, PROMPT, NULL, NULL);
+    warnings = seedance_test_run_to_eos (f, PROMPT, NULL, NULL);
     g_free (warnings);
   }
   fail_unless_equals_int (count (f, NULL, NULL), 0);
@@ -810,11 +649,11 @@ GST_END_TEST;
 static void
 run_with_key (SeedanceTestFixture * f, const gchar * prompt, const gchar * key)
 {
-  Run *r = run_new (f, prompt, NULL, NULL);
+  SeedanceTestRun *r = seedance_test_run_new (f, prompt, NULL, NULL);
 
   g_object_set (r->src, "api-key", key, NULL);
-  assert_eos (run_play (r));
-  run_free (r);
+  seedance_test_assert_eos (seedance_test_run_play (r, SEEDANCE_TEST_TIMEOUT));
+  seedance_test_run_free (r);
 }
 
 /* A cache dir shared by two keys: each account pays for its own task and
@@ -829,9 +668,9 @@ GST_START_TEST (test_cache_per_account)
   f = seedance_test_fixture_new (&config);
 
   run_with_key (f, PROMPT, "sk-account-a-0123456789");
-  wait_count (f, "POST", NULL, 1);
+  seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
   run_with_key (f, PROMPT, "sk-account-b-0123456789");
-  wait_count (f, "POST", NULL, 2);
+  seedance_test_fixture_poll_requests (f, "POST", NULL, 2);
   fail_unless_equals_int (count_files (f, "journal", ".json"), 2);
   fail_unless_equals_int (count_files (f, "clips", ".mp4"), 2);
 

@@ -701,6 +701,29 @@ static const BadUriCase bad_uri_cases[] = {
     "&reference-images=g1.png&reference-images=g2.png&task-id=task-good" \
     "&poll-interval=7000&timeout=60"
 
+/* Sets the application's settings and GOOD_URI on @src, then @uri: fails
+ * unless @uri is refused with BAD_URI and not one property, nor the URI,
+ * changed. Returns the error. */
+static GError *
+assert_refused_after_good_uri (GstElement * src, const gchar * uri)
+{
+  gchar *before, *uri_before;
+  GError *error;
+
+  set_element_settings (src);
+  assert_set_uri (src, GOOD_URI);
+  before = snapshot (src);
+  uri_before = get_uri (src);
+
+  error = assert_set_uri_fails (src, uri, GST_URI_ERROR_BAD_URI);
+  assert_snapshot (src, before, uri);
+  assert_uri (src, uri_before);
+
+  g_free (uri_before);
+  g_free (before);
+  return error;
+}
+
 /* Refused with BAD_URI, the message naming the key, and not one property
  * changed from those of a good URI set before and of the element. */
 GST_START_TEST (test_bad_uri)
@@ -708,29 +731,18 @@ GST_START_TEST (test_bad_uri)
   const BadUriCase *c = &bad_uri_cases[__i__];
   GstElement *src;
   GError *error;
-  gchar *before, *uri_before;
   guint i;
 
   GST_INFO ("bad URI case: %s", c->uri);
 
   src = make_src ();
-  set_element_settings (src);
-  assert_set_uri (src, GOOD_URI);
-  before = snapshot (src);
-  uri_before = get_uri (src);
-
-  error = assert_set_uri_fails (src, c->uri, GST_URI_ERROR_BAD_URI);
+  error = assert_refused_after_good_uri (src, c->uri);
   for (i = 0; c->names[i]; i++)
     fail_unless (strstr (error->message, c->names[i]) != NULL,
         "'%s': the message '%s' does not name '%s'", c->uri, error->message,
         c->names[i]);
   g_error_free (error);
 
-  assert_snapshot (src, before, c->uri);
-  assert_uri (src, uri_before);
-
-  g_free (uri_before);
-  g_free (before);
   gst_object_unref (src);
 }
 
@@ -788,18 +800,13 @@ GST_START_TEST (test_refused_key)
   const RefusedKeyCase *c = &refused_key_cases[__i__];
   GstElement *src;
   GError *error;
-  gchar *before, *uri_before, *quoted;
+  gchar *before, *quoted;
   gboolean is_key;
 
   GST_INFO ("refused key case: %s", c->uri);
 
   src = make_src ();
-  set_element_settings (src);
-  assert_set_uri (src, GOOD_URI);
-  before = snapshot (src);
-  uri_before = get_uri (src);
-
-  error = assert_set_uri_fails (src, c->uri, GST_URI_ERROR_BAD_URI);
+  error = assert_refused_after_good_uri (src, c->uri);
   fail_unless (g_str_has_prefix (error->message, "Invalid seedance URI: "),
       "'%s': %s", c->uri, error->message);
   quoted = g_strdup_printf ("'%s'", c->name);
@@ -826,8 +833,6 @@ GST_START_TEST (test_refused_key)
   g_free (quoted);
   g_error_free (error);
 
-  assert_snapshot (src, before, c->uri);
-  assert_uri (src, uri_before);
   assert_element_settings (src);
   assert_property (src, "prompt", "good");
   assert_property (src, "task-id", "task-good");
@@ -837,14 +842,12 @@ GST_START_TEST (test_refused_key)
   /* A fresh element refuses it just the same, and stays new. */
   gst_object_unref (src);
   src = make_src ();
-  g_free (before);
   before = snapshot (src);
   error = assert_set_uri_fails (src, c->uri, GST_URI_ERROR_BAD_URI);
   g_error_free (error);
   assert_snapshot (src, before, c->uri);
   assert_uri (src, "seedance://");
 
-  g_free (uri_before);
   g_free (before);
   gst_object_unref (src);
 }

@@ -903,6 +903,7 @@ GST_START_TEST (test_body_size_checked_before_reading)
   GError *error = NULL;
   gchar *body;
   gint fd;
+  guint i;
 
   fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   fail_unless (fd >= 0 && ftruncate (fd, 6 * 1024 * 1024) == 0);
@@ -912,8 +913,8 @@ GST_START_TEST (test_body_size_checked_before_reading)
 
   /* Five of them stay under the bound: now they are read, and refused
    * for what they are. */
-  g_free (r.reference_images[5]);
-  r.reference_images[5] = NULL;
+  for (i = 5; i < 9; i++)
+    g_clear_pointer (&r.reference_images[i], g_free);
   fail_if ((body = seedance_request_build_body (&r, NULL, &error)));
   fail_unless (strstr (error->message, "not an image") != NULL, "%s",
       error->message);
