@@ -196,6 +196,8 @@ make_seedance_pipeline (Bench * bench, GstElement ** src)
       SEEDANCE_BENCH_API_KEY, "prompt", PROMPT, "duration", 4, "generate-audio",
       FALSE, NULL);
   gst_util_set_object_arg (G_OBJECT (*src), "resolution", "480p");
+  /* Each run submits: the journal would resume the first run's task. */
+  gst_util_set_object_arg (G_OBJECT (*src), "cache-mode", "off");
   return pipeline;
 }
 

@@ -189,6 +189,8 @@ make_seedance_pipeline (const gchar * api_origin)
       "prompt", PROMPT, "duration", 4, "generate-audio", FALSE,
       "poll-interval", (guint) POLL_INTERVAL_MS, NULL);
   gst_util_set_object_arg (G_OBJECT (src), "resolution", "480p");
+  /* Each run downloads: the journal would play the first run's clip. */
+  gst_util_set_object_arg (G_OBJECT (src), "cache-mode", "off");
   gst_object_unref (src);
   return pipeline;
 }

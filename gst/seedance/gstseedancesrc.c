@@ -345,6 +345,7 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   seedance_file_identity_clear (&src->clip_identity);
   src->clip_identity_known = FALSE;
   g_clear_pointer (&src->download_watch, seedance_deadline_free);
+  src->watch_touched = 0;
   src->download_busy_us = 0;
   src->download_bytes = 0;
   g_clear_pointer (&src->client, seedance_client_free);
@@ -1812,6 +1813,17 @@ gst_seedance_src_stall_s (GstSeedanceSrc * src)
       DOWNLOAD_STALL_S;
 }
 
+/* Progress moves the watch on; at most once a second, which keeps its
+ * mutex off the path of every read. */
+static void
+gst_seedance_src_touch_watch (GstSeedanceSrc * src, gint64 now)
+{
+  if (now - src->watch_touched < G_USEC_PER_SEC)
+    return;
+  seedance_deadline_touch (src->download_watch);
+  src->watch_touched = now;
+}
+
 /* The download may be silent DOWNLOAD_STALL_S (or timeout) at most, from
  * now and from each read that brings bytes: libsoup's own timeout is
  * reset by every byte. Left armed between buffers: a paused pipeline
@@ -1819,13 +1831,24 @@ gst_seedance_src_stall_s (GstSeedanceSrc * src)
 static GCancellable *
 gst_seedance_src_arm_watch (GstSeedanceSrc * src)
 {
+  GCancellable *cancellable;
+
   if (src->download_watch == NULL)
     src->download_watch = seedance_deadline_new (src->cancellable, 0);
-  else if (seedance_deadline_expired (src->download_watch))
+  cancellable = seedance_deadline_get_cancellable (src->download_watch);
+  if (g_cancellable_is_cancelled (cancellable)
+      && seedance_deadline_expired (src->download_watch)) {
     seedance_deadline_reset (src->download_watch);
-  seedance_deadline_set_period (src->download_watch,
-      (gint64) gst_seedance_src_stall_s (src) * G_USEC_PER_SEC);
-  return seedance_deadline_get_cancellable (src->download_watch);
+    src->watch_touched = 0;
+  }
+  if (src->watch_touched == 0) {
+    seedance_deadline_set_period (src->download_watch,
+        (gint64) gst_seedance_src_stall_s (src) * G_USEC_PER_SEC);
+    src->watch_touched = g_get_monotonic_time ();
+  } else {
+    gst_seedance_src_touch_watch (src, g_get_monotonic_time ());
+  }
+  return cancellable;
 }
 
 /* A download step that the watch cut short gets an error saying so. */
@@ -1980,7 +2003,7 @@ gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
     if (n > 0) {
       filled += n;
       src->download_bytes += n;
-      seedance_deadline_touch (src->download_watch);
+      gst_seedance_src_touch_watch (src, now);
       if (gst_seedance_src_check_rate (src, now - last, error)) {
         last = now;
         continue;

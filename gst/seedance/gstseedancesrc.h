@@ -64,6 +64,7 @@ struct _GstSeedanceSrc
   SeedanceDownload download;
   SeedanceFileIdentity clip_identity;   /* of the first answer */
   SeedanceDeadline *download_watch;     /* bounds the download's silence */
+  gint64 watch_touched;         /* monotonic us of its last move, 0: unarmed */
   gint64 download_busy_us;      /* time spent reading the clip */
   guint64 download_bytes;       /* bytes read in that time */
   guint64 max_clip_size;        /* bytes */
