@@ -95,6 +95,9 @@ seedance_uri_split (const gchar * uri, GError ** error)
 
     if (*parts[i] == '\0')
       continue;
+    /* Form encoders (urllib.parse.urlencode, URLSearchParams) write a
+     * space as '+': it is one, and a plus is %2B. */
+    g_strdelimit (parts[i], "+", ' ');
     if (eq)
       *eq = '\0';
     key = g_uri_unescape_string (parts[i], NULL);

@@ -463,9 +463,11 @@ static const ValueCase value_cases[] = {
   /* Strings: what a query would otherwise split on, percent-decoded. */
   {"seedance://?prompt=cats%20%26%20dogs%20%3D%20%23fun%20100%25", "prompt",
       "cats & dogs = #fun 100%"},
-  /* '+' is a plus, not a space (no form encoding). */
-  {"seedance://?prompt=1+1%3D2", "prompt", "1+1=2"},
-  {"seedance://?prompt=a%2Bb+c", "prompt", "a+b+c"},
+  /* '+' is a space, as form encoders write it; a plus is %2B. */
+  {"seedance://?prompt=a+cat+surfing", "prompt", "a cat surfing"},
+  {"seedance://?prompt=1%2B1%3D2", "prompt", "1+1=2"},
+  {"seedance://?prompt=a%2Bb+c", "prompt", "a+b c"},
+  {"seedance://?prompt=++", "prompt", "  "},
   {"seedance://?prompt=caf%C3%A9%20%E6%97%A5%E6%9C%AC%20%F0%9F%90%88",
       "prompt", "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x90\x88"},
   {"seedance://?prompt=caf%c3%a9", "prompt", "caf\xc3\xa9"},
@@ -1301,9 +1303,10 @@ static const CanonicalCase canonical_cases[] = {
   {"seedance://", "seedance://"},
   {"seedance:?prompt=a%20cat&duration=5",
       "seedance://?prompt=a%20cat&duration=5"},
-  /* '+' is a plus, so it is encoded. */
+  /* '+' is a space; a plus is written %2B. */
   {"seedance:///?duration=5&prompt=a+cat",
-      "seedance://?prompt=a%2Bcat&duration=5"},
+      "seedance://?prompt=a%20cat&duration=5"},
+  {"seedance://?prompt=1%2B1", "seedance://?prompt=1%2B1"},
   /* Schema order, hyphen spelling, true/false, nicks. */
   {"seedance://?seed=7&return_last_frame=YES&resolution=480p&ratio=16%3a9"
         "&generate-audio=no&execution-expires-after=3600&duration=15"
@@ -1608,6 +1611,26 @@ GST_START_TEST (test_bad_state)
   assert_property (f->src, "poll-interval", "1000");
 
   g_free (uri);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* The prompt a form encoder wrote (spaces as '+', a plus as %2B) is the
+ * prompt submitted, once. */
+GST_START_TEST (test_form_encoded_prompt_sent)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  JsonNode *body;
+
+  seedance_test_fixture_launch_fakesink (f);
+  assert_set_uri (f->src, "seedance://?prompt=a+cat+surfing%2B&duration=4"
+      "&resolution=480p&generate-audio=false");
+  seedance_test_fixture_run_to_eos (f);
+  body = seedance_test_fixture_get_submit_body (f, NULL);
+  fail_unless_equals_string (json_object_get_string_member
+      (json_node_get_object (body), "prompt"), "a cat surfing+");
+  json_node_unref (body);
   seedance_test_fixture_free (f);
 }
 
@@ -2110,6 +2133,7 @@ urihandler_suite (void)
   tcase_add_loop_test (tc, test_uri_local_image_refused, LOCAL_PATH,
       LOCAL_REFERENCE + 1);
   tcase_add_test (tc, test_uri_base64_image_taken);
+  tcase_add_test (tc, test_form_encoded_prompt_sent);
   tcase_add_test (tc, test_uridecodebin);
   tcase_add_test (tc, test_playbin);
   tcase_add_test (tc, test_discoverer);
