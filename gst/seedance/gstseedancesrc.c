@@ -753,12 +753,31 @@ gst_seedance_src_post_error (GstSeedanceSrc * src, const GError * error,
 static gboolean
 gst_seedance_src_check_task_id (const gchar * task_id, GError ** error)
 {
+  if (task_id && *task_id == '\0') {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+        "Invalid property 'task-id': it is empty (an unset shell variable?); "
+        "set the id of the task to resume, or leave task-id unset to submit "
+        "a new one");
+    return FALSE;
+  }
   if (task_id == NULL || seedance_task_id_is_safe (task_id))
     return TRUE;
   seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
       "Invalid property 'task-id': '%s'; allowed: a task id as the API gives "
       "it, 1 to 256 letters, digits, '-', '.', '_' or '~', not '.' or '..'",
       task_id);
+  return FALSE;
+}
+
+/* A blocksize of 0 reads nothing: refused before anything is paid. */
+static gboolean
+gst_seedance_src_check_blocksize (GstSeedanceSrc * src, GError ** error)
+{
+  if (gst_base_src_get_blocksize (GST_BASE_SRC (src)) > 0)
+    return TRUE;
+  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+      "Invalid property 'blocksize': 0; allowed: 1 or more bytes per buffer "
+      "(default %d)", DEFAULT_BLOCKSIZE);
   return FALSE;
 }
 
@@ -821,7 +840,7 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
   api_key_file = g_strdup (src->api_key_file);
   api_url = g_strdup (src->api_url);
   model = g_strdup (src->model);
-  task_id = g_strdup (src->task_id && *src->task_id ? src->task_id : NULL);
+  task_id = g_strdup (src->task_id);
   task_fingerprint = g_strdup (src->task_fingerprint);
   src->run_poll_interval = src->poll_interval;
   src->run_timeout = src->timeout;
@@ -846,6 +865,7 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
   if (!seedance_check_api_url (api_url, &origin, &error)
       || !seedance_check_model (model, &error)
       || !gst_seedance_src_check_task_id (task_id, &error)
+      || !gst_seedance_src_check_blocksize (src, &error)
       || !gst_seedance_src_read_max_clip_size (src, &error))
     goto done;
 

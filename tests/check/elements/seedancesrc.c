@@ -901,6 +901,23 @@ configure_no_api_key (SeedanceTestFixture * f, GstElement * src)
   g_object_set (src, "api-key", NULL, NULL);
 }
 
+/* An empty shell variable ("task-id=$ID") is no task to resume: paying
+ * for a new one instead is not what was asked. */
+static void
+configure_empty_task_id (SeedanceTestFixture * f, GstElement * src)
+{
+  set_prompt (src);
+  g_object_set (src, "task-id", "", NULL);
+}
+
+/* blocksize=0 would pay, then fail in the first create(). */
+static void
+configure_zero_blocksize (SeedanceTestFixture * f, GstElement * src)
+{
+  set_prompt (src);
+  g_object_set (src, "blocksize", 0u, NULL);
+}
+
 static const ValidationCase validation_cases[] = {
   {"no prompt", "prompt", configure_no_prompt},
   {"empty prompt", "prompt", configure_empty_prompt},
@@ -935,6 +952,8 @@ static const ValidationCase validation_cases[] = {
   {"an api-url that is no URL", "api-url", configure_api_url_garbage},
   {"an empty api-key", "api-key", configure_empty_api_key},
   {"no api-key", "api-key", configure_no_api_key},
+  {"an empty task-id", "'task-id'", configure_empty_task_id},
+  {"a blocksize of 0", "'blocksize'", configure_zero_blocksize},
 };
 
 GST_START_TEST (test_validation)
