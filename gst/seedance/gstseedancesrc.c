@@ -2078,6 +2078,24 @@ starts_with_mp4_box (const guint8 * data, gsize size)
   return FALSE;
 }
 
+static GstCaps *
+quicktime_caps (void)
+{
+  return gst_caps_new_simple ("video/quicktime", "variant", G_TYPE_STRING,
+      "iso", NULL);
+}
+
+/* Sets @caps (taken) as the pad's, unless it has caps already. */
+static void
+gst_seedance_src_offer_caps (GstSeedanceSrc * src, GstCaps * caps)
+{
+  if (!gst_pad_has_current_caps (GST_BASE_SRC_PAD (src))) {
+    GST_DEBUG_OBJECT (src, "caps %" GST_PTR_FORMAT, caps);
+    gst_base_src_set_caps (GST_BASE_SRC (src), caps);
+  }
+  gst_caps_unref (caps);
+}
+
 /* The clip's first bytes must be an MP4 (video/quicktime): a host's error
  * page is not streamed, and never cached. Sets the caps when there are
  * none yet. */
@@ -2102,14 +2120,7 @@ gst_seedance_src_check_head (GstSeedanceSrc * src, const guint8 * data,
     gst_clear_caps (&caps);
     return FALSE;
   }
-  if (caps == NULL)
-    caps = gst_caps_new_simple ("video/quicktime", "variant", G_TYPE_STRING,
-        "iso", NULL);
-  if (!gst_pad_has_current_caps (GST_BASE_SRC_PAD (src))) {
-    GST_DEBUG_OBJECT (src, "typefound %" GST_PTR_FORMAT, caps);
-    gst_base_src_set_caps (GST_BASE_SRC (src), caps);
-  }
-  gst_caps_unref (caps);
+  gst_seedance_src_offer_caps (src, caps ? caps : quicktime_caps ());
   return TRUE;
 }
 
@@ -2120,16 +2131,11 @@ gst_seedance_src_caps_from_type (GstSeedanceSrc * src)
 {
   const gchar *type = src->clip_fd >= 0 ? "video/mp4" :
       src->download.content_type;
-  GstCaps *caps;
 
-  if (gst_pad_has_current_caps (GST_BASE_SRC_PAD (src))
-      || (g_strcmp0 (type, "video/mp4") != 0
-          && g_strcmp0 (type, "video/quicktime") != 0))
-    return;
-  caps = gst_caps_new_simple ("video/quicktime", "variant", G_TYPE_STRING,
-      "iso", NULL);
-  gst_base_src_set_caps (GST_BASE_SRC (src), caps);
-  gst_caps_unref (caps);
+  if (!gst_pad_has_current_caps (GST_BASE_SRC_PAD (src))
+      && (g_strcmp0 (type, "video/mp4") == 0
+          || g_strcmp0 (type, "video/quicktime") == 0))
+    gst_seedance_src_offer_caps (src, quicktime_caps ());
 }
 
 /* A clip of unknown length is read up to the bound, no further. */

@@ -878,15 +878,16 @@ seedance_client_query (SeedanceClient * client, const gchar * task_id,
     gint64 deadline, SeedanceAnswer * answer, GCancellable * cancellable,
     GError ** error)
 {
-  gchar *escaped = g_uri_escape_string (task_id, NULL, FALSE);
-  gchar *path = g_strconcat ("/api/v1/tasks/", escaped, NULL);
+  gchar *path;
   GError *err = NULL;
   SeedanceTask *task = NULL;
   Exchange ex;
   const gchar *data;
   gsize len;
 
+  /* A safe id is unreserved characters only: it needs no escaping. */
   g_return_val_if_fail (seedance_task_id_is_safe (task_id), NULL);
+  path = g_strconcat ("/api/v1/tasks/", task_id, NULL);
 
   if (!api_exchange (client, "GET", path, NULL, deadline, answer, &ex,
           cancellable, &err)) {
@@ -938,7 +939,6 @@ done:
   }
   exchange_clear (&ex);
   g_free (path);
-  g_free (escaped);
   return task;
 }
 
