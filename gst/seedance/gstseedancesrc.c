@@ -77,10 +77,12 @@
 GST_DEBUG_CATEGORY_STATIC (gst_seedance_src_debug);
 #define GST_CAT_DEFAULT gst_seedance_src_debug
 
+/* What the API delivers: an MP4. Downstream must take it, or nothing is
+ * generated (see gst_seedance_src_check_downstream()). */
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC,
     GST_PAD_ALWAYS,
-    GST_STATIC_CAPS_ANY);
+    GST_STATIC_CAPS ("video/quicktime"));
 
 /* The request properties come first, in SeedanceField order, so that
  * prop_id - PROP_PROMPT is the field. */
@@ -178,6 +180,18 @@ static GstFlowReturn gst_seedance_src_create (GstBaseSrc * bsrc,
 
 static void gst_seedance_src_uri_handler_init (gpointer g_iface,
     gpointer iface_data);
+
+/* Errors are posted where they happen: GStreamer shows the call site's
+ * file, function and line with each. */
+#define GST_SEEDANCE_SRC_POST_ERROR(src, error, status) \
+    gst_seedance_src_post_error_at ((src), (error), (status), __FILE__, \
+        GST_FUNCTION, __LINE__)
+#define GST_SEEDANCE_SRC_POST_FAILURE(src, error, status) \
+    gst_seedance_src_post_failure_at ((src), (error), (status), __FILE__, \
+        GST_FUNCTION, __LINE__)
+#define GST_SEEDANCE_SRC_FAIL(src, error, status) \
+    gst_seedance_src_fail_at ((src), (error), (status), __FILE__, \
+        GST_FUNCTION, __LINE__)
 
 #define gst_seedance_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstSeedanceSrc, gst_seedance_src, GST_TYPE_BASE_SRC,
@@ -371,6 +385,7 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   src->clip_fd = -1;
   src->url_refreshed = FALSE;
   src->cache_given_up = FALSE;
+  src->prepared = FALSE;
 }
 
 /* The clip is plain bytes in system memory: the allocation query is
@@ -400,6 +415,7 @@ static void
 gst_seedance_src_init (GstSeedanceSrc * src)
 {
   src->api_key = g_strdup (g_getenv ("MODELLIX_API_KEY"));
+  src->api_key_from_environment = src->api_key != NULL;
   src->api_url = g_strdup (environment_api_url ());
   src->model = g_strdup (SEEDANCE_DEFAULT_MODEL);
   src->cache_mode = DEFAULT_CACHE_MODE;
@@ -545,6 +561,7 @@ gst_seedance_src_set_property (GObject * object, guint prop_id,
     case PROP_API_KEY:
       clear_secret (&src->api_key);
       src->api_key = g_value_dup_string (value);
+      src->api_key_from_environment = FALSE;
       break;
     case PROP_API_KEY_FILE:
       g_free (src->api_key_file);
@@ -563,6 +580,7 @@ gst_seedance_src_set_property (GObject * object, guint prop_id,
       src->task_id = g_value_dup_string (value);
       /* The user's id is resumed whatever the request says. */
       g_clear_pointer (&src->task_fingerprint, g_free);
+      src->task_failed = FALSE;
       break;
     case PROP_POLL_INTERVAL:
       src->poll_interval = g_value_get_uint (value);
@@ -696,58 +714,73 @@ gst_seedance_src_get_property (GObject * object, guint prop_id,
   GST_OBJECT_UNLOCK (src);
 }
 
-/* Maps the client's errors to GStreamer error domains and posts one
- * message: the user text names the property or task and what to do; the
- * details carry the task id and HTTP status. Never the key. */
+/* The GStreamer error a client error is: the domain and code a user's
+ * application switches on. */
 static void
-gst_seedance_src_post_error (GstSeedanceSrc * src, const GError * error,
-    guint http_status)
+error_domain_and_code (const GError * error, GQuark * domain, gint * code)
 {
-  GQuark domain = GST_RESOURCE_ERROR;
-  gint code = GST_RESOURCE_ERROR_FAILED;
-  GstStructure *details;
-  gchar *debug;
-
+  *domain = GST_RESOURCE_ERROR;
   switch (error->domain == SEEDANCE_ERROR ? error->code : -1) {
     case SEEDANCE_ERROR_INVALID_PROPERTY:
     case SEEDANCE_ERROR_BAD_REQUEST:
     case SEEDANCE_ERROR_REDIRECTED:
-      code = GST_RESOURCE_ERROR_SETTINGS;
+      *code = GST_RESOURCE_ERROR_SETTINGS;
       break;
     case SEEDANCE_ERROR_UNAUTHORIZED:
     case SEEDANCE_ERROR_PAYMENT_REQUIRED:
-      code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+      *code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
       break;
     case SEEDANCE_ERROR_NOT_FOUND:
-      code = GST_RESOURCE_ERROR_NOT_FOUND;
+      *code = GST_RESOURCE_ERROR_NOT_FOUND;
       break;
     case SEEDANCE_ERROR_RATE_LIMITED:
     case SEEDANCE_ERROR_SERVER:
     case SEEDANCE_ERROR_NETWORK:
-      code = GST_RESOURCE_ERROR_OPEN_READ;
+      *code = GST_RESOURCE_ERROR_OPEN_READ;
       break;
     case SEEDANCE_ERROR_BAD_RESPONSE:
     case SEEDANCE_ERROR_DOWNLOAD:
     case SEEDANCE_ERROR_UNTRUSTED_CLIP:
-      code = GST_RESOURCE_ERROR_READ;
+      *code = GST_RESOURCE_ERROR_READ;
       break;
-    case SEEDANCE_ERROR_TASK_FAILED:
-      domain = GST_STREAM_ERROR;
-      code = GST_STREAM_ERROR_FAILED;
+    case SEEDANCE_ERROR_JOURNAL:
+      *code = GST_RESOURCE_ERROR_WRITE;
       break;
     default:
+      /* A task that failed on the server, a timeout, an unknown outcome. */
+      *code = GST_RESOURCE_ERROR_FAILED;
       break;
   }
+}
 
+/* Posts @error where it happened (@file, @function, @line: the call site,
+ * see GST_SEEDANCE_SRC_POST_ERROR): the message is the text for people,
+ * which names the property or task and what to do; the debug text and
+ * the details carry the task id, the HTTP status and the kind of error.
+ * Never the key. */
+static void
+gst_seedance_src_post_error_at (GstSeedanceSrc * src, const GError * error,
+    guint http_status, const gchar * file, const gchar * function, gint line)
+{
+  GstStructure *details;
+  GQuark domain;
+  gint code;
+  gchar *answer, *debug;
+
+  error_domain_and_code (error, &domain, &code);
   details = gst_structure_new ("details", "task-id", G_TYPE_STRING,
       src->run_task_id, "http-status-code", G_TYPE_UINT, http_status, NULL);
-  debug = g_strdup_printf ("task-id: %s, HTTP status: %u, error: %s (%d)",
-      src->run_task_id ? src->run_task_id : "none", http_status,
-      g_quark_to_string (error->domain), error->code);
+  answer = http_status ? g_strdup_printf ("HTTP status %u", http_status) :
+      g_strdup ("no HTTP answer");
+  debug = g_strdup_printf ("%s error; task %s; %s", error->domain ==
+      SEEDANCE_ERROR ? seedance_error_code_name (error->code) :
+      g_quark_to_string (error->domain), src->run_task_id ?
+      src->run_task_id : "none", answer);
+  g_free (answer);
 
   gst_element_message_full_with_details (GST_ELEMENT (src),
       GST_MESSAGE_ERROR, domain, code, g_strdup (error->message), debug,
-      __FILE__, GST_FUNCTION, __LINE__, details);
+      file, function, line, details);
 }
 
 static gboolean
@@ -799,36 +832,106 @@ gst_seedance_src_read_max_clip_size (GstSeedanceSrc * src, GError ** error)
   return TRUE;
 }
 
-/* Decides between resuming a task and submitting one. A task id the user
- * set is resumed as is. One the element submitted is resumed only for the
- * same request: after a property changed it would give the old clip. */
+/* Decides whether this run resumes a task before the journal is read. A
+ * task id the user set is resumed as is, whatever the request (see
+ * gst_seedance_src_prepare()). One the element submitted itself is the
+ * journal's to decide about: a restart plays the cached clip, and a task
+ * that failed is submitted anew. Without the journal it is resumed for
+ * the same request unless it failed; after a property changed it would
+ * give the old clip. */
 static gboolean
 gst_seedance_src_choose_task (GstSeedanceSrc * src, const gchar * task_id,
-    const gchar * task_fingerprint, GError ** error)
+    const gchar * task_fingerprint, gboolean task_failed, GError ** error)
 {
-  if (task_id && g_strcmp0 (task_fingerprint, src->fingerprint) == 0) {
+  gboolean same = task_id && g_strcmp0 (task_fingerprint,
+      src->fingerprint) == 0;
+
+  if (same && !task_failed
+      && src->run_cache_mode == GST_SEEDANCE_CACHE_MODE_OFF) {
     src->run_task_id = g_strdup (task_id);
     return TRUE;
   }
-  if (task_id) {
-    GST_INFO_OBJECT (src, "the request changed since task %s: submitting a "
-        "new task", task_id);
+  if (task_id && !same) {
+    GST_INFO_OBJECT (src, "the request changed since task %s: it is not "
+        "resumed", task_id);
     GST_OBJECT_LOCK (src);
     g_clear_pointer (&src->task_id, g_free);
     g_clear_pointer (&src->task_fingerprint, g_free);
+    src->task_failed = FALSE;
     GST_OBJECT_UNLOCK (src);
     g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_TASK_ID]);
   }
   return gst_seedance_src_check_not_uncertain (src, error);
 }
 
+/* A generated clip is paid for: it must have somewhere to go that takes
+ * an MP4, or nothing is generated. Posts its own error. */
 static gboolean
-gst_seedance_src_start (GstBaseSrc * bsrc)
+gst_seedance_src_check_downstream (GstSeedanceSrc * src)
 {
-  GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
+  GstPad *pad = GST_BASE_SRC_PAD (src), *peer;
+  GstCaps *produced, *accepted, *peer_caps;
+  GstElement *peer_element;
+  gchar *peer_name, *peer_path;
+
+  peer = gst_pad_get_peer (pad);
+  if (peer == NULL) {
+    GST_ELEMENT_ERROR_WITH_DETAILS (src, CORE, PAD, ("%s has nothing linked "
+            "to its src pad, so the clip would have nowhere to go: nothing "
+            "was sent. Link it to qtdemux, decodebin or a filesink, as in "
+            "'seedancesrc prompt=... ! decodebin ! autovideosink'",
+            GST_ELEMENT_NAME (src)), ("src pad not linked"),
+        ("task-id", G_TYPE_STRING, NULL, "http-status-code", G_TYPE_UINT, 0,
+            NULL));
+    return FALSE;
+  }
+
+  produced = gst_pad_get_pad_template_caps (pad);
+  accepted = gst_pad_peer_query_caps (pad, produced);
+  if (!gst_caps_is_empty (accepted)) {
+    gst_caps_unref (accepted);
+    gst_caps_unref (produced);
+    gst_object_unref (peer);
+    return TRUE;
+  }
+
+  peer_caps = gst_pad_peer_query_caps (pad, NULL);
+  peer_element = gst_pad_get_parent_element (peer);
+  peer_name = peer_element ? gst_object_get_name (GST_OBJECT (peer_element)) :
+      g_strdup ("the element linked to it");
+  peer_path = gst_object_get_path_string (GST_OBJECT (peer));
+  GST_ELEMENT_ERROR_WITH_DETAILS (src, CORE, NEGOTIATION, ("%s produces MP4 "
+          "(%" GST_PTR_FORMAT "), which %s does not accept: nothing was sent. "
+          "Link it to qtdemux, decodebin or a filesink instead, as in "
+          "'seedancesrc prompt=... ! qtdemux ! h264parse ! ...'",
+          GST_ELEMENT_NAME (src), produced, peer_name),
+      ("%s accepts %" GST_PTR_FORMAT, peer_path, peer_caps),
+      ("task-id", G_TYPE_STRING, NULL, "http-status-code", G_TYPE_UINT, 0,
+          NULL));
+  g_free (peer_path);
+  g_free (peer_name);
+  if (peer_element)
+    gst_object_unref (peer_element);
+  gst_caps_unref (peer_caps);
+  gst_caps_unref (accepted);
+  gst_caps_unref (produced);
+  gst_object_unref (peer);
+  return FALSE;
+}
+
+/* Everything a run needs is checked here, as the element goes from READY
+ * to PAUSED and before anything is sent: the settings are copied and
+ * validated, the request built, its journal opened, and downstream must
+ * take the clip. A refusal posts its own error and fails the state
+ * change. */
+static gboolean
+gst_seedance_src_prepare (GstSeedanceSrc * src)
+{
   SeedanceRequest request;
   gchar *api_key = NULL, *api_url = NULL, *model = NULL, *origin = NULL;
   gchar *task_id, *task_fingerprint, *cache_dir, *api_key_file;
+  const gchar *key_source = "api-key";
+  gboolean task_failed;
   GError *error = NULL;
   gboolean ok = FALSE;
 
@@ -842,27 +945,25 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
   model = g_strdup (src->model);
   task_id = g_strdup (src->task_id);
   task_fingerprint = g_strdup (src->task_fingerprint);
+  task_failed = src->task_failed;
   src->run_poll_interval = src->poll_interval;
   src->run_timeout = src->timeout;
   src->run_cache_mode = src->cache_mode;
   src->run_cache_bytes = (guint64) src->cache_size * 1024 * 1024;
   cache_dir = src->cache_dir && *src->cache_dir ? g_strdup (src->cache_dir) :
       seedance_journal_default_dir ();
+  if (src->api_key_from_environment)
+    key_source = "MODELLIX_API_KEY";
   GST_OBJECT_UNLOCK (src);
 
-  /* Everything is checked before a single byte is sent. */
   if (api_key_file && *api_key_file) {
     clear_secret (&api_key);
     if (!(api_key = seedance_read_key_file (api_key_file, &error)))
       goto done;
+    key_source = "api-key-file";
   }
-  if (api_key == NULL || *api_key == '\0') {
-    g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-        "Invalid property 'api-key': no API key; set api-key or the "
-        "environment variable MODELLIX_API_KEY to your Modellix key");
-    goto done;
-  }
-  if (!seedance_check_api_url (api_url, &origin, &error)
+  if (!seedance_check_api_key (api_key, key_source, &error)
+      || !seedance_check_api_url (api_url, &origin, &error)
       || !seedance_check_model (model, &error)
       || !gst_seedance_src_check_task_id (task_id, &error)
       || !gst_seedance_src_check_blocksize (src, &error)
@@ -881,21 +982,26 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
         src->body);
     src->legacy_fingerprint = seedance_request_legacy_fingerprint (origin,
         model, src->body);
-    if (!gst_seedance_src_choose_task (src, task_id, task_fingerprint, &error))
+    if (!gst_seedance_src_choose_task (src, task_id, task_fingerprint,
+            task_failed, &error))
       goto done;
-    if (src->run_cache_mode != GST_SEEDANCE_CACHE_MODE_OFF) {
-      src->journal = seedance_journal_open (cache_dir, src->fingerprint,
-          &error);
-      src->run_cache_dir = g_strdup (cache_dir);
-      if (src->journal == NULL) {
-        GError *why = error;
+  }
+  /* The journal is opened (and its directories made) only for a run that
+   * can play. */
+  if (!gst_seedance_src_check_downstream (src))
+    goto done;
+  if (src->fingerprint && src->run_cache_mode != GST_SEEDANCE_CACHE_MODE_OFF) {
+    src->journal = seedance_journal_open (cache_dir, src->fingerprint,
+        &error);
+    src->run_cache_dir = g_strdup (cache_dir);
+    if (src->journal == NULL) {
+      GError *why = error;
 
-        error = g_error_new (SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-            "Invalid property 'cache-dir': %s; set cache-dir to a private "
-            "directory of your own, or cache-mode=off", why->message);
-        g_error_free (why);
-        goto done;
-      }
+      error = g_error_new (SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+          "Invalid property 'cache-dir': %s; set cache-dir to a private "
+          "directory of your own, or cache-mode=off", why->message);
+      g_error_free (why);
+      goto done;
     }
   }
 
@@ -904,15 +1010,16 @@ gst_seedance_src_start (GstBaseSrc * bsrc)
     seedance_client_set_io_timeout (src->client, src->run_timeout);
   GST_INFO_OBJECT (src, "ready to %s at %s", src->run_task_id ?
       "resume a task" : "submit a task", origin);
-  ok = TRUE;
+  src->prepared = ok = TRUE;
 
 done:
-  if (!ok) {
+  if (error) {
     GST_WARNING_OBJECT (src, "cannot start: %s", error->message);
-    gst_seedance_src_post_error (src, error, 0);
+    GST_SEEDANCE_SRC_POST_ERROR (src, error, 0);
     g_error_free (error);
-    gst_seedance_src_reset (src);
   }
+  if (!ok)
+    gst_seedance_src_reset (src);
   seedance_request_clear (&request);
   clear_secret (&api_key);
   g_free (api_url);
@@ -923,6 +1030,15 @@ done:
   g_free (cache_dir);
   g_free (api_key_file);
   return ok;
+}
+
+static gboolean
+gst_seedance_src_start (GstBaseSrc * bsrc)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
+
+  /* change_state() prepared the run; a pad activated by hand was not. */
+  return src->prepared || gst_seedance_src_prepare (src);
 }
 
 /* A stop (@flag: stopping) or an EOS (ending) ends the run: it abandons
@@ -964,6 +1080,10 @@ gst_seedance_src_change_state (GstElement * element, GstStateChange transition)
       g_mutex_lock (&src->wait_lock);
       src->stopping = src->ending = FALSE;
       g_mutex_unlock (&src->wait_lock);
+      /* Refused here, the state change fails with the element's own error
+       * alone, before basesrc starts. */
+      if (!gst_seedance_src_prepare (src))
+        return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       /* Stopping: a submission in flight is abandoned (and reported). */
@@ -1131,22 +1251,25 @@ gst_seedance_src_interrupted (GstSeedanceSrc * src)
   return GST_FLOW_FLUSHING;
 }
 
-/* Ends a run on an error: its progress, then the error. */
+/* Ends a run on an error (taken): its progress, then the error, posted
+ * as from the call site (see GST_SEEDANCE_SRC_POST_FAILURE). */
 static GstFlowReturn
-gst_seedance_src_post_failure (GstSeedanceSrc * src, GError * error,
-    guint status)
+gst_seedance_src_post_failure_at (GstSeedanceSrc * src, GError * error,
+    guint status, const gchar * file, const gchar * function, gint line)
 {
   GST_WARNING_OBJECT (src, "%s", error->message);
   gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_ERROR, "%s",
       error->message);
-  gst_seedance_src_post_error (src, error, status);
+  gst_seedance_src_post_error_at (src, error, status, file, function, line);
   g_error_free (error);
   return GST_FLOW_ERROR;
 }
 
-/* Ends a run on an error, or quietly when it was cancelled. */
+/* Ends a run on an error, or quietly when it was cancelled (see
+ * GST_SEEDANCE_SRC_FAIL). */
 static GstFlowReturn
-gst_seedance_src_fail (GstSeedanceSrc * src, GError * error, guint status)
+gst_seedance_src_fail_at (GstSeedanceSrc * src, GError * error, guint status,
+    const gchar * file, const gchar * function, gint line)
 {
   gboolean ending;
 
@@ -1160,7 +1283,8 @@ gst_seedance_src_fail (GstSeedanceSrc * src, GError * error, guint status)
     g_error_free (error);
     return gst_seedance_src_interrupted (src);
   }
-  return gst_seedance_src_post_failure (src, error, status);
+  return gst_seedance_src_post_failure_at (src, error, status, file, function,
+      line);
 }
 
 /* Fails when this very request was submitted before and the outcome of
@@ -1277,22 +1401,6 @@ gst_seedance_src_journal_record_task (GstSeedanceSrc * src,
         SEEDANCE_OUTPUT_LIFETIME_S;
   }
   gst_seedance_src_journal_end (src, entry, took);
-}
-
-/* The API does not know this run's task (any more): its entry can only
- * mislead the next run, which will submit anew. */
-static void
-gst_seedance_src_journal_forget_task (GstSeedanceSrc * src)
-{
-  SeedanceJournalEntry *entry;
-  gboolean took;
-
-  if (src->journal == NULL
-      || !(entry = gst_seedance_src_journal_begin (src, &took)))
-    return;
-  seedance_journal_remove (src->journal);
-  gst_seedance_src_journal_end (src, NULL, took);
-  seedance_journal_entry_free (entry);
 }
 
 /* What the submission, whose lock this run holds, came to: its task, an
@@ -1437,7 +1545,7 @@ gst_seedance_src_lock_journal (GstSeedanceSrc * src)
     }
   }
   g_free (holder);
-  return gst_seedance_src_fail (src, error, 0);
+  return GST_SEEDANCE_SRC_FAIL (src, error, 0);
 }
 
 /* Before anything is paid: a request made before plays its cached clip or
@@ -1480,7 +1588,7 @@ gst_seedance_src_consult_journal (GstSeedanceSrc * src)
 
     seedance_journal_entry_free (entry);
     seedance_journal_unlock (src->journal);
-    return gst_seedance_src_post_failure (src, error, 0);
+    return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0);
   }
 
   state = seedance_task_state_from_status (entry->status);
@@ -1626,7 +1734,36 @@ gst_seedance_src_conclude_submission (GstSeedanceSrc * src)
     return gst_seedance_src_interrupted (src);
   }
   /* Posted even during a flush: what happened to the money is news. */
-  return gst_seedance_src_post_failure (src, error, status);
+  return GST_SEEDANCE_SRC_POST_FAILURE (src, error, status);
+}
+
+/* Records, before the POST goes out, that this request is being
+ * submitted: a crash, a rerun or a second pipeline then finds the claim
+ * and never pays again. A claim that cannot be recorded (a full disk)
+ * stops the submission; without the journal (cache-mode=off) there is
+ * nothing to record. Called with the entry's lock held. */
+static gboolean
+gst_seedance_src_claim (GstSeedanceSrc * src, GError ** error)
+{
+  SeedanceJournalEntry *entry;
+  GError *why = NULL;
+  gboolean ok;
+
+  if (src->journal == NULL)
+    return TRUE;
+  entry = seedance_journal_entry_new (NULL, SEEDANCE_JOURNAL_SUBMITTING);
+  ok = seedance_journal_write (src->journal, entry, &why);
+  seedance_journal_entry_free (entry);
+  if (ok)
+    return TRUE;
+  seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_JOURNAL,
+      "Nothing was sent: the task journal cannot record this submission "
+      "(%s). Unrecorded, a crash or a second pipeline could pay for the same "
+      "request again. Make room in cache-dir (%s) or fix it, or set "
+      "cache-mode=off to submit without the journal", why->message,
+      src->run_cache_dir);
+  g_error_free (why);
+  return FALSE;
 }
 
 /* Starts the submission, or goes on waiting for it after a flush. A flush
@@ -1643,7 +1780,7 @@ again:
   started = FALSE;
   if (src->submission == NULL
       && !gst_seedance_src_check_not_uncertain (src, &error))
-    return gst_seedance_src_post_failure (src, error, 0);
+    return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0);
 
   g_mutex_lock (&src->wait_lock);
   if (src->submission == NULL) {
@@ -1651,11 +1788,11 @@ again:
       g_mutex_unlock (&src->wait_lock);
       return gst_seedance_src_interrupted (src);
     }
+    if (!gst_seedance_src_claim (src, &error)) {
+      g_mutex_unlock (&src->wait_lock);
+      return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0);
+    }
     src->submission_done = FALSE;
-    if (src->journal && seedance_journal_is_locked (src->journal))
-      gst_seedance_src_journal_end (src,
-          seedance_journal_entry_new (NULL, SEEDANCE_JOURNAL_SUBMITTING),
-          FALSE);
     src->submission = seedance_submission_start (src->client, src->body,
         src->body_length, gst_seedance_src_deadline (src), src->run_timeout,
         gst_seedance_src_submission_done, src);
@@ -1721,8 +1858,16 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
         g_clear_error (&error);
         goto timed_out;
       }
-      if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NOT_FOUND))
-        gst_seedance_src_journal_forget_task (src);
+      if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NOT_FOUND)
+          && src->journal)
+        /* One 404 is no proof the task cannot be resumed (a task just made
+         * may not show yet): the journal keeps it, and the user decides. */
+        g_prefix_error (&error, "Task %s is not known to the API (yet?); "
+            "the journal keeps it, so this request is not paid again by "
+            "accident: resume it with task-id=%s once the API knows it, or "
+            "delete %s (or set cache-mode=off) to submit anew. ",
+            src->run_task_id, src->run_task_id,
+            seedance_journal_get_path (src->journal));
       if (gst_seedance_src_is_flushing (src)
           || !seedance_error_is_retryable_query (error)
           || bad_answers > MAX_BAD_ANSWERS)
@@ -1761,8 +1906,13 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
         break;
       }
       if (task->state == SEEDANCE_TASK_FAILED) {
+        /* Never resumed implicitly again: a restart submits anew. */
+        GST_OBJECT_LOCK (src);
+        src->task_failed = g_strcmp0 (src->task_id, src->run_task_id) == 0;
+        GST_OBJECT_UNLOCK (src);
         g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_TASK_FAILED,
-            "Task %s failed: %s", src->run_task_id, task->failure);
+            "Task %s failed on the server: %s", src->run_task_id,
+            task->failure);
         seedance_task_free (task);
         goto failed;
       }
@@ -1799,7 +1949,7 @@ timed_out:
 failed:
   {
     g_free (last_status);
-    return gst_seedance_src_fail (src, error, answer.http_status);
+    return GST_SEEDANCE_SRC_FAIL (src, error, answer.http_status);
   }
 flushing:
   {
@@ -1956,7 +2106,7 @@ gst_seedance_src_open_download (GstSeedanceSrc * src, guint64 offset)
         return ret;
       return gst_seedance_src_open_download (src, offset);
     }
-    return gst_seedance_src_fail (src, error, status);
+    return GST_SEEDANCE_SRC_FAIL (src, error, status);
   }
 
   src->read_position = offset;
@@ -2078,27 +2228,9 @@ starts_with_mp4_box (const guint8 * data, gsize size)
   return FALSE;
 }
 
-static GstCaps *
-quicktime_caps (void)
-{
-  return gst_caps_new_simple ("video/quicktime", "variant", G_TYPE_STRING,
-      "iso", NULL);
-}
-
-/* Sets @caps (taken) as the pad's, unless it has caps already. */
-static void
-gst_seedance_src_offer_caps (GstSeedanceSrc * src, GstCaps * caps)
-{
-  if (!gst_pad_has_current_caps (GST_BASE_SRC_PAD (src))) {
-    GST_DEBUG_OBJECT (src, "caps %" GST_PTR_FORMAT, caps);
-    gst_base_src_set_caps (GST_BASE_SRC (src), caps);
-  }
-  gst_caps_unref (caps);
-}
-
-/* The clip's first bytes must be an MP4 (video/quicktime): a host's error
- * page is not streamed, and never cached. Sets the caps when there are
- * none yet. */
+/* The clip's first bytes must be an MP4 (video/quicktime), the caps the
+ * pad negotiated: a host's error page is not streamed, and never
+ * cached. */
 static gboolean
 gst_seedance_src_check_head (GstSeedanceSrc * src, const guint8 * data,
     gsize size, GError ** error)
@@ -2120,22 +2252,8 @@ gst_seedance_src_check_head (GstSeedanceSrc * src, const guint8 * data,
     gst_clear_caps (&caps);
     return FALSE;
   }
-  gst_seedance_src_offer_caps (src, caps ? caps : quicktime_caps ());
+  gst_clear_caps (&caps);
   return TRUE;
-}
-
-/* The caps of a stream that starts past its first byte (a seek before the
- * first buffer) go by the host's media type. */
-static void
-gst_seedance_src_caps_from_type (GstSeedanceSrc * src)
-{
-  const gchar *type = src->clip_fd >= 0 ? "video/mp4" :
-      src->download.content_type;
-
-  if (!gst_pad_has_current_caps (GST_BASE_SRC_PAD (src))
-      && (g_strcmp0 (type, "video/mp4") == 0
-          || g_strcmp0 (type, "video/quicktime") == 0))
-    gst_seedance_src_offer_caps (src, quicktime_caps ());
 }
 
 /* A clip of unknown length is read up to the bound, no further. */
@@ -2180,14 +2298,13 @@ gst_seedance_src_create_from_clip (GstSeedanceSrc * src, guint64 offset,
         "Cannot read the cached clip of task %s at byte %" G_GUINT64_FORMAT
         ": %s", src->run_task_id, offset, n < 0 ? g_strerror (errno) :
         "it is shorter than it was");
-    return gst_seedance_src_post_failure (src, error, 0);
+    return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0);
   }
 
   gst_buffer_set_size (buf, n);
   GST_BUFFER_OFFSET (buf) = offset;
   GST_BUFFER_OFFSET_END (buf) = offset + n;
   src->read_position = offset + n;
-  gst_seedance_src_caps_from_type (src);
   *outbuf = buf;
   return GST_FLOW_OK;
 }
@@ -2264,7 +2381,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
     src->cache_given_up = TRUE;
     g_prefix_error (&error, "The clip of task %s cannot be played: ",
         src->run_task_id);
-    return gst_seedance_src_fail (src, error, src->download.http_status);
+    return GST_SEEDANCE_SRC_FAIL (src, error, src->download.http_status);
   }
   if (n > 0 && src->clip_writer)
     gst_seedance_src_cache_bytes (src, offset, map.data, n);
@@ -2284,7 +2401,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
       error->domain = SEEDANCE_ERROR;
       error->code = SEEDANCE_ERROR_DOWNLOAD;
     }
-    return gst_seedance_src_fail (src, error, src->download.http_status);
+    return GST_SEEDANCE_SRC_FAIL (src, error, src->download.http_status);
   }
 
   if (n == 0) {
@@ -2295,7 +2412,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
           "The clip of task %s is truncated: %" G_GUINT64_FORMAT " of %"
           G_GINT64_FORMAT " bytes arrived", src->run_task_id,
           src->read_position, src->content_size);
-      return gst_seedance_src_fail (src, error, src->download.http_status);
+      return GST_SEEDANCE_SRC_FAIL (src, error, src->download.http_status);
     }
     GST_DEBUG_OBJECT (src, "end of the clip at byte %" G_GUINT64_FORMAT,
         src->read_position);
@@ -2307,7 +2424,6 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   GST_BUFFER_OFFSET_END (buf) = offset + n;
   src->read_position = offset + n;
   src->download_retries = 0;
-  gst_seedance_src_caps_from_type (src);
 
   *outbuf = buf;
   return GST_FLOW_OK;

@@ -34,12 +34,14 @@ struct _GstSeedanceSrc
   /* Properties, under the object lock. */
   SeedanceRequest settings;     /* the request fields */
   gchar *api_key;               /* secret: never logged or read back */
+  gboolean api_key_from_environment;    /* api_key is MODELLIX_API_KEY's */
   gchar *api_key_file;          /* file holding the key, wins when set */
   gchar *api_url;
   gchar *model;
   gchar *task_id;               /* to resume; set once a task exists */
   gchar *task_fingerprint;      /* request the element submitted task_id
                                  * for; NULL when the user set task_id */
+  gboolean task_failed;         /* task_id was last seen failed */
   gchar *uncertain_fingerprint; /* request whose submission was cut off
                                  * after it was sent: never resent */
   guint poll_interval;          /* ms before the first poll */
@@ -49,7 +51,8 @@ struct _GstSeedanceSrc
   guint cache_size;             /* MiB of clips kept */
   gboolean setting_uri;         /* set_uri() is setting the properties */
 
-  /* Per run, set in start() and used by the streaming thread only. */
+  /* Per run, set in prepare() and used by the streaming thread only. */
+  gboolean prepared;            /* checked and ready, until reset() */
   SeedanceClient *client;
   gchar *body;                  /* the validated JSON submission */
   gsize body_length;

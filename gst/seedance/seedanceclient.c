@@ -86,7 +86,8 @@ is_loopback_host (const gchar * host)
 /**
  * seedance_check_api_url:
  * @url: the api-url property
- * @origin: (out) (optional): the canonical origin, no trailing slash
+ * @origin: (out) (optional): the canonical origin: scheme and host in
+ *   lower case, no default port, no trailing slash
  * @error: an INVALID_PROPERTY error naming api-url
  *
  * An origin is a scheme, a host and an optional port: no credentials, path,
@@ -136,11 +137,19 @@ seedance_check_api_url (const gchar * url, gchar ** origin, GError ** error)
 
   ok = TRUE;
   if (origin) {
-    gchar *lower = g_ascii_strdown (scheme, -1);
+    /* One origin, one spelling: it names the request in the journal, and
+     * HTTP://LOCALHOST:80/ is http://localhost. */
+    gchar *lower_scheme = g_ascii_strdown (scheme, -1);
+    gchar *lower_host = g_ascii_strdown (host, -1);
+    gint port = g_uri_get_port (uri);
 
-    *origin = g_uri_join (G_URI_FLAGS_NONE, lower, NULL, host,
-        g_uri_get_port (uri), "", NULL, NULL);
-    g_free (lower);
+    if ((port == 80 && strcmp (lower_scheme, "http") == 0)
+        || (port == 443 && strcmp (lower_scheme, "https") == 0))
+      port = -1;
+    *origin = g_uri_join (G_URI_FLAGS_NONE, lower_scheme, NULL, lower_host,
+        port, "", NULL, NULL);
+    g_free (lower_host);
+    g_free (lower_scheme);
   }
   g_uri_unref (uri);
   return ok;
@@ -203,13 +212,50 @@ seedance_check_model (const gchar * model, GError ** error)
   return FALSE;
 }
 
-/* The key in @text, in any letter case: a server may echo it folded. */
+/**
+ * seedance_check_api_key:
+ * @key: (nullable): the key
+ * @source: where it came from, for the message: "api-key", "api-key-file"
+ *   or "MODELLIX_API_KEY"
+ * @error: an INVALID_PROPERTY error naming api-key; never quotes the key
+ *
+ * A key is at least SEEDANCE_MIN_KEY_LENGTH printable ASCII characters
+ * without spaces: what goes into an Authorization header, and long enough
+ * that masking it in messages changes nothing else.
+ */
+gboolean
+seedance_check_api_key (const gchar * key, const gchar * source,
+    GError ** error)
+{
+  const gchar *p;
+
+  if (key == NULL || *key == '\0') {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+        "Invalid property 'api-key': no API key; set api-key, api-key-file "
+        "or the environment variable MODELLIX_API_KEY to your Modellix key");
+    return FALSE;
+  }
+  for (p = key; *p && g_ascii_isgraph (*p); p++);
+  if (*p == '\0' && p - key >= SEEDANCE_MIN_KEY_LENGTH)
+    return TRUE;
+  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+      "Invalid property 'api-key': the key from %s is not a Modellix key "
+      "(%s); allowed: the whole key as your Modellix dashboard shows it, at "
+      "least %d printable ASCII characters without spaces", source,
+      *p ? "it has spaces or control characters" : "it is too short",
+      SEEDANCE_MIN_KEY_LENGTH);
+  return FALSE;
+}
+
+/* The key in @text, in any letter case: a server may echo it folded. A
+ * key is never short (seedance_check_api_key()), so no ordinary word is
+ * mistaken for it. */
 static const gchar *
 find_key (const SeedanceClient * client, const gchar * text)
 {
   gsize len = strlen (client->key);
 
-  if (text == NULL || len == 0)
+  if (text == NULL || len < SEEDANCE_MIN_KEY_LENGTH)
     return NULL;
   for (; *text; text++) {
     if (g_ascii_strncasecmp (text, client->key, len) == 0)
@@ -361,7 +407,8 @@ attach_http_log (SeedanceClient * client)
 /**
  * seedance_client_new:
  * @origin: an origin accepted by seedance_check_api_url()
- * @api_key: the key, sent only to @origin
+ * @api_key: a key accepted by seedance_check_api_key(), sent only to
+ *   @origin
  * @model: a model accepted by seedance_check_model()
  */
 SeedanceClient *

@@ -21,6 +21,9 @@ G_BEGIN_DECLS
 #define SEEDANCE_DEFAULT_MODEL "bytedance/seedance-2.0-fast-i2v"
 /* What stands for the key wherever it would show. */
 #define SEEDANCE_MASKED_KEY "***"
+/* Shorter than this is no key but a typo or a cut-off paste; masking its
+ * text in messages would also mangle ordinary words. */
+#define SEEDANCE_MIN_KEY_LENGTH 16
 
 typedef struct _SeedanceClient SeedanceClient;
 
@@ -82,6 +85,9 @@ typedef struct
 gboolean        seedance_check_api_url (const gchar * url, gchar ** origin,
                                         GError ** error);
 gboolean        seedance_check_model (const gchar * model, GError ** error);
+gboolean        seedance_check_api_key (const gchar * key,
+                                        const gchar * source,
+                                        GError ** error);
 
 SeedanceClient *seedance_client_new (const gchar * origin,
                                      const gchar * api_key,

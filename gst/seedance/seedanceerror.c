@@ -14,6 +14,29 @@ G_DEFINE_QUARK (seedance-error-quark, seedance_error);
 /* *INDENT-ON* */
 
 /**
+ * seedance_error_code_name:
+ * @code: a #SeedanceError
+ *
+ * Returns: the code's name for debug texts ("outcome-unknown"), stable
+ * where the number is not.
+ */
+const gchar *
+seedance_error_code_name (gint code)
+{
+  static const gchar *const names[] = {
+    "invalid-property", "bad-request", "unauthorized", "payment-required",
+    "not-found", "rate-limited", "server", "bad-response", "outcome-unknown",
+    "task-failed", "timeout", "network", "download", "redirected",
+    "untrusted-clip", "journal",
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == SEEDANCE_ERROR_JOURNAL + 1);
+  if (code < 0 || code >= (gint) G_N_ELEMENTS (names))
+    return "unknown";
+  return names[code];
+}
+
+/**
  * seedance_set_error_valist:
  * @prefix: what the message starts with, before the formatted text
  *

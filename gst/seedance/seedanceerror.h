@@ -39,6 +39,8 @@ GQuark seedance_error_quark (void);
  *   not followed so that the key stays with api-url
  * @SEEDANCE_ERROR_UNTRUSTED_CLIP: what the file host sent is not the clip
  *   (another type, coding, length or file); asking again will not help
+ * @SEEDANCE_ERROR_JOURNAL: the task journal cannot record a submission
+ *   before it is sent, so it is not sent
  */
 typedef enum
 {
@@ -57,7 +59,10 @@ typedef enum
   SEEDANCE_ERROR_DOWNLOAD,
   SEEDANCE_ERROR_REDIRECTED,
   SEEDANCE_ERROR_UNTRUSTED_CLIP,
+  SEEDANCE_ERROR_JOURNAL,
 } SeedanceError;
+
+const gchar * seedance_error_code_name (gint code);
 
 void seedance_set_error_valist (GError ** error, GQuark domain, gint code,
                                 const gchar * prefix, const gchar * format,

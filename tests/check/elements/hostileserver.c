@@ -498,18 +498,16 @@ debug_body (const gchar * debug)
 typedef struct
 {
   const gchar *fault;
-  gboolean stream;              /* a STREAM error, else RESOURCE */
-  gint code;
+  gint code;                    /* a RESOURCE error */
 } TextCase;
 
 /* ESC [ 2 J (clear the screen), OSC 0 ; pwned BEL (set the title); and a
  * submission's error answer with ESC [ 31 m. */
 static const TextCase text_cases[] = {
-  /* A failed task is a STREAM error for now (issue 14 makes it RESOURCE). */
-  {"task:fail:reason=%1B%5B2J%1B%5D0%3Bpwned%07", TRUE,
-      GST_STREAM_ERROR_FAILED},
+  /* A task that failed on the server. */
+  {"task:fail:reason=%1B%5B2J%1B%5D0%3Bpwned%07", GST_RESOURCE_ERROR_FAILED},
   /* 400 proves no task: the element's settings were refused. */
-  {"submit:400:message=%1B%5B31mred", FALSE, GST_RESOURCE_ERROR_SETTINGS},
+  {"submit:400:message=%1B%5B31mred", GST_RESOURCE_ERROR_SETTINGS},
 };
 
 /* l) Terminal control sequences in the server's text reach neither the
@@ -556,8 +554,7 @@ GST_START_TEST (test_server_text_escaped)
     }
   }
 
-  seedance_test_assert_error (msg, c->stream ? GST_STREAM_ERROR :
-      GST_RESOURCE_ERROR, c->code, NULL);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR, c->code, NULL);
 
   g_error_free (error);
   g_free (debug);

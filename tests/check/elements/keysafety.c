@@ -298,38 +298,48 @@ GST_START_TEST (test_get_result_on_other_origin_ignored)
 
 GST_END_TEST;
 
-/* A key that happens to be part of what the API answers (here "task-",
- * in every task id, or "/files/", in every result URL; the emulator
- * takes any key) is never rewritten into the id or URL: the answer is
- * refused as unusable, and nothing goes out with a masked id or to the
- * files origin. */
+/* The key in what the API answers (a server that echoes it into a task
+ * id, or a result URL that carries it) is never rewritten into the id or
+ * URL: the answer is refused as unusable, and nothing goes out with a
+ * masked id or to the files origin. */
 typedef struct
 {
-  const gchar *key;
   gint code;
   const gchar *text;
   guint n_task_gets;            /* at least; 0: exactly none */
 } KeyInAnswerCase;
 
+/* 0: the task id "task-<key>"; 1: a result URL "<files origin>/<key>/..." */
 static const KeyInAnswerCase key_in_answer_cases[] = {
-  {"task-", GST_RESOURCE_ERROR_FAILED, "task id carries the API key", 0},
-  {"/files/", GST_RESOURCE_ERROR_READ, "result URL carries the API key", 1},
+  {GST_RESOURCE_ERROR_FAILED, "task id carries the API key", 0},
+  {GST_RESOURCE_ERROR_READ, "result URL carries the API key", 1},
 };
 
 GST_START_TEST (test_key_in_answer_refused)
 {
   const KeyInAnswerCase *c = &key_in_answer_cases[__i__];
-  SeedanceEmulatorConfig config;
   SeedanceTestFixture *f;
   GstMessage *msg;
   GPtrArray *log;
+  gchar *fault;
   guint i;
 
-  seedance_test_config_init (&config);
-  config.api_key = NULL;
-  f = seedance_test_fixture_new (&config);
+  f = seedance_test_fixture_new (NULL);
   seedance_test_fixture_launch_fakesink (f);
-  g_object_set (f->src, "api-key", c->key, "prompt", "a cat surfing", NULL);
+  g_object_set (f->src, "prompt", "a cat surfing", NULL);
+  if (__i__ == 0) {
+    fault = g_strconcat ("submit:task-id=task-", SEEDANCE_TEST_API_KEY, NULL);
+  } else {
+    /* Fault values are percent-decoded; ':' separates options. */
+    gchar *origin = g_uri_escape_string (seedance_emulator_get_files_origin
+        (f->emulator), NULL, FALSE);
+
+    fault = g_strconcat ("task:result-origin=", origin, "%2F",
+        SEEDANCE_TEST_API_KEY, NULL);
+    g_free (origin);
+  }
+  seedance_test_fixture_add_fault (f, fault);
+  g_free (fault);
 
   msg = seedance_test_fixture_run_to_error (f);
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR, c->code, c->text);
@@ -706,19 +716,18 @@ GST_END_TEST;
 typedef struct
 {
   const gchar *fault;           /* NULL: the emulator demands OTHER_KEY */
-  gboolean stream;              /* a STREAM error, else RESOURCE */
-  gint code;
+  gint code;                    /* a RESOURCE error */
   const gchar *text;            /* in the error message, and logged */
 } ErrorCase;
 
 /* The last two echo the key back: the client masks it. */
 static const ErrorCase error_cases[] = {
-  {NULL, FALSE, GST_RESOURCE_ERROR_NOT_AUTHORIZED, "HTTP 401"},
-  {"submit:400", FALSE, GST_RESOURCE_ERROR_SETTINGS, "HTTP 400"},
+  {NULL, GST_RESOURCE_ERROR_NOT_AUTHORIZED, "HTTP 401"},
+  {"submit:400", GST_RESOURCE_ERROR_SETTINGS, "HTTP 400"},
   {"submit:401:message=Incorrect%20API%20key%20" SEEDANCE_TEST_API_KEY,
-      FALSE, GST_RESOURCE_ERROR_NOT_AUTHORIZED, "Incorrect API key ***"},
+      GST_RESOURCE_ERROR_NOT_AUTHORIZED, "Incorrect API key ***"},
   {"task:fail:reason=key%20" SEEDANCE_TEST_API_KEY "%20is%20suspended",
-      TRUE, GST_STREAM_ERROR_FAILED, "key *** is suspended"},
+      GST_RESOURCE_ERROR_FAILED, "key *** is suspended"},
 };
 
 /* A refused submission, at GST_DEBUG=*:9: neither the error message nor
@@ -746,8 +755,7 @@ GST_START_TEST (test_no_key_in_logs_on_error)
   capture_watch (f);
 
   msg = seedance_test_fixture_run_to_error (f);
-  seedance_test_assert_error (msg, c->stream ? GST_STREAM_ERROR :
-      GST_RESOURCE_ERROR, c->code, c->text);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR, c->code, c->text);
   text = message_to_string (msg);
   fail_if (contains_key (text), "the error shows the key: %s", text);
   g_free (text);
@@ -756,7 +764,7 @@ GST_START_TEST (test_no_key_in_logs_on_error)
   assert_key_masked (f);
   assert_key_only_to_api (f, counts);
   /* The POST, and the queries of a task that fails. */
-  if (c->stream)
+  if (c->code == GST_RESOURCE_ERROR_FAILED)
     fail_unless (counts[SEEDANCE_EMULATOR_ORIGIN_API] > 1);
   else
     fail_unless_equals_int (counts[SEEDANCE_EMULATOR_ORIGIN_API], 1);

@@ -517,7 +517,13 @@ GST_START_TEST (test_api_url)
     {"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
     {"http://127.1.2.3", "http://127.1.2.3"},
     {"http://localhost:1", "http://localhost:1"},
-    {"http://[::1]:80", "http://[::1]:80"},
+    /* One origin, one spelling: the journal's fingerprint covers it. */
+    {"http://[::1]:80", "http://[::1]"},
+    {"http://LOCALHOST:80/", "http://localhost"},
+    {"HTTP://127.0.0.1:80", "http://127.0.0.1"},
+    {"http://127.0.0.1:443", "http://127.0.0.1:443"},
+    {"https://API.Modellix.AI:443", "https://api.modellix.ai"},
+    {"https://api.modellix.ai:80", "https://api.modellix.ai:80"},
   };
   static const gchar *bad[] = {
     NULL, "", "api.modellix.ai", "ftp://api.modellix.ai",
