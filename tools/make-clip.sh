@@ -44,7 +44,7 @@ if [ -z "${MODELLIX_API_KEY:-}" ]; then
   echo "MODELLIX_API_KEY is not set: using the gst-seedance emulator at $base_url" \
        "(a locally rendered stand-in, not Seedance). Set MODELLIX_API_KEY to use the real API." >&2
   export MODELLIX_BASE_URL="$base_url"
-  export MODELLIX_API_KEY="emulator-key"
+  export MODELLIX_API_KEY="emulator-key-not-a-secret"
 fi
 
 gst-launch-1.0 seedancesrc prompt="$prompt" poll-interval=500 "$@" \

@@ -867,7 +867,8 @@ gst_seedance_src_choose_task (GstSeedanceSrc * src, const gchar * task_id,
 /* A generated clip is paid for: it must have somewhere to go that takes
  * an MP4, or nothing is generated. Posts its own error. */
 static gboolean
-gst_seedance_src_check_downstream (GstSeedanceSrc * src)
+gst_seedance_src_check_downstream (GstSeedanceSrc * src,
+    const SeedanceRequest * request)
 {
   GstPad *pad = GST_BASE_SRC_PAD (src), *peer;
   GstCaps *produced, *accepted, *peer_caps;
@@ -876,11 +877,17 @@ gst_seedance_src_check_downstream (GstSeedanceSrc * src)
 
   peer = gst_pad_get_peer (pad);
   if (peer == NULL) {
+    /* gst-launch-1.0 reads "prompt= ! fakesink" (an unquoted prompt="")
+     * as the prompt "!" and an unlinked fakesink. */
+    gboolean bang = g_strcmp0 (request->prompt, "!") == 0;
+
     GST_ELEMENT_ERROR_WITH_DETAILS (src, CORE, PAD, ("%s has nothing linked "
             "to its src pad, so the clip would have nowhere to go: nothing "
             "was sent. Link it to qtdemux, decodebin or a filesink, as in "
-            "'seedancesrc prompt=... ! decodebin ! autovideosink'",
-            GST_ELEMENT_NAME (src)), ("src pad not linked"),
+            "'seedancesrc prompt=... ! decodebin ! autovideosink'%s",
+            GST_ELEMENT_NAME (src), bang ? ". Its prompt is '!': on a "
+            "gst-launch-1.0 line, 'prompt= ! ...' takes the '!' as the "
+            "value; give the prompt in quotes" : ""), ("src pad not linked"),
         ("task-id", G_TYPE_STRING, NULL, "http-status-code", G_TYPE_UINT, 0,
             NULL));
     return FALSE;
@@ -988,7 +995,7 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
   }
   /* The journal is opened (and its directories made) only for a run that
    * can play. */
-  if (!gst_seedance_src_check_downstream (src))
+  if (!gst_seedance_src_check_downstream (src, &request))
     goto done;
   if (src->fingerprint && src->run_cache_mode != GST_SEEDANCE_CACHE_MODE_OFF) {
     src->journal = seedance_journal_open (cache_dir, src->fingerprint,
@@ -1231,6 +1238,7 @@ gst_seedance_src_set_task_id (GstSeedanceSrc * src, const gchar * task_id)
   src->task_id = g_strdup (task_id);
   g_free (src->task_fingerprint);
   src->task_fingerprint = g_strdup (src->fingerprint);
+  src->task_failed = FALSE;
   GST_OBJECT_UNLOCK (src);
   g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_TASK_ID]);
 }

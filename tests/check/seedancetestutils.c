@@ -407,7 +407,7 @@ seedance_test_fixture_new_with_fault (const gchar * fault, const gchar * prompt)
 GstMessage *
 seedance_test_fixture_fail_to_start (SeedanceTestFixture * f)
 {
-  GstMessage *msg;
+  GstMessage *msg, *extra;
 
   fail_unless_equals_int (gst_element_set_state (f->pipeline,
           GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
@@ -415,6 +415,15 @@ seedance_test_fixture_fail_to_start (SeedanceTestFixture * f)
   /* start() posted the error before the state change returned. */
   msg = gst_bus_timed_pop_filtered (f->bus, 0, GST_MESSAGE_ERROR);
   fail_unless (msg != NULL, "the failed state change posted no error");
+  /* Its own, alone: not followed by GstBaseSrc's "failed to post a proper
+   * error message". */
+  extra = gst_bus_timed_pop_filtered (f->bus, 0, GST_MESSAGE_ERROR);
+  if (extra) {
+    GError *error = NULL;
+
+    gst_message_parse_error (extra, &error, NULL);
+    fail ("a second error followed the element's own: %s", error->message);
+  }
 
   return msg;
 }

@@ -125,8 +125,9 @@ void                 seedance_test_fixture_run_resumed (SeedanceTestFixture * f,
                                                         const gchar * task_id,
                                                         const gchar * prompt);
 
-/* Sets PLAYING, expecting it to fail at once (validation in start()), and
- * returns the ERROR message posted. */
+/* Sets PLAYING, expecting it to fail at once (the element's checks before
+ * anything is sent), and returns the one ERROR message posted; fails when
+ * another follows it. */
 GstMessage *         seedance_test_fixture_fail_to_start (SeedanceTestFixture * f);
 
 /* Sets PLAYING (which must return ASYNC) and waits for an ERROR. */
