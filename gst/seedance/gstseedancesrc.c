@@ -998,8 +998,7 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
   if (!gst_seedance_src_check_downstream (src, &request))
     goto done;
   if (src->fingerprint && src->run_cache_mode != GST_SEEDANCE_CACHE_MODE_OFF) {
-    src->journal = seedance_journal_open (cache_dir, src->fingerprint,
-        &error);
+    src->journal = seedance_journal_open (cache_dir, src->fingerprint, &error);
     src->run_cache_dir = g_strdup (cache_dir);
     if (src->journal == NULL) {
       GError *why = error;

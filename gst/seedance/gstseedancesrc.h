@@ -34,14 +34,12 @@ struct _GstSeedanceSrc
   /* Properties, under the object lock. */
   SeedanceRequest settings;     /* the request fields */
   gchar *api_key;               /* secret: never logged or read back */
-  gboolean api_key_from_environment;    /* api_key is MODELLIX_API_KEY's */
   gchar *api_key_file;          /* file holding the key, wins when set */
   gchar *api_url;
   gchar *model;
   gchar *task_id;               /* to resume; set once a task exists */
   gchar *task_fingerprint;      /* request the element submitted task_id
                                  * for; NULL when the user set task_id */
-  gboolean task_failed;         /* task_id was last seen failed */
   gchar *uncertain_fingerprint; /* request whose submission was cut off
                                  * after it was sent: never resent */
   guint poll_interval;          /* ms before the first poll */
@@ -50,9 +48,10 @@ struct _GstSeedanceSrc
   gchar *cache_dir;             /* NULL: $XDG_CACHE_HOME/gst-seedance */
   guint cache_size;             /* MiB of clips kept */
   gboolean setting_uri;         /* set_uri() is setting the properties */
+  gboolean api_key_from_environment;    /* api_key is MODELLIX_API_KEY's */
+  gboolean task_failed;         /* task_id was last seen failed */
 
   /* Per run, set in prepare() and used by the streaming thread only. */
-  gboolean prepared;            /* checked and ready, until reset() */
   SeedanceClient *client;
   gchar *body;                  /* the validated JSON submission */
   gsize body_length;
@@ -82,6 +81,7 @@ struct _GstSeedanceSrc
   GstSeedanceCacheMode run_cache_mode;
   guint64 run_cache_bytes;
   gboolean journal_consulted;
+  gboolean prepared;            /* checked and ready, until reset() */
   SeedanceClipWriter *clip_writer;      /* the download, as it is cached */
   gint clip_fd;                 /* the cached clip being played, -1 */
   gboolean url_refreshed;       /* the task was asked for a fresh URL */

@@ -195,8 +195,7 @@ record_order (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   g_mutex_lock (&o->lock);
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
     c = 'B';
-  } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) ==
-      GST_EVENT_CAPS) {
+  } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_CAPS) {
     GstCaps *caps;
 
     gst_event_parse_caps (GST_PAD_PROBE_INFO_EVENT (info), &caps);
@@ -323,8 +322,7 @@ GST_START_TEST (test_restart_after_failed_task)
 
   restart_to_eos (f);
   resubmitted = seedance_test_fixture_get_task_id (f);
-  fail_if (g_strcmp0 (resubmitted, failed) == 0, "task-id is still %s",
-      failed);
+  fail_if (g_strcmp0 (resubmitted, failed) == 0, "task-id is still %s", failed);
   fail_unless_equals_int (count (f, "POST", NULL), 1);
   fail_unless_equals_int (count (f, "GET", failed_path), 0);
 
@@ -391,7 +389,8 @@ run_child (const gchar * description)
   int status;
 
   /* Writes past the limit fail with EFBIG instead of killing us. */
-  signal (SIGXFSZ, SIG_IGN);
+  if (signal (SIGXFSZ, SIG_IGN) == SIG_ERR)
+    return 3;
   if (setrlimit (RLIMIT_FSIZE, &none) != 0)
     return 3;
   gst_init (NULL, NULL);
@@ -420,14 +419,13 @@ run_child (const gchar * description)
  * "seedancesrc ... cache-dir=<scratch> @settings ! fakesink"; returns its
  * wait status and what it printed. */
 static gint
-run_on_full_disk (SeedanceTestFixture * f, const gchar * settings,
-    gchar ** out)
+run_on_full_disk (SeedanceTestFixture * f, const gchar * settings, gchar ** out)
 {
   gchar *self = g_file_read_link ("/proc/self/exe", NULL);
   gchar *cache = seedance_test_fixture_path (f, "cache");
   gchar *description = g_strdup_printf ("seedancesrc prompt=\"" PROMPT "\" "
       "poll-interval=%u cache-dir=\"%s\" %s ! fakesink",
-      SEEDANCE_TEST_POLL_INTERVAL, cache, settings);
+      (guint) SEEDANCE_TEST_POLL_INTERVAL, cache, settings);
   const gchar *argv[] = { self, NULL };
   gchar **envp = g_get_environ ();
   GError *error = NULL;
@@ -490,8 +488,8 @@ GST_START_TEST (test_origin_spellings_one_request)
   const gchar *origin = seedance_emulator_get_api_origin (f->emulator);
   const gchar *port = strrchr (origin, ':');
   const gchar *spellings[][2] = { {"http://127.0.0.1", ""},
-    {"HTTP://127.0.0.1", "/"}, {"http://localhost", ""},
-    {"Http://LocalHost", "/"}, {"http://LOCALHOST", ""},
+  {"HTTP://127.0.0.1", "/"}, {"http://localhost", ""},
+  {"Http://LocalHost", "/"}, {"http://LOCALHOST", ""},
   };
   guint i;
 
@@ -579,10 +577,8 @@ GST_START_TEST (test_error_posted_where_it_happens)
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_SETTINGS, "'api-url'");
   debug = error_debug (msg);
-  fail_unless (strstr (debug, "gst_seedance_src_prepare") != NULL, "%s",
-      debug);
-  fail_unless (strstr (debug, "invalid-property error") != NULL, "%s",
-      debug);
+  fail_unless (strstr (debug, "gst_seedance_src_prepare") != NULL, "%s", debug);
+  fail_unless (strstr (debug, "invalid-property error") != NULL, "%s", debug);
   fail_if (strstr (debug, "post_error") || strstr (debug, "-quark"), "%s",
       debug);
   g_free (debug);
@@ -717,6 +713,5 @@ main (int argc, char **argv)
     return run_child (child);
   seedance_test_prepare_environment ();
   gst_check_init (&argc, &argv);
-  return gst_check_run_suite (beforepaying_suite (), "beforepaying",
-      __FILE__);
+  return gst_check_run_suite (beforepaying_suite (), "beforepaying", __FILE__);
 }

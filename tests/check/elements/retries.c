@@ -125,11 +125,11 @@ GST_START_TEST (test_failed_task_reason)
   gchar *task_id;
 
   msg = seedance_test_fixture_run_to_error (f);
-  seedance_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-      "the prompt was refused");
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, "the prompt was refused");
   task_id = seedance_test_fixture_get_task_id (f);
-  seedance_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-      task_id);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, task_id);
   gst_message_unref (msg);
   g_free (task_id);
   seedance_test_fixture_free (f);

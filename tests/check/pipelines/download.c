@@ -561,8 +561,8 @@ GST_START_TEST (test_failed_task)
       "! fakesink");
 
   msg = seedance_test_fixture_run_to_error (f);
-  seedance_test_assert_error (msg, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED,
-      NULL);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_FAILED, NULL);
 
   seedance_test_fixture_expect_requests (f, "POST", NULL, 1);
   fail_unless (seedance_test_fixture_count_requests (f, "GET",
