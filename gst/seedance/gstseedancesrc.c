@@ -72,6 +72,7 @@
 #include "gstseedancesrc.h"
 #include "seedanceenums.h"
 #include "seedanceerror.h"
+#include "seedanceparamspecs.h"
 #include "seedanceuri.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_seedance_src_debug);
@@ -119,6 +120,10 @@ G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
 
 #define DEFAULT_POLL_INTERVAL 2000
 #define MIN_POLL_INTERVAL 10
+/* poll-interval and timeout stay below these, so that either in
+ * milliseconds fits a gint. */
+#define MAX_POLL_INTERVAL (G_MAXINT / 1000)
+#define MAX_TIMEOUT (G_MAXINT / 1000)
 /* The shortest poll-interval a URI may ask for. */
 #define URI_MIN_POLL_INTERVAL 1000
 #define DEFAULT_TIMEOUT 1800
@@ -243,14 +248,19 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
   properties[PROP_CAMERA_FIXED] =
       g_param_spec_boolean ("camera-fixed", "Camera fixed",
       "Keep the camera fixed during the clip", FALSE, flags);
-  properties[PROP_DURATION] = g_param_spec_int ("duration", "Duration",
-      "Length of the clip in seconds", SEEDANCE_DURATION_MIN,
+  /* The numbers' specs show their range without enforcing it: GObject
+   * would only warn about a value out of range and keep the old one, and
+   * the element would pay for the default. start() refuses it, naming it
+   * (see seedanceparamspecs.c). */
+  properties[PROP_DURATION] = seedance_param_spec_int ("duration", "Duration",
+      "Length of the clip in seconds, 4 to 15", SEEDANCE_DURATION_MIN,
       SEEDANCE_DURATION_MAX, SEEDANCE_DURATION_DEFAULT, flags);
   properties[PROP_EXECUTION_EXPIRES_AFTER] =
-      g_param_spec_int ("execution-expires-after", "Execution expires after",
-      "Seconds the task may stay queued or running on the server before it "
-      "expires", SEEDANCE_EXPIRES_MIN, SEEDANCE_EXPIRES_MAX,
-      SEEDANCE_EXPIRES_DEFAULT, flags);
+      seedance_param_spec_int ("execution-expires-after",
+      "Execution expires after", "Seconds the task may stay queued or "
+      "running on the server before it expires, 3600 to 259200",
+      SEEDANCE_EXPIRES_MIN, SEEDANCE_EXPIRES_MAX, SEEDANCE_EXPIRES_DEFAULT,
+      flags);
   properties[PROP_GENERATE_AUDIO] =
       g_param_spec_boolean ("generate-audio", "Generate audio",
       "Generate an audio track (AAC) with the video", TRUE, flags);
@@ -264,9 +274,9 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
       g_param_spec_boolean ("return-last-frame", "Return last frame",
       "Also return the clip's last frame as an image; its URL is in the "
       "seedance-task message", FALSE, flags);
-  properties[PROP_SEED] = g_param_spec_int64 ("seed", "Seed",
-      "Random seed for reproducible clips, -1 = random", SEEDANCE_SEED_MIN,
-      SEEDANCE_SEED_MAX, SEEDANCE_SEED_DEFAULT, flags);
+  properties[PROP_SEED] = seedance_param_spec_int64 ("seed", "Seed",
+      "Random seed for reproducible clips, -1 to 4294967295; -1 = random",
+      SEEDANCE_SEED_MIN, SEEDANCE_SEED_MAX, SEEDANCE_SEED_DEFAULT, flags);
 
   properties[PROP_API_KEY] = g_param_spec_string ("api-key", "API key",
       "Modellix API key (default: the environment variable MODELLIX_API_KEY). "
@@ -298,15 +308,15 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
       "Set to resume an existing task without paying again; after a "
       "submission it holds the new task's id", NULL, flags);
   properties[PROP_POLL_INTERVAL] =
-      g_param_spec_uint ("poll-interval", "Poll interval",
-      "Milliseconds between task queries; after 30 s the interval backs off "
-      "towards 10 s", MIN_POLL_INTERVAL, G_MAXINT / 1000, DEFAULT_POLL_INTERVAL,
-      flags);
+      seedance_param_spec_uint ("poll-interval", "Poll interval",
+      "Milliseconds between task queries, 10 to 2147483; after 30 s the "
+      "interval backs off towards 10 s", MIN_POLL_INTERVAL, MAX_POLL_INTERVAL,
+      DEFAULT_POLL_INTERVAL, flags);
   properties[PROP_TIMEOUT] =
-      g_param_spec_uint ("timeout", "Timeout",
-      "Longest wait for the task in seconds, 0 = no limit; the task can be "
-      "resumed afterwards with task-id", 0, G_MAXINT / 1000, DEFAULT_TIMEOUT,
-      flags);
+      seedance_param_spec_uint ("timeout", "Timeout",
+      "Longest wait for the task in seconds, 0 to 2147483, 0 = no limit; the "
+      "task can be resumed afterwards with task-id", 0, MAX_TIMEOUT,
+      DEFAULT_TIMEOUT, flags);
   properties[PROP_CACHE_MODE] =
       g_param_spec_enum ("cache-mode", "Cache mode",
       "What the task journal and clip cache in cache-dir do: reuse plays the "
@@ -814,6 +824,26 @@ gst_seedance_src_check_blocksize (GstSeedanceSrc * src, GError ** error)
   return FALSE;
 }
 
+/* poll-interval and timeout, whose specs do not enforce their range. */
+static gboolean
+gst_seedance_src_check_wait (guint poll_interval, guint timeout,
+    GError ** error)
+{
+  if (poll_interval < MIN_POLL_INTERVAL || poll_interval > MAX_POLL_INTERVAL) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+        "Invalid property 'poll-interval': %u; allowed: %d to %d ms",
+        poll_interval, MIN_POLL_INTERVAL, MAX_POLL_INTERVAL);
+    return FALSE;
+  }
+  if (timeout > MAX_TIMEOUT) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+        "Invalid property 'timeout': %u; allowed: 0 (no limit) to %d seconds",
+        timeout, MAX_TIMEOUT);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* The bound on a clip's size: far above any real clip, and for the tests
  * and odd deployments, SEEDANCE_MAX_CLIP_SIZE (bytes). */
 static gboolean
@@ -973,6 +1003,10 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
       || !seedance_check_api_url (api_url, &origin, &error)
       || !seedance_check_model (model, &error)
       || !gst_seedance_src_check_task_id (task_id, &error)
+      /* Also when a task is resumed, which builds no request. */
+      || !seedance_request_check_numbers (&request, &error)
+      || !gst_seedance_src_check_wait (src->run_poll_interval,
+          src->run_timeout, &error)
       || !gst_seedance_src_check_blocksize (src, &error)
       || !gst_seedance_src_read_max_clip_size (src, &error))
     goto done;

@@ -521,8 +521,40 @@ check_prompt (const gchar * prompt, GError ** error)
   return TRUE;
 }
 
-/* The checks that need no file access; the property specs already bound
- * the numbers, but the request can also be built without the element. */
+/**
+ * seedance_request_check_numbers:
+ * @request: a request
+ * @error: a #SEEDANCE_ERROR_INVALID_PROPERTY error naming the property, the
+ *   value and the range allowed
+ *
+ * Checks the numbers against the schema's ranges. The element's param specs
+ * show those ranges without enforcing them (see seedanceparamspecs.c), so
+ * this is where a number out of range is refused.
+ *
+ * Returns: whether every number is in range
+ */
+gboolean
+seedance_request_check_numbers (const SeedanceRequest * request,
+    GError ** error)
+{
+  if (request->duration < SEEDANCE_DURATION_MIN
+      || request->duration > SEEDANCE_DURATION_MAX)
+    return field_error (error, SEEDANCE_FIELD_DURATION, "%d; allowed: %d to "
+        "%d seconds", request->duration, SEEDANCE_DURATION_MIN,
+        SEEDANCE_DURATION_MAX);
+  if (request->execution_expires_after < SEEDANCE_EXPIRES_MIN
+      || request->execution_expires_after > SEEDANCE_EXPIRES_MAX)
+    return field_error (error, SEEDANCE_FIELD_EXECUTION_EXPIRES_AFTER,
+        "%d; allowed: %d to %d seconds", request->execution_expires_after,
+        SEEDANCE_EXPIRES_MIN, SEEDANCE_EXPIRES_MAX);
+  if (request->seed < SEEDANCE_SEED_MIN || request->seed > SEEDANCE_SEED_MAX)
+    return field_error (error, SEEDANCE_FIELD_SEED, "%" G_GINT64_FORMAT
+        "; allowed: -1 (random) to %" G_GINT64_FORMAT, request->seed,
+        SEEDANCE_SEED_MAX);
+  return TRUE;
+}
+
+/* The checks that need no file access. */
 static gboolean
 check_request (const SeedanceRequest * r, GError ** error)
 {
@@ -549,20 +581,8 @@ check_request (const SeedanceRequest * r, GError ** error)
           r->audio_urls[i]);
   }
 
-  if (r->duration < SEEDANCE_DURATION_MIN
-      || r->duration > SEEDANCE_DURATION_MAX)
-    return field_error (error, SEEDANCE_FIELD_DURATION, "%d; allowed: %d to "
-        "%d seconds", r->duration, SEEDANCE_DURATION_MIN,
-        SEEDANCE_DURATION_MAX);
-  if (r->execution_expires_after < SEEDANCE_EXPIRES_MIN
-      || r->execution_expires_after > SEEDANCE_EXPIRES_MAX)
-    return field_error (error, SEEDANCE_FIELD_EXECUTION_EXPIRES_AFTER,
-        "%d; allowed: %d to %d seconds", r->execution_expires_after,
-        SEEDANCE_EXPIRES_MIN, SEEDANCE_EXPIRES_MAX);
-  if (r->seed < SEEDANCE_SEED_MIN || r->seed > SEEDANCE_SEED_MAX)
-    return field_error (error, SEEDANCE_FIELD_SEED, "%" G_GINT64_FORMAT
-        "; allowed: -1 (random) to %" G_GINT64_FORMAT, r->seed,
-        SEEDANCE_SEED_MAX);
+  if (!seedance_request_check_numbers (r, error))
+    return FALSE;
   if (seedance_enum_to_nick (GST_TYPE_SEEDANCE_RATIO, r->ratio) == NULL)
     return field_error (error, SEEDANCE_FIELD_RATIO, "unknown value %d",
         r->ratio);

@@ -92,6 +92,9 @@ void         seedance_request_copy (SeedanceRequest * dest, const SeedanceReques
 const gchar *seedance_field_name (SeedanceField field);
 const gchar *seedance_field_property_name (SeedanceField field);
 
+gboolean     seedance_request_check_numbers (const SeedanceRequest * request,
+                                             GError ** error);
+
 gchar *      seedance_request_build_body (const SeedanceRequest * request,
                                           gsize * length, GError ** error);
 
