@@ -96,7 +96,7 @@ set_discovery_timeout (const gchar * uri)
 
   g_object_get (src, "timeout", &timeout_s, NULL);
   ges_uri_clip_asset_class_set_timeout (klass, timeout_s == 0 ?
-      GST_CLOCK_TIME_NONE : (timeout_s + 60) * GST_SECOND);
+      GST_CLOCK_TIME_NONE : ((guint64) timeout_s + 60) * GST_SECOND);
   g_type_class_unref (klass);
   gst_object_unref (src);
 }

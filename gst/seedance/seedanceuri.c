@@ -166,6 +166,11 @@ enum_nicks (GParamSpec * pspec)
  * @strings: the values given for it, in order (one unless a list)
  * @value: (out caller-allocates): an unset GValue, set on success
  * @error: a GST_URI_ERROR_BAD_URI error naming the key and what is allowed
+ *
+ * A number is parsed within its C type, not its property's range: the
+ * element refuses a value out of range when it starts, with an error that
+ * names the property, where uridecodebin and playbin would only say that
+ * no element handles the URI.
  */
 gboolean
 seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
@@ -204,31 +209,31 @@ seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
     GParamSpecInt *p = G_PARAM_SPEC_INT (pspec);
     gint64 n;
 
-    if (!g_ascii_string_to_signed (s, 10, p->minimum, p->maximum, &n, NULL)) {
+    if (!g_ascii_string_to_signed (s, 10, G_MININT, G_MAXINT, &n, NULL)) {
       g_value_unset (value);
-      return seedance_uri_set_error (error, "'%s' must be an integer from "
-          "%d to %d, not '%s'", key, p->minimum, p->maximum, s);
+      return seedance_uri_set_error (error, "'%s' must be an integer "
+          "(allowed: %d to %d), not '%s'", key, p->minimum, p->maximum, s);
     }
-    g_value_set_int (value, (gint) n);  /* in range: checked above */
+    g_value_set_int (value, (gint) n);  /* a gint: checked above */
   } else if (G_IS_PARAM_SPEC_UINT (pspec)) {
     GParamSpecUInt *p = G_PARAM_SPEC_UINT (pspec);
     guint64 n;
 
-    if (!g_ascii_string_to_unsigned (s, 10, p->minimum, p->maximum, &n, NULL)) {
+    if (!g_ascii_string_to_unsigned (s, 10, 0, G_MAXUINT, &n, NULL)) {
       g_value_unset (value);
-      return seedance_uri_set_error (error, "'%s' must be an integer from "
-          "%u to %u, not '%s'", key, p->minimum, p->maximum, s);
+      return seedance_uri_set_error (error, "'%s' must be an integer "
+          "(allowed: %u to %u), not '%s'", key, p->minimum, p->maximum, s);
     }
     g_value_set_uint (value, n);
   } else if (G_IS_PARAM_SPEC_INT64 (pspec)) {
     GParamSpecInt64 *p = G_PARAM_SPEC_INT64 (pspec);
     gint64 n;
 
-    if (!g_ascii_string_to_signed (s, 10, p->minimum, p->maximum, &n, NULL)) {
+    if (!g_ascii_string_to_signed (s, 10, G_MININT64, G_MAXINT64, &n, NULL)) {
       g_value_unset (value);
-      return seedance_uri_set_error (error, "'%s' must be an integer from "
-          "%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ", not '%s'", key,
-          p->minimum, p->maximum, s);
+      return seedance_uri_set_error (error, "'%s' must be an integer "
+          "(allowed: %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "), not '%s'",
+          key, p->minimum, p->maximum, s);
     }
     g_value_set_int64 (value, n);
   } else if (G_IS_PARAM_SPEC_ENUM (pspec)) {

@@ -361,7 +361,7 @@ GST_START_TEST (test_make_from_uri)
   gst_object_unref (src);
 
   /* A URI the element refuses gives no element, and its error. */
-  src = gst_element_make_from_uri (GST_URI_SRC, "seedance://?duration=99",
+  src = gst_element_make_from_uri (GST_URI_SRC, "seedance://?duration=five",
       NULL, &error);
   fail_unless (src == NULL, "an element for a bad URI");
   fail_unless (error != NULL && error->domain == GST_URI_ERROR
@@ -539,6 +539,22 @@ static const ValueCase value_cases[] = {
   {"seedance://?timeout=0", "timeout", "0"},
   {"seedance://?timeout=2147483", "timeout", "2147483"},
 
+  /* Out of range but of the property's C type: taken as given, for start()
+   * to refuse with an error naming the property (elements/ranges), which
+   * uridecodebin and playbin pass on, where a refused URI would only give
+   * their "no element handles it" error. */
+  {"seedance://?duration=3", "duration", "3"},
+  {"seedance://?duration=16", "duration", "16"},
+  {"seedance://?duration=-2147483648", "duration", "-2147483648"},
+  {"seedance://?execution-expires-after=3599", "execution-expires-after",
+      "3599"},
+  {"seedance://?execution_expires_after=259201", "execution-expires-after",
+      "259201"},
+  {"seedance://?seed=-2", "seed", "-2"},
+  {"seedance://?seed=4294967296", "seed", "4294967296"},
+  {"seedance://?poll-interval=4294967295", "poll-interval", "4294967295"},
+  {"seedance://?timeout=2147484", "timeout", "2147484"},
+
   /* Enums by nick, the ':' plain or encoded. */
   {"seedance://?ratio=21:9", "ratio", "21:9"},
   {"seedance://?ratio=16%3A9", "ratio", "16:9"},
@@ -623,31 +639,36 @@ static const BadUriCase bad_uri_cases[] = {
   {"seedance://?Prompt=a", {"'Prompt'", NULL}},
   {"seedance://?blocksize=4096", {"'blocksize'", NULL}},
 
-  /* Integers that are not, or out of range: the key and the range. */
-  {"seedance://?duration=five", {"'duration'", "4", "15", NULL}},
-  {"seedance://?duration=5.5", {"'duration'", "4", "15", NULL}},
-  {"seedance://?duration=5x", {"'duration'", "4", "15", NULL}},
-  {"seedance://?duration=", {"'duration'", "4", "15", NULL}},
-  {"seedance://?duration=3", {"'duration'", "4", "15", NULL}},
-  {"seedance://?duration=16", {"'duration'", "4", "15", NULL}},
-  {"seedance://?duration=4294967300", {"'duration'", "4", "15", NULL}},
-  {"seedance://?execution-expires-after=3599",
-      {"'execution-expires-after'", "3600", "259200", NULL}},
-  {"seedance://?execution-expires-after=259201",
-      {"'execution-expires-after'", "3600", "259200", NULL}},
+  /* Integers that are not, or do not fit the property's C type: the key
+   * and the range allowed. (Other numbers out of range are taken, for
+   * start() to refuse: see value_cases.) */
+  {"seedance://?duration=five", {"'duration'", "4 to 15", NULL}},
+  {"seedance://?duration=5.5", {"'duration'", "4 to 15", NULL}},
+  {"seedance://?duration=5x", {"'duration'", "4 to 15", NULL}},
+  {"seedance://?duration=", {"'duration'", "4 to 15", NULL}},
+  {"seedance://?duration=4294967300", {"'duration'", "4 to 15", NULL}},
+  {"seedance://?duration=2147483648", {"'duration'", "4 to 15", NULL}},
+  {"seedance://?duration=-2147483649", {"'duration'", "4 to 15", NULL}},
+  {"seedance://?execution-expires-after=3600s",
+      {"'execution-expires-after'", "3600 to 259200", NULL}},
   /* Named in either spelling. */
-  {"seedance://?execution_expires_after=1", {"'execution", "3600", NULL}},
-  {"seedance://?seed=-2", {"'seed'", "-1", "4294967295", NULL}},
-  {"seedance://?seed=4294967296", {"'seed'", "-1", "4294967295", NULL}},
+  {"seedance://?execution_expires_after=1e4", {"'execution",
+          "3600 to 259200", NULL}},
+  {"seedance://?seed=9223372036854775808", {"'seed'",
+          "-1 to 4294967295", NULL}},
   {"seedance://?seed=99999999999999999999999", {"'seed'", NULL}},
   {"seedance://?seed=0x10", {"'seed'", NULL}},
-  {"seedance://?poll-interval=9", {"'poll-interval'", "10", NULL}},
-  /* A link may not spend the key's request budget. */
+  /* A link may not spend the key's request budget: below a second, a
+   * poll-interval is refused in a URI whatever the element allows. */
+  {"seedance://?poll-interval=9", {"'poll-interval'", "1000 ms or more",
+          NULL}},
   {"seedance://?poll-interval=999", {"'poll-interval'", "1000 ms or more",
           NULL}},
-  {"seedance://?poll-interval=-10", {"'poll-interval'", "10", NULL}},
-  {"seedance://?timeout=-1", {"'timeout'", NULL}},
-  {"seedance://?timeout=2147484", {"'timeout'", NULL}},
+  {"seedance://?poll-interval=-10", {"'poll-interval'", "10 to 2147483",
+          NULL}},
+  {"seedance://?poll-interval=4294967296", {"'poll-interval'", NULL}},
+  {"seedance://?timeout=-1", {"'timeout'", "0 to 2147483", NULL}},
+  {"seedance://?timeout=4294967296", {"'timeout'", NULL}},
 
   /* Booleans: the key and the spellings allowed. */
   {"seedance://?camera-fixed=maybe", {"'camera-fixed'", "true", "false",

@@ -152,7 +152,7 @@ GST_END_TEST;
 /* A bad property in the generated clip's request stops the example
  * before anything is discovered, naming the key: nothing is sent. */
 static const gchar *bad_args[][2] = {
-  {"duration=99", "duration"},
+  {"duration=five", "duration"},
   {"colour=red", "colour"},
   {"api-key=sk-in-a-uri", "api-key"},
 };
@@ -178,6 +178,38 @@ GST_START_TEST (test_example_refuses_bad_property)
   g_free (out);
   g_free (err);
   g_free (out_path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* A number out of range is no URI error: the element refuses it when
+ * GES discovers the clip, and the example says so, naming it; nothing is
+ * sent. */
+GST_START_TEST (test_example_refuses_out_of_range)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *local = write_local_clip (f);
+  gchar *out_path = seedance_test_fixture_path (f, "timeline.mp4");
+  const gchar *argv[] = { SEEDANCE_EXAMPLE_GES_RENDER, local, out_path,
+    PROMPT, "duration=99", NULL
+  };
+  gchar *out = NULL, *err = NULL;
+  gint status;
+
+  status = seedance_test_fixture_spawn (f, argv, &out, &err);
+  fail_if (g_spawn_check_wait_status (status, NULL), "it accepted "
+      "duration=99: %s", out);
+  fail_unless (strstr (err, "Invalid property 'duration': 99; allowed: 4 to "
+          "15 seconds") != NULL, "%s", err);
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, NULL,
+          NULL), 0);
+  fail_if (g_file_test (out_path, G_FILE_TEST_EXISTS));
+
+  g_free (out);
+  g_free (err);
+  g_free (out_path);
+  g_free (local);
   seedance_test_fixture_free (f);
 }
 
@@ -231,6 +263,7 @@ ges_render_suite (void)
   tcase_add_test (tc, test_example_renders_timeline);
   tcase_add_loop_test (tc, test_example_refuses_bad_property, 0,
       G_N_ELEMENTS (bad_args));
+  tcase_add_test (tc, test_example_refuses_out_of_range);
 #if SEEDANCE_TEST_CAN_RUN_HOSTS
   /* A clang sanitizer build cannot preload its runtime into
    * ges-launch-1.0; the normal build runs this test. */
