@@ -141,8 +141,10 @@ interrupt_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Sets each "property=value" on @src, refusing what GObject would only
- * warn about and ignore; says why and returns FALSE at the first bad one. */
+/* Sets each "property=value" on @src, refusing a value that is not of the
+ * property's type (GObject would only warn about it and ignore it); says
+ * why and returns FALSE at the first bad one. A number out of range is
+ * the element's to refuse, naming it, when it starts. */
 static gboolean
 set_properties (GstElement * src, gint n, gchar ** args)
 {
@@ -159,8 +161,7 @@ set_properties (GstElement * src, gint n, gchar ** args)
       g_printerr ("Not a seedancesrc property=value: %s\n", args[i]);
     } else {
       g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (pspec));
-      ok = gst_value_deserialize_with_pspec (&value, kv[1], pspec)
-          && !g_param_value_validate (pspec, &value);
+      ok = gst_value_deserialize_with_pspec (&value, kv[1], pspec);
       if (ok)
         g_object_set_property (G_OBJECT (src), kv[0], &value);
       else

@@ -53,7 +53,9 @@ class Progress:
             self.set_from_string(prop)
 
     def set_from_string(self, prop):
-        """Refuses what GObject would only warn about and ignore."""
+        """Refuses a value that is not of the property's type (GObject would
+        only warn about it and ignore it), and a number out of the range the
+        property shows, before the element would refuse it at start."""
         key, sep, text = prop.partition("=")
         pspec = self.src.find_property(key) if sep else None
         if pspec is None:
