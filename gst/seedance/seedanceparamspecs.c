@@ -49,16 +49,22 @@ lenient_class_init (gpointer g_class, gpointer class_data)
   klass->value_validate = keep_value;
 }
 
+/* Registers, once, the lenient twin of @parent in *@type_id. */
 static GType
-register_lenient (GType parent, const gchar * name, guint16 instance_size)
+lenient_type (gsize * type_id, GType parent, const gchar * name,
+    guint16 instance_size)
 {
-  const GTypeInfo info = {
-    .class_size = sizeof (GParamSpecClass),
-    .class_init = lenient_class_init,
-    .instance_size = instance_size,
-  };
+  if (g_once_init_enter (type_id)) {
+    const GTypeInfo info = {
+      .class_size = sizeof (GParamSpecClass),
+      .class_init = lenient_class_init,
+      .instance_size = instance_size,
+    };
 
-  return g_type_register_static (parent, name, &info, 0);
+    g_once_init_leave (type_id, g_type_register_static (parent, name, &info,
+            0));
+  }
+  return (GType) * type_id;
 }
 
 /**
@@ -71,12 +77,8 @@ seedance_param_int_get_type (void)
 {
   static gsize type_id = 0;
 
-  if (g_once_init_enter (&type_id)) {
-    GType tmp = register_lenient (G_TYPE_PARAM_INT, "SeedanceParamInt",
-        sizeof (GParamSpecInt));
-    g_once_init_leave (&type_id, tmp);
-  }
-  return (GType) type_id;
+  return lenient_type (&type_id, G_TYPE_PARAM_INT, "SeedanceParamInt",
+      sizeof (GParamSpecInt));
 }
 
 /**
@@ -89,12 +91,8 @@ seedance_param_uint_get_type (void)
 {
   static gsize type_id = 0;
 
-  if (g_once_init_enter (&type_id)) {
-    GType tmp = register_lenient (G_TYPE_PARAM_UINT, "SeedanceParamUInt",
-        sizeof (GParamSpecUInt));
-    g_once_init_leave (&type_id, tmp);
-  }
-  return (GType) type_id;
+  return lenient_type (&type_id, G_TYPE_PARAM_UINT, "SeedanceParamUInt",
+      sizeof (GParamSpecUInt));
 }
 
 /**
@@ -107,12 +105,8 @@ seedance_param_int64_get_type (void)
 {
   static gsize type_id = 0;
 
-  if (g_once_init_enter (&type_id)) {
-    GType tmp = register_lenient (G_TYPE_PARAM_INT64, "SeedanceParamInt64",
-        sizeof (GParamSpecInt64));
-    g_once_init_leave (&type_id, tmp);
-  }
-  return (GType) type_id;
+  return lenient_type (&type_id, G_TYPE_PARAM_INT64, "SeedanceParamInt64",
+      sizeof (GParamSpecInt64));
 }
 
 /**
