@@ -1661,8 +1661,7 @@ gst_seedance_src_restore_last_frame (GstSeedanceSrc * src, GError ** error)
   if (src->journal == NULL
       || !(entry = seedance_journal_read (src->journal, NULL)))
     return TRUE;
-  if (entry->frame_sha256 && g_strcmp0 (entry->task_id,
-          src->run_task_id) == 0) {
+  if (entry->frame_sha256 && g_strcmp0 (entry->task_id, src->run_task_id) == 0) {
     if (seedance_last_frame_restore (src->last_frame, entry->frame_size,
             entry->frame_sha256, &intact, &why)) {
       GST_INFO_OBJECT (src, "the last frame of task %s comes from the cache",

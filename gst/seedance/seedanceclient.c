@@ -1215,8 +1215,7 @@ seedance_client_open_result (SeedanceClient * client, const gchar * what,
   if (total > 0 && (guint64) total > max_size) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
         "the file host announces %" G_GINT64_FORMAT " bytes, larger than "
-        "the %" G_GUINT64_FORMAT " bytes a %s may have", total, max_size,
-        what);
+        "the %" G_GUINT64_FORMAT " bytes a %s may have", total, max_size, what);
     goto failed;
   }
 

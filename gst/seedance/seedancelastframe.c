@@ -507,8 +507,7 @@ receive (SeedanceClient * client, const gchar * url, gint fd,
     }
     if (!write_all (fd, buf, n)) {
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-          "cannot write the last frame into the cache: %s",
-          g_strerror (errno));
+          "cannot write the last frame: %s", g_strerror (errno));
       goto out;
     }
     g_checksum_update (sum, buf, n);
@@ -674,8 +673,7 @@ sleep_cancellable (GCancellable * cancellable, gint64 ms)
  */
 SeedanceTask *
 seedance_last_frame_query_task (SeedanceClient * client, const gchar * task_id,
-    gint64 deadline, guint base_ms, GCancellable * cancellable,
-    GError ** error)
+    gint64 deadline, guint base_ms, GCancellable * cancellable, GError ** error)
 {
   guint attempt;
 

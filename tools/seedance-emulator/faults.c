@@ -521,8 +521,7 @@ fault_parse (const gchar * spec, GError ** error)
       /* Any download fault may aim at one of the task's files. */
       if (target != FAULT_TARGET_DOWNLOAD) {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-            "fault '%s': option 'file' applies to download faults only",
-            spec);
+            "fault '%s': option 'file' applies to download faults only", spec);
         g_free (name);
         g_free (value);
         goto failed;

@@ -152,8 +152,7 @@ frame_beside (gchar * clip)
   gchar *frame;
 
   fail_unless (g_str_has_suffix (clip, ".mp4"), "%s", clip);
-  frame = g_strdup_printf ("%.*s.last-frame", (gint) (strlen (clip) - 4),
-      clip);
+  frame = g_strdup_printf ("%.*s.last-frame", (gint) (strlen (clip) - 4), clip);
   g_free (clip);
   return frame;
 }
@@ -175,8 +174,7 @@ assert_png (const gchar * path)
   gchar *data = NULL;
   gsize length = 0;
 
-  fail_unless (g_file_get_contents (path, &data, &length, NULL), "no %s",
-      path);
+  fail_unless (g_file_get_contents (path, &data, &length, NULL), "no %s", path);
   fail_unless (length > 8 && memcmp (data, PNG_MAGIC, 8) == 0,
       "%s is no PNG", path);
   g_free (data);
@@ -336,8 +334,7 @@ GST_START_TEST (test_chained_shots)
   g_unlink (frame1);
   g_unlink (frame2);
   g_free (run_expecting_frame (f, PROMPT, NULL, shot1, "cached", frame1));
-  g_free (run_expecting_frame (f, OTHER_PROMPT, NULL, shot2, "cached",
-          frame2));
+  g_free (run_expecting_frame (f, OTHER_PROMPT, NULL, shot2, "cached", frame2));
   fail_unless_equals_int (count (f, "POST", NULL), 0);
   fail_unless_equals_int (count (f, NULL, NULL), 0);
   assert_png (frame2);
@@ -400,8 +397,7 @@ GST_START_TEST (test_frame_lost_clip_cached)
 
   /* And it is cached again: the next rerun asks nothing. */
   seedance_emulator_clear_requests (f->emulator);
-  g_free (run_expecting_frame (f, PROMPT, NULL, settings, "cached",
-          location));
+  g_free (run_expecting_frame (f, PROMPT, NULL, settings, "cached", location));
   fail_unless_equals_int (count (f, NULL, NULL), 0);
 
   g_free (warnings);
@@ -429,8 +425,7 @@ GST_START_TEST (test_flush_during_replay_frame)
   GstMessage *msg;
   guint cached_messages = 0;
 
-  g_free (run_expecting_frame (f, PROMPT, NULL, settings, "success",
-          location));
+  g_free (run_expecting_frame (f, PROMPT, NULL, settings, "success", location));
   task_id = only_task (f);
   cached = cached_file (f, ".last-frame");
   fail_unless (g_unlink (cached) == 0);
@@ -638,12 +633,10 @@ GST_START_TEST (test_frame_refused)
   fail_unless_equals_int (count_files_gets (f, ".mp4"), 0);
   fail_unless_equals_int (seedance_test_count_files (clips, ".last-frame"), 0);
   fail_unless_equals_int (seedance_test_count_files (clips, ".part"), 0);
-  fail_unless_equals_int (seedance_test_count_files (f->tmpdir, "last.png"),
-      0);
+  fail_unless_equals_int (seedance_test_count_files (f->tmpdir, "last.png"), 0);
   fail_if (g_file_test (location, G_FILE_TEST_EXISTS));
 
-  g_free (run_expecting_frame (f, PROMPT, NULL, settings, "success",
-          location));
+  g_free (run_expecting_frame (f, PROMPT, NULL, settings, "success", location));
   fail_unless_equals_int (count (f, "POST", NULL), 1);
   assert_png (location);
 
@@ -702,8 +695,7 @@ GST_START_TEST (test_cache_off)
   gchar *clips = seedance_test_fixture_cache_path (f, "clips");
   gchar *frame;
 
-  g_free (run_expecting_frame (f, PROMPT, NULL, settings, "success",
-          location));
+  g_free (run_expecting_frame (f, PROMPT, NULL, settings, "success", location));
   fail_unless_equals_int (count (f, "POST", NULL), 1);
   frame = emulator_frame (f);
   seedance_test_assert_same_bytes (frame, location);
@@ -724,8 +716,8 @@ GST_END_TEST;
 GST_START_TEST (test_uri_refuses_location)
 {
   static const gchar *const uris[] = {
-    "seedance://?prompt=p&return-last-frame=true"
-        "&last-frame-location=%2Ftmp%2Fx.png",
+    ("seedance://?prompt=p&return-last-frame=true"
+        "&last-frame-location=%2Ftmp%2Fx.png"),
     "seedance://?prompt=p&return_last_frame=true&last_frame_location=x.png",
     "seedance://?last-frame-location=",
   };

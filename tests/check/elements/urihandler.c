@@ -433,8 +433,7 @@ GST_START_TEST (test_protocols_and_type)
       "audio-urls,cache-dir,cache-mode,cache-size,camera-fixed,duration,"
       "execution-expires-after,first-frame-image,generate-audio,"
       "last-frame-image,last-frame-location,model,poll-interval,prompt,ratio,"
-      "reference-images,"
-      "resolution,return-last-frame,seed,task-id,timeout");
+      "reference-images," "resolution,return-last-frame,seed,task-id,timeout");
   g_free (properties);
   g_ptr_array_unref (names);
 
@@ -1493,8 +1492,7 @@ GST_START_TEST (test_get_uri_hides_element_settings)
   assert_uri (src, "seedance://");
   g_object_set (src, "api-key-file", ELEMENT_KEY_FILE, NULL);
   assert_uri (src, "seedance://");
-  g_object_set (src, "last-frame-location", ELEMENT_LAST_FRAME_LOCATION,
-      NULL);
+  g_object_set (src, "last-frame-location", ELEMENT_LAST_FRAME_LOCATION, NULL);
   assert_uri (src, "seedance://");
   g_object_set (src, "api-key", ELEMENT_KEY, NULL);
   assert_uri (src, "seedance://");
