@@ -55,6 +55,11 @@
  * |[
  * gst-launch-1.0 seedancesrc prompt="waves at dusk" ! decodebin ! autovideosink
  * ]| Plays the clip.
+ * |[
+ * gst-launch-1.0 seedancesrc prompt="the boat sails on" first-frame-image=shot1.png \
+ *     return-last-frame=true last-frame-location=shot2.png ! filesink location=shot2.mp4
+ * ]| Starts from the last frame of an earlier shot and writes its own, on
+ * every run (from the cache when the clip is cached), to chain the next.
  */
 
 #ifdef HAVE_CONFIG_H
