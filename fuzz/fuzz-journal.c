@@ -9,11 +9,12 @@
 
 /* Fuzzes the reading of a task journal entry: a file in the user's cache
  * directory that anything with the user's rights (or a full disk) may
- * have damaged. The input becomes the entry file, with "@CLIP@" replaced
- * by the path of the entry's cached clip (which depends on the temporary
- * directory). Oracles: an entry that is read back is one the element can
- * trust (a status, a task id unless still submitting, an http(s) result
- * URL, a checksum exactly when there is a clip), and writing it and
+ * have damaged. The input becomes the entry file, with "@CLIP@" and
+ * "@FRAME@" replaced by the paths of the entry's cached clip and last
+ * frame (which depend on the temporary directory). Oracles: an entry that
+ * is read back is one the element can trust (a status, a task id unless
+ * still submitting, an http(s) result URL, a checksum exactly when there
+ * is a clip, and exactly when there is a last frame), and writing it and
  * reading it again gives the same entry.
  *
  * The same input is also the content of the entry's lock file while
@@ -116,8 +117,15 @@ check_entry (const SeedanceJournalEntry * e)
       e->clip_sha256);
   FUZZ_CHECK (e->clip_sha256 == NULL || strlen (e->clip_sha256) == 64,
       "checksum '%s'", e->clip_sha256);
+  FUZZ_CHECK ((e->frame_sha256 != NULL) == (e->frame_size > 0),
+      "last frame of %" G_GUINT64_FORMAT " bytes, checksum '%s'",
+      e->frame_size, e->frame_sha256);
+  FUZZ_CHECK (e->frame_sha256 == NULL || (strlen (e->frame_sha256) == 64
+          && is_printable (e->frame_sha256)), "last frame checksum '%s'",
+      e->frame_sha256);
   FUZZ_CHECK (e->video_url_expires >= 0 && e->updated >= 0
-      && e->clip_size <= G_MAXINT64, "negative numbers");
+      && e->clip_size <= G_MAXINT64 && e->frame_size <= G_MAXINT64,
+      "negative numbers");
 }
 
 static void
@@ -129,6 +137,8 @@ check_same (const SeedanceJournalEntry * a, const SeedanceJournalEntry * b)
       && a->video_url_expires == b->video_url_expires
       && a->clip_size == b->clip_size
       && g_strcmp0 (a->clip_sha256, b->clip_sha256) == 0
+      && a->frame_size == b->frame_size
+      && g_strcmp0 (a->frame_sha256, b->frame_sha256) == 0
       && a->updated == b->updated, "the entry written reads back "
       "differently");
 }
@@ -171,6 +181,8 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 
   text = g_string_new_len ((const gchar *) data, size);
   g_string_replace (text, "@CLIP@", seedance_journal_get_clip_path (journal),
+      0);
+  g_string_replace (text, "@FRAME@", seedance_journal_get_frame_path (journal),
       0);
   FUZZ_CHECK (g_file_set_contents_full (seedance_journal_get_path (journal),
           text->str, text->len, G_FILE_SET_CONTENTS_NONE, 0600, &error),

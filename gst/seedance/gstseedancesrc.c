@@ -55,6 +55,11 @@
  * |[
  * gst-launch-1.0 seedancesrc prompt="waves at dusk" ! decodebin ! autovideosink
  * ]| Plays the clip.
+ * |[
+ * gst-launch-1.0 seedancesrc prompt="the boat sails on" first-frame-image=shot1.png \
+ *     return-last-frame=true last-frame-location=shot2.png ! filesink location=shot2.mp4
+ * ]| Starts from the last frame of an earlier shot and writes its own, on
+ * every run (from the cache when the clip is cached), to chain the next.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -113,6 +118,7 @@ enum
   PROP_CACHE_MODE,
   PROP_CACHE_DIR,
   PROP_CACHE_SIZE,
+  PROP_LAST_FRAME_LOCATION,
   N_PROPERTIES
 };
 
@@ -173,6 +179,11 @@ static GstFlowReturn gst_seedance_src_conclude_submission (GstSeedanceSrc *
     src);
 static void gst_seedance_src_reset_uri_properties (GstSeedanceSrc * src);
 static void gst_seedance_src_update_size (GstSeedanceSrc * src, gint64 size);
+static void gst_seedance_src_describe_last_frame (GstSeedanceSrc * src,
+    GstStructure * s);
+static GstFlowReturn gst_seedance_src_deliver_last_frame (GstSeedanceSrc *
+    src, const SeedanceTask * task);
+static guint gst_seedance_src_stall_s (GstSeedanceSrc * src);
 static gboolean gst_seedance_src_start (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_stop (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_unlock (GstBaseSrc * bsrc);
@@ -273,7 +284,8 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
   properties[PROP_RETURN_LAST_FRAME] =
       g_param_spec_boolean ("return-last-frame", "Return last frame",
       "Also return the clip's last frame as an image; its URL is in the "
-      "seedance-task message", FALSE, flags);
+      "seedance-task message, see last-frame-location for a file", FALSE,
+      flags);
   properties[PROP_SEED] = seedance_param_spec_int64 ("seed", "Seed",
       "Random seed for reproducible clips, -1 to 4294967295; -1 = random",
       SEEDANCE_SEED_MIN, SEEDANCE_SEED_MAX, SEEDANCE_SEED_DEFAULT, flags);
@@ -332,6 +344,20 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
       g_param_spec_uint ("cache-size", "Cache size",
       "MiB of clips kept in cache-dir; the least recently used ones go "
       "first", 0, G_MAXINT, DEFAULT_CACHE_SIZE, flags);
+  /**
+   * GstSeedanceSrc:last-frame-location:
+   *
+   * A file the clip's last frame is written to on every run, cached or
+   * not, before the clip's first byte goes downstream: set
+   * first-frame-image to it to chain the next shot. The frame is kept in
+   * the clip cache beside the clip, so a rerun writes it again for
+   * nothing. Needs return-last-frame=true; a URI cannot set it.
+   */
+  properties[PROP_LAST_FRAME_LOCATION] =
+      g_param_spec_string ("last-frame-location", "Last frame location",
+      "File the clip's last frame (a PNG, JPEG or WebP image) is written to "
+      "on every run, from the cache on a rerun; needs return-last-frame=true "
+      "and an existing directory", NULL, flags);
 
   g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
 
@@ -396,6 +422,7 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   src->url_refreshed = FALSE;
   src->cache_given_up = FALSE;
   src->prepared = FALSE;
+  g_clear_pointer (&src->last_frame, seedance_last_frame_free);
 }
 
 /* The clip is plain bytes in system memory: the allocation query is
@@ -470,6 +497,7 @@ gst_seedance_src_finalize (GObject * object)
   g_free (src->task_fingerprint);
   g_free (src->uncertain_fingerprint);
   g_free (src->cache_dir);
+  g_free (src->last_frame_location);
   g_object_unref (src->cancellable);
   g_mutex_clear (&src->wait_lock);
   g_cond_clear (&src->wait_cond);
@@ -608,6 +636,10 @@ gst_seedance_src_set_property (GObject * object, guint prop_id,
     case PROP_CACHE_SIZE:
       src->cache_size = g_value_get_uint (value);
       break;
+    case PROP_LAST_FRAME_LOCATION:
+      g_free (src->last_frame_location);
+      src->last_frame_location = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -716,6 +748,9 @@ gst_seedance_src_get_property (GObject * object, guint prop_id,
       break;
     case PROP_CACHE_SIZE:
       g_value_set_uint (value, src->cache_size);
+      break;
+    case PROP_LAST_FRAME_LOCATION:
+      g_value_set_string (value, src->last_frame_location);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -969,6 +1004,7 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
   gchar *task_id, *task_fingerprint, *cache_dir, *api_key_file;
   const gchar *key_source = "api-key";
   gboolean task_failed;
+  gchar *last_frame_location;
   GError *error = NULL;
   gboolean ok = FALSE;
 
@@ -991,6 +1027,7 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
       seedance_journal_default_dir ();
   if (src->api_key_from_environment)
     key_source = "MODELLIX_API_KEY";
+  last_frame_location = g_strdup (src->last_frame_location);
   GST_OBJECT_UNLOCK (src);
 
   if (api_key_file && *api_key_file) {
@@ -1008,7 +1045,9 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
       || !gst_seedance_src_check_wait (src->run_poll_interval,
           src->run_timeout, &error)
       || !gst_seedance_src_check_blocksize (src, &error)
-      || !gst_seedance_src_read_max_clip_size (src, &error))
+      || !gst_seedance_src_read_max_clip_size (src, &error)
+      || !seedance_last_frame_check_location (last_frame_location,
+          request.return_last_frame, &error))
     goto done;
 
   if (task_id && task_fingerprint == NULL) {
@@ -1045,6 +1084,10 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
     }
   }
 
+  /* The frame needs somewhere to go: the cache, a location, or both. */
+  if (request.return_last_frame && (last_frame_location || src->journal))
+    src->last_frame = seedance_last_frame_new (last_frame_location,
+        src->journal ? seedance_journal_get_frame_path (src->journal) : NULL);
   src->client = seedance_client_new (origin, api_key, model);
   if (src->run_timeout > 0)
     seedance_client_set_io_timeout (src->client, src->run_timeout);
@@ -1069,6 +1112,7 @@ done:
   g_free (task_fingerprint);
   g_free (cache_dir);
   g_free (api_key_file);
+  g_free (last_frame_location);
   return ok;
 }
 
@@ -1257,6 +1301,7 @@ gst_seedance_src_post_task (GstSeedanceSrc * src, const gchar * status,
   if (task->failure)
     gst_structure_set (s, "reason", G_TYPE_STRING, task->failure, NULL);
 post:
+  gst_seedance_src_describe_last_frame (src, s);
   gst_element_post_message (GST_ELEMENT (src),
       gst_message_new_element (GST_OBJECT (src), s));
 }
@@ -1710,6 +1755,176 @@ gst_seedance_src_cache_bytes (GstSeedanceSrc * src, guint64 offset,
   g_free (sha);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The last frame (return-last-frame; see seedancelastframe.c) */
+
+/* The frame could not be had. With last-frame-location set the run fails;
+ * without, only the cache missed it, which a warning says. After a flush
+ * it is tried again. */
+static GstFlowReturn
+gst_seedance_src_last_frame_failed (GstSeedanceSrc * src, GError * error)
+{
+  const gchar *location = seedance_last_frame_get_location (src->last_frame);
+
+  if (gst_seedance_src_is_flushing (src))
+    return GST_SEEDANCE_SRC_FAIL (src, error, 0);
+  seedance_last_frame_settle (src->last_frame);
+  if (location) {
+    g_prefix_error (&error, "The last frame of task %s cannot be written to "
+        "%s: ", src->run_task_id, location);
+    return GST_SEEDANCE_SRC_FAIL (src, error, 0);
+  }
+  GST_ELEMENT_WARNING (src, RESOURCE, READ, ("The last frame of task %s is "
+          "not cached: %s", src->run_task_id, error->message), (NULL));
+  g_error_free (error);
+  return GST_FLOW_OK;
+}
+
+/* Records the frame just cached in the journal entry, and keeps the cache
+ * within its bound. */
+static void
+gst_seedance_src_journal_record_frame (GstSeedanceSrc * src)
+{
+  SeedanceJournalEntry *entry;
+  const gchar *sha256;
+  guint64 size;
+  gboolean took;
+
+  if (src->journal == NULL
+      || !seedance_last_frame_get_cached (src->last_frame, &size, &sha256)
+      || !(entry = gst_seedance_src_journal_begin (src, &took)))
+    return;
+  g_free (entry->frame_sha256);
+  entry->frame_sha256 = g_strdup (sha256);
+  entry->frame_size = size;
+  gst_seedance_src_journal_end (src, entry, took);
+  seedance_clip_cache_evict (seedance_journal_get_clips_dir (src->journal),
+      src->run_cache_bytes, seedance_journal_get_frame_path (src->journal));
+}
+
+/* The frame from the cache, when the journal records one for this run's
+ * task and the cached file is still it. FALSE with @error set only when
+ * the cache holds it but the location cannot be written. */
+static gboolean
+gst_seedance_src_restore_last_frame (GstSeedanceSrc * src, GError ** error)
+{
+  SeedanceJournalEntry *entry;
+  GError *why = NULL;
+  gboolean intact = FALSE;
+
+  if (src->journal == NULL
+      || !(entry = seedance_journal_read (src->journal, NULL)))
+    return TRUE;
+  if (entry->frame_sha256 && g_strcmp0 (entry->task_id, src->run_task_id) == 0) {
+    if (seedance_last_frame_restore (src->last_frame, entry->frame_size,
+            entry->frame_sha256, &intact, &why)) {
+      GST_INFO_OBJECT (src, "the last frame of task %s comes from the cache",
+          entry->task_id);
+    } else if (intact) {
+      g_propagate_error (error, why);
+      why = NULL;
+    } else if (g_error_matches (why, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+      GST_INFO_OBJECT (src, "the last frame of task %s was evicted from the "
+          "cache", entry->task_id);
+    } else {
+      GST_ELEMENT_WARNING (src, RESOURCE, READ, ("The cached last frame of "
+              "task %s is discarded: %s", entry->task_id, why->message),
+          (NULL));
+    }
+  }
+  g_clear_error (&why);
+  seedance_journal_entry_free (entry);
+  return error == NULL || *error == NULL;
+}
+
+/* The clip's last frame, before its first byte goes downstream and before
+ * the message that names it: from the cache when it holds the frame
+ * intact, else from the task's URL. @task is the answer that said the
+ * task succeeded; NULL on a cached replay, which asks the task (a free
+ * GET) for a fresh URL. Nothing is ever submitted for it. */
+static GstFlowReturn
+gst_seedance_src_deliver_last_frame (GstSeedanceSrc * src,
+    const SeedanceTask * task)
+{
+  SeedanceLastFrame *frame = src->last_frame;
+  SeedanceTask *asked = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (frame == NULL || seedance_last_frame_is_settled (frame))
+    return GST_FLOW_OK;
+  if (!gst_seedance_src_restore_last_frame (src, &error))
+    return gst_seedance_src_last_frame_failed (src, error);
+  if (seedance_last_frame_is_settled (frame))
+    return GST_FLOW_OK;
+
+  if (task == NULL) {
+    task = asked = seedance_last_frame_query_task (src->client,
+        src->run_task_id, gst_seedance_src_deadline (src),
+        src->run_poll_interval, src->cancellable, &error);
+    if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NOT_FOUND)) {
+      GError *why = error;
+
+      error = g_error_new (SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+          "the task's outputs have expired (%s)", why->message);
+      g_error_free (why);
+    }
+    if (task == NULL)
+      return gst_seedance_src_last_frame_failed (src, error);
+  }
+  if (task->state != SEEDANCE_TASK_SUCCEEDED || task->last_frame_url == NULL) {
+    g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+        "the task (%s) gives no last frame: its result has no image "
+        "resource with an http(s) URL%s", task->status, asked ?
+        "; its outputs may have expired" : "");
+    seedance_task_free (asked);
+    return gst_seedance_src_last_frame_failed (src, error);
+  }
+
+  GST_INFO_OBJECT (src, "downloading the last frame of task %s",
+      src->run_task_id);
+  gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_CONTINUE,
+      "%s: downloading the last frame", src->run_task_id);
+  ok = seedance_last_frame_download (frame, src->client,
+      task->last_frame_url, src->cancellable, gst_seedance_src_stall_s (src),
+      &error);
+  seedance_task_free (asked);
+  /* Cached even when the location could not be written. */
+  gst_seedance_src_journal_record_frame (src);
+  return ok ? GST_FLOW_OK : gst_seedance_src_last_frame_failed (src, error);
+}
+
+/* A seedance-task message names the file that holds the last frame, once
+ * it is written, and the URL it came from. */
+static void
+gst_seedance_src_describe_last_frame (GstSeedanceSrc * src, GstStructure * s)
+{
+  const gchar *file, *url;
+
+  if (src->last_frame == NULL)
+    return;
+  if ((file = seedance_last_frame_get_file (src->last_frame)))
+    gst_structure_set (s, "last-frame-location", G_TYPE_STRING, file, NULL);
+  url = seedance_last_frame_get_url (src->last_frame);
+  if (url && !gst_structure_has_field (s, "last-frame-url"))
+    gst_structure_set (s, "last-frame-url", G_TYPE_STRING, url, NULL);
+}
+
+/* A cached replay: the last frame first, then the news. */
+static GstFlowReturn
+gst_seedance_src_announce_cached (GstSeedanceSrc * src)
+{
+  GstFlowReturn ret;
+
+  if ((ret = gst_seedance_src_deliver_last_frame (src, NULL)) != GST_FLOW_OK)
+    return ret;
+  gst_seedance_src_post_task (src, "cached", NULL,
+      g_get_monotonic_time () - src->run_start);
+  gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_COMPLETE,
+      "%s: playing the cached clip", src->run_task_id);
+  return GST_FLOW_OK;
+}
+
 static void
 gst_seedance_src_submission_done (gpointer user_data)
 {
@@ -1878,6 +2093,7 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
   guint failures = 0, bad_answers = 0;
   SeedanceAnswer answer = { 0, -1 };
   GError *error = NULL;
+  GstFlowReturn ret;
 
   for (;;) {
     SeedanceTask *task = seedance_client_query (src->client,
@@ -1925,6 +2141,14 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
       gboolean changed = g_strcmp0 (last_status, task->status) != 0;
 
       failures = bad_answers = 0;
+      /* The last frame comes before the news of success, which names it. */
+      if (task->state == SEEDANCE_TASK_SUCCEEDED
+          && (ret = gst_seedance_src_deliver_last_frame (src, task))
+          != GST_FLOW_OK) {
+        seedance_task_free (task);
+        g_free (last_status);
+        return ret;
+      }
       if (changed) {
         g_free (last_status);
         last_status = g_strdup (task->status);
@@ -2372,10 +2596,8 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
     if (src->clip_fd >= 0) {
       gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_START,
           "%s: playing the cached clip", src->run_task_id);
-      gst_seedance_src_post_task (src, "cached", NULL,
-          g_get_monotonic_time () - src->run_start);
-      gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_COMPLETE,
-          "%s: playing the cached clip", src->run_task_id);
+      if ((ret = gst_seedance_src_announce_cached (src)) != GST_FLOW_OK)
+        return ret;
     } else {
       if (src->run_task_id && !src->progress_open)
         gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_START,
@@ -2390,6 +2612,12 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
     }
   }
 
+  /* A flush cut a cached replay's last frame short (a run that downloads
+   * the clip has its frame before): it still comes first. */
+  if (src->clip_fd >= 0 && src->last_frame
+      && !seedance_last_frame_is_settled (src->last_frame)
+      && (ret = gst_seedance_src_announce_cached (src)) != GST_FLOW_OK)
+    return ret;
   if (src->clip_fd >= 0)
     return gst_seedance_src_create_from_clip (src, offset, length, outbuf);
 
@@ -2526,7 +2754,8 @@ gst_seedance_src_uri_get_protocols (GType type)
 
 /* A URI comes from playlists, projects and links the user did not write:
  * it describes the request and how long to wait for it, never where the
- * key goes (api-url, model) or where files are written (cache-*). */
+ * key goes (api-url, model) or where files are written (cache-*,
+ * last-frame-location). */
 static gboolean
 is_uri_property (guint prop_id)
 {
@@ -2538,6 +2767,7 @@ is_uri_property (guint prop_id)
     case PROP_CACHE_MODE:
     case PROP_CACHE_DIR:
     case PROP_CACHE_SIZE:
+    case PROP_LAST_FRAME_LOCATION:
       return FALSE;
     default:
       return prop_id >= PROP_PROMPT && prop_id < N_PROPERTIES;
@@ -2645,8 +2875,9 @@ gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
         && !is_uri_property (pspec->param_id)) {
       seedance_uri_set_error (error, "'%s' is not allowed in a URI: a URI "
           "describes the request, never where the key goes (api-url, model) "
-          "or where files go (cache-mode, cache-dir, cache-size); set '%s' "
-          "on the element", pspec->name, pspec->name);
+          "or where files go (cache-mode, cache-dir, cache-size, "
+          "last-frame-location); set '%s' on the element", pspec->name,
+          pspec->name);
       goto done;
     }
     if (pspec == NULL || pspec->owner_type != GST_TYPE_SEEDANCE_SRC) {

@@ -17,6 +17,7 @@
 #include "seedanceclipcache.h"
 #include "seedanceenums.h"
 #include "seedancejournal.h"
+#include "seedancelastframe.h"
 #include "seedancedeadline.h"
 #include "seedancesubmission.h"
 #include "seedancerequest.h"
@@ -47,6 +48,7 @@ struct _GstSeedanceSrc
   GstSeedanceCacheMode cache_mode;
   gchar *cache_dir;             /* NULL: $XDG_CACHE_HOME/gst-seedance */
   guint cache_size;             /* MiB of clips kept */
+  gchar *last_frame_location;   /* file the last frame is written to */
   gboolean setting_uri;         /* set_uri() is setting the properties */
   gboolean api_key_from_environment;    /* api_key is MODELLIX_API_KEY's */
   gboolean task_failed;         /* task_id was last seen failed */
@@ -87,6 +89,8 @@ struct _GstSeedanceSrc
   gboolean url_refreshed;       /* the task was asked for a fresh URL */
   gboolean clip_identity_known; /* clip_identity holds the first answer's */
   gboolean cache_given_up;      /* the clip cannot be cached this run */
+  SeedanceLastFrame *last_frame;        /* with return-last-frame, when it
+                                         * has a cache or a location */
 
   /* Cancellation of every query, download and wait; see unlock(). */
   GCancellable *cancellable;

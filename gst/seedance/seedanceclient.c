@@ -1139,6 +1139,24 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
     guint64 offset, const SeedanceFileIdentity * first, guint64 max_size,
     SeedanceDownload * download, SeedanceDeadline * watch, GError ** error)
 {
+  return seedance_client_open_result (client, "clip", url, offset, first,
+      max_size, download, watch, error);
+}
+
+/**
+ * seedance_client_open_result:
+ * @what: what the file is, for the messages: "clip", "last frame"
+ *
+ * seedance_client_open_download() for any result file of a task (the clip,
+ * its last frame): the same checks, without the key, in the messages
+ * @what names the file.
+ */
+gboolean
+seedance_client_open_result (SeedanceClient * client, const gchar * what,
+    const gchar * url, guint64 offset, const SeedanceFileIdentity * first,
+    guint64 max_size, SeedanceDownload * download, SeedanceDeadline * watch,
+    GError ** error)
+{
   GCancellable *cancellable = seedance_deadline_get_cancellable (watch);
   SoupMessage *msg;
   SoupMessageHeaders *headers;
@@ -1193,7 +1211,7 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
       g_propagate_error (error, err);
     else {
       g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-          "downloading the clip failed: %s", err->message);
+          "downloading the %s failed: %s", what, err->message);
       g_error_free (err);
     }
     g_object_unref (msg);
@@ -1207,7 +1225,7 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
   if (status != SOUP_STATUS_OK && !(status == SOUP_STATUS_PARTIAL_CONTENT
           && offset > 0)) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-        "downloading the clip failed with HTTP %u %s%s", status,
+        "downloading the %s failed with HTTP %u %s%s", what, status,
         soup_status_get_phrase (status) ? soup_status_get_phrase (status) : "",
         (status == 403 || status == 404 || status == 410) ?
         " (result URLs expire 24 hours after the task ends)" : "");
@@ -1216,8 +1234,8 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
   coding = soup_message_headers_get_list (headers, "Content-Encoding");
   if (coding && g_ascii_strcasecmp (coding, "identity") != 0) {
     seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-        "the file host sent the clip with Content-Encoding '%s' though "
-        "identity was asked: those bytes are not the clip", coding);
+        "the file host sent the %s with Content-Encoding '%s' though "
+        "identity was asked: those bytes are not the %s", what, coding, what);
     goto failed;
   }
   if (!content_length (headers, &length, error))
@@ -1238,22 +1256,22 @@ seedance_client_open_download (SeedanceClient * client, const gchar * url,
   }
   if (total == 0) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-        "the file host sent an empty clip");
+        "the file host sent an empty %s", what);
     goto failed;
   }
   if (total > 0 && (guint64) total > max_size) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
         "the file host announces %" G_GINT64_FORMAT " bytes, larger than "
-        "the %" G_GUINT64_FORMAT " bytes a clip may have", total, max_size);
+        "the %" G_GUINT64_FORMAT " bytes a %s may have", total, max_size, what);
     goto failed;
   }
 
   read_identity (headers, total, &download->identity);
   if (first && !same_file (first, &download->identity)) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-        "the clip changed on the file host since its download began (its "
+        "the %s changed on the file host since its download began (its "
         "size or validator differs from the first answer): its parts "
-        "cannot be joined");
+        "cannot be joined", what);
     goto failed;
   }
   download->total_size = total;

@@ -119,6 +119,15 @@ gboolean        seedance_client_open_download (SeedanceClient * client,
                                                SeedanceDownload * download,
                                                SeedanceDeadline * watch,
                                                GError ** error);
+gboolean        seedance_client_open_result (SeedanceClient * client,
+                                             const gchar * what,
+                                             const gchar * url,
+                                             guint64 offset,
+                                             const SeedanceFileIdentity * first,
+                                             guint64 max_size,
+                                             SeedanceDownload * download,
+                                             SeedanceDeadline * watch,
+                                             GError ** error);
 
 void            seedance_download_clear (SeedanceDownload * download);
 

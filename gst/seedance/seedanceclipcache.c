@@ -13,7 +13,8 @@
  * moov at the end out of order. Once every byte is there the file is
  * checksummed and renamed into place; readers check size and checksum
  * before trusting it. The least recently used clips go when the cache
- * outgrows its bound.
+ * outgrows its bound, each with its last frame (return-last-frame), which
+ * is kept beside it as <fingerprint>.last-frame.
  *
  * The clips directory may hold anything (a user who pointed cache-dir at
  * a directory of their own, a planted symlink): the cache only ever
@@ -300,25 +301,92 @@ seedance_clip_touch (const gchar * path)
     GST_DEBUG ("cannot touch %s: %s", path, g_strerror (errno));
 }
 
+/**
+ * seedance_clip_cache_open_dir:
+ * @clips_dir: the cache's clips directory
+ *
+ * Opens @clips_dir, which must be a directory (not a symlink to one) owned
+ * by the effective uid that neither its group nor others can write to:
+ * files are then made, examined and removed through the descriptor, never
+ * through a path that could be swapped in between.
+ *
+ * Returns: the directory's descriptor, or -1 with @error set.
+ */
+gint
+seedance_clip_cache_open_dir (const gchar * clips_dir, GError ** error)
+{
+  struct stat st;
+  gint fd;
+
+  ensure_debug ();
+  fd = open (clips_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+        "cannot open %s: %s", clips_dir, errno == ELOOP ?
+        "it is a symbolic link" : g_strerror (errno));
+    return -1;
+  }
+  if (fstat (fd, &st) < 0 || st.st_uid != geteuid ()
+      || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+        "%s is not a private directory of yours", clips_dir);
+    close (fd);
+    return -1;
+  }
+  return fd;
+}
+
+/**
+ * seedance_clip_cache_create_part:
+ * @dir_fd: a directory from seedance_clip_cache_open_dir()
+ * @final_name: the name the file will have once complete, e.g.
+ *   "<fingerprint>.last-frame"
+ * @part_name: (out) (transfer full): the part file's name in @dir_fd
+ *
+ * Creates a new, empty part file for @final_name, mode 0600, named as
+ * eviction recognises the cache's part files (so one that a run which
+ * died leaves behind is removed a day later); never through a symlink,
+ * never an existing file.
+ *
+ * Returns: its descriptor (read-write), or -1 with @error set.
+ */
+gint
+seedance_clip_cache_create_part (gint dir_fd, const gchar * final_name,
+    gchar ** part_name, GError ** error)
+{
+  gchar *name = g_strdup_printf ("%s.%d-%08x.part", final_name,
+      (gint) getpid (), g_random_int ());
+  gint fd = openat (dir_fd, name, O_RDWR | O_CREAT | O_EXCL | SAFE_OPEN_FLAGS,
+      0600);
+
+  ensure_debug ();
+  if (fd < 0) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+        "cannot create %s in the cache: %s", name, g_strerror (errno));
+    g_free (name);
+    return -1;
+  }
+  *part_name = name;
+  return fd;
+}
+
+/* What the cache holds of one request: its clip, its last frame, or
+ * both; they are counted and evicted together. */
 typedef struct
 {
-  gchar *name;
-  guint64 size;
-  gint64 mtime;
-} CachedClip;
+  gchar fingerprint[FINGERPRINT_LENGTH + 1];
+  guint64 clip_size;            /* 0: no clip */
+  guint64 frame_size;           /* 0: no last frame */
+  gboolean clip, frame;         /* which of the two are there */
+  gint64 mtime;                 /* ns, the later of the two */
+} CachedRequest;
 
 static gint
 older_first (gconstpointer a, gconstpointer b)
 {
-  const CachedClip *x = a, *y = b;
+  const CachedRequest *x = a, *y = b;
 
   return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
-}
-
-static void
-cached_clip_clear (gpointer data)
-{
-  g_free (((CachedClip *) data)->name);
 }
 
 /* Whether @s starts with @n lowercase hex digits; returns past them. */
@@ -333,26 +401,36 @@ skip_hex (const gchar * s, guint n)
   return s + n;
 }
 
-/* "<64 lowercase hex>.mp4": a clip the cache committed. */
-static gboolean
-is_clip_name (const gchar * name)
+/* The suffix after "<64 lowercase hex>" in the name of a file the cache
+ * commits (CLIP_SUFFIX or SEEDANCE_FRAME_SUFFIX), NULL for any other
+ * name. */
+static const gchar *
+own_suffix (const gchar * name)
 {
   const gchar *p = skip_hex (name, FINGERPRINT_LENGTH);
 
-  return p && strcmp (p, CLIP_SUFFIX) == 0;
+  if (p && strcmp (p, CLIP_SUFFIX) == 0)
+    return CLIP_SUFFIX;
+  if (p && strcmp (p, SEEDANCE_FRAME_SUFFIX) == 0)
+    return SEEDANCE_FRAME_SUFFIX;
+  return NULL;
 }
 
-/* "<64 lowercase hex>.mp4.<pid>-<8 lowercase hex>.part", exactly as
- * seedance_clip_writer_new() names its part files. */
+/* "<64 lowercase hex><suffix>.<pid>-<8 lowercase hex>.part", with the
+ * suffix of a clip or a last frame, exactly as seedance_clip_writer_new()
+ * and seedance_clip_cache_create_part() name their part files. */
 static gboolean
 is_part_name (const gchar * name)
 {
   const gchar *p = skip_hex (name, FINGERPRINT_LENGTH);
   guint digits = 0;
 
-  if (p == NULL || !g_str_has_prefix (p, CLIP_SUFFIX "."))
+  if (p && g_str_has_prefix (p, CLIP_SUFFIX "."))
+    p += strlen (CLIP_SUFFIX ".");
+  else if (p && g_str_has_prefix (p, SEEDANCE_FRAME_SUFFIX "."))
+    p += strlen (SEEDANCE_FRAME_SUFFIX ".");
+  else
     return FALSE;
-  p += strlen (CLIP_SUFFIX ".");
   if (*p == '0')
     return FALSE;
   while (g_ascii_isdigit (p[digits]))
@@ -363,13 +441,44 @@ is_part_name (const gchar * name)
   return p && strcmp (p, ".part") == 0;
 }
 
-/* Removes the least recently used clips until the cache holds at most
- * @max_bytes, never @keep (the clip in use); also part files that a run
- * which died left behind. Only files the cache made count and go: a
- * regular file (not followed if a symlink) owned by the effective uid,
- * named as the cache names its clips and part files. Anything else in
+/* Removes what the cache holds of @r, through the checked directory;
+ * returns the bytes that went. */
+static guint64
+evict_request (gint dir_fd, const gchar * clips_dir, const CachedRequest * r)
+{
+  const gchar *suffixes[] = { CLIP_SUFFIX, SEEDANCE_FRAME_SUFFIX };
+  const gboolean held[] = { r->clip, r->frame };
+  const guint64 sizes[] = { r->clip_size, r->frame_size };
+  guint64 removed = 0;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (suffixes); i++) {
+    gchar *name;
+
+    if (!held[i])
+      continue;
+    name = g_strconcat (r->fingerprint, suffixes[i], NULL);
+    /* unlinkat() never follows: had the file become a symlink since, the
+     * link would go, not its target. */
+    if (unlinkat (dir_fd, name, 0) == 0) {
+      GST_INFO ("evicted %s/%s (%" G_GUINT64_FORMAT " bytes)", clips_dir,
+          name, sizes[i]);
+      removed += sizes[i];
+    }
+    g_free (name);
+  }
+  return removed;
+}
+
+/* Removes the least recently used clips, each with its last frame, until
+ * the cache holds at most @max_bytes, never those of @keep's request (the
+ * files in use: @keep is a clip or a last frame of this directory); also
+ * part files that a run which died left behind. Only files the cache made
+ * count and go: a regular file (not followed if a symlink) owned by the
+ * effective uid, named as the cache names its clips, last frames and part
+ * files. A last frame without its clip counts on its own. Anything else in
  * the directory, whatever its name, is neither counted nor touched.
- * Returns how many clips went. */
+ * Returns how many requests' files went. */
 guint
 seedance_clip_cache_evict (const gchar * clips_dir, guint64 max_bytes,
     const gchar * keep)
@@ -377,8 +486,10 @@ seedance_clip_cache_evict (const gchar * clips_dir, guint64 max_bytes,
   GDir *dir;
   const gchar *name;
   struct stat st;
-  GArray *clips;
+  GArray *held;
+  GHashTable *index;
   gchar *keep_name = NULL;
+  GError *error = NULL;
   guint64 total = 0;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint i, evicted = 0;
@@ -386,13 +497,9 @@ seedance_clip_cache_evict (const gchar * clips_dir, guint64 max_bytes,
 
   ensure_debug ();
   /* The directory itself must be the cache's: no symlink, private. */
-  fd = open (clips_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 || fstat (fd, &st) < 0 || st.st_uid != geteuid ()
-      || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-    GST_WARNING ("not evicting from %s: %s", clips_dir, fd < 0 ?
-        g_strerror (errno) : "not a private directory");
-    if (fd >= 0)
-      close (fd);
+  if ((fd = seedance_clip_cache_open_dir (clips_dir, &error)) < 0) {
+    GST_WARNING ("not evicting: %s", error->message);
+    g_error_free (error);
     return 0;
   }
   /* The listing only proposes names: each is examined and removed
@@ -402,47 +509,71 @@ seedance_clip_cache_evict (const gchar * clips_dir, guint64 max_bytes,
     close (fd);
     return 0;
   }
-  /* @keep is a clip of this directory. */
+  /* @keep is a file of this directory; its request's files stay. */
   if (keep)
     keep_name = g_path_get_basename (keep);
 
-  clips = g_array_new (FALSE, FALSE, sizeof (CachedClip));
-  g_array_set_clear_func (clips, cached_clip_clear);
+  held = g_array_new (FALSE, TRUE, sizeof (CachedRequest));
+  /* fingerprint -> index in @held + 1 */
+  index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   while ((name = g_dir_read_name (dir))) {
-    gboolean clip = is_clip_name (name), part = !clip && is_part_name (name);
+    const gchar *suffix = own_suffix (name);
+    gboolean part = suffix == NULL && is_part_name (name);
+    CachedRequest *r;
+    gchar *fingerprint;
+    gint64 mtime;
+    guint at;
 
-    if ((!clip && !part)
+    if ((suffix == NULL && !part)
         || fstatat (fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0
         || !S_ISREG (st.st_mode) || st.st_uid != geteuid ())
       continue;
-    if (clip) {
-      CachedClip c = { g_strdup (name), st.st_size,
-        (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
-            st.st_mtim.tv_nsec
-      };
-
-      total += c.size;
-      g_array_append_val (clips, c);    /* keeps name */
-    } else if (now - st.st_mtime > STALE_PART_AGE_S
-        && unlinkat (fd, name, 0) == 0) {
-      GST_INFO ("removed the stale part file %s/%s", clips_dir, name);
+    if (part) {
+      if (now - st.st_mtime > STALE_PART_AGE_S && unlinkat (fd, name, 0) == 0)
+        GST_INFO ("removed the stale part file %s/%s", clips_dir, name);
+      continue;
     }
+    fingerprint = g_strndup (name, FINGERPRINT_LENGTH);
+    at = GPOINTER_TO_UINT (g_hash_table_lookup (index, fingerprint));
+    if (at == 0) {
+      CachedRequest fresh = { {0}, 0, 0, FALSE, FALSE, G_MININT64 };
+
+      memcpy (fresh.fingerprint, name, FINGERPRINT_LENGTH);
+      g_array_append_val (held, fresh);
+      at = held->len;
+      g_hash_table_insert (index, fingerprint, GUINT_TO_POINTER (at));
+    } else {
+      g_free (fingerprint);
+    }
+    r = &g_array_index (held, CachedRequest, at - 1);
+    mtime = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) +
+        st.st_mtim.tv_nsec;
+    r->mtime = MAX (r->mtime, mtime);
+    if (strcmp (suffix, CLIP_SUFFIX) == 0) {
+      r->clip = TRUE;
+      r->clip_size = st.st_size;
+    } else {
+      r->frame = TRUE;
+      r->frame_size = st.st_size;
+    }
+    total += st.st_size;
   }
 
-  g_array_sort (clips, older_first);
-  for (i = 0; i < clips->len && total > max_bytes; i++) {
-    CachedClip *c = &g_array_index (clips, CachedClip, i);
+  g_array_sort (held, older_first);
+  for (i = 0; i < held->len && total > max_bytes; i++) {
+    CachedRequest *r = &g_array_index (held, CachedRequest, i);
+    guint64 removed;
 
-    /* unlinkat() never follows: had the file become a symlink since,
-     * the link would go, not its target. */
-    if (g_strcmp0 (c->name, keep_name) == 0 || unlinkat (fd, c->name, 0) < 0)
+    if (keep_name && own_suffix (keep_name)
+        && strncmp (keep_name, r->fingerprint, FINGERPRINT_LENGTH) == 0)
       continue;
-    GST_INFO ("evicted %s/%s (%" G_GUINT64_FORMAT " bytes)", clips_dir,
-        c->name, c->size);
-    total -= c->size;
+    if ((removed = evict_request (fd, clips_dir, r)) == 0)
+      continue;
+    total -= removed;
     evicted++;
   }
-  g_array_unref (clips);
+  g_hash_table_unref (index);
+  g_array_unref (held);
   g_free (keep_name);
   g_dir_close (dir);
   close (fd);

@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/* The names of a request's files in the clips directory: the clip is
+ * <fingerprint>.mp4, its last frame (return-last-frame) <fingerprint> plus
+ * this suffix, whatever the image's format. */
+#define SEEDANCE_FRAME_SUFFIX ".last-frame"
+
 typedef struct _SeedanceClipWriter SeedanceClipWriter;
 
 SeedanceClipWriter *seedance_clip_writer_new (const gchar * final_path,
@@ -33,6 +38,12 @@ gint                seedance_clip_open_verified (const gchar * path,
                                                  const gchar * sha256,
                                                  GError ** error);
 void                seedance_clip_touch (const gchar * path);
+gint                seedance_clip_cache_open_dir (const gchar * clips_dir,
+                                                  GError ** error);
+gint                seedance_clip_cache_create_part (gint dir_fd,
+                                                     const gchar * final_name,
+                                                     gchar ** part_name,
+                                                     GError ** error);
 guint               seedance_clip_cache_evict (const gchar * clips_dir,
                                                guint64 max_bytes,
                                                const gchar * keep);

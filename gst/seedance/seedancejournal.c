@@ -38,6 +38,7 @@
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
 
+#include "seedanceclipcache.h"
 #include "seedancejournal.h"
 
 GST_DEBUG_CATEGORY_STATIC (seedance_journal_debug);
@@ -64,6 +65,7 @@ struct _SeedanceJournal
   gchar *lock_path;             /* journal/<fingerprint>.lock */
   gchar *clips_dir;             /* clips/ */
   gchar *clip_path;             /* clips/<fingerprint>.mp4 */
+  gchar *frame_path;            /* clips/<fingerprint>.last-frame */
   gchar *entry_name;            /* <fingerprint>.json */
   gchar *lock_name;             /* <fingerprint>.lock */
   gint dir_fd;                  /* journal/, checked private */
@@ -271,6 +273,9 @@ seedance_journal_open (const gchar * dir, const gchar * fingerprint,
 
     journal->clip_path = g_build_filename (journal->clips_dir, name, NULL);
     g_free (name);
+    name = g_strconcat (fingerprint, SEEDANCE_FRAME_SUFFIX, NULL);
+    journal->frame_path = g_build_filename (journal->clips_dir, name, NULL);
+    g_free (name);
   }
 
   if (g_mkdir_with_parents (dir, 0700) < 0) {
@@ -321,6 +326,7 @@ seedance_journal_free (SeedanceJournal * journal)
   g_free (journal->lock_path);
   g_free (journal->clips_dir);
   g_free (journal->clip_path);
+  g_free (journal->frame_path);
   g_free (journal);
 }
 
@@ -626,6 +632,7 @@ seedance_journal_entry_free (SeedanceJournalEntry * entry)
   g_free (entry->status);
   g_free (entry->video_url);
   g_free (entry->clip_sha256);
+  g_free (entry->frame_sha256);
   g_free (entry);
 }
 
@@ -673,6 +680,26 @@ is_sha256 (const gchar * s)
   return s[64] == '\0';
 }
 
+/* A cached file of the entry (the clip, the last frame): a size and a
+ * SHA-256 given together or not at all, and then @path_member naming
+ * @own_path, this request's own file: a path that points elsewhere is
+ * not followed. */
+static gboolean
+cached_file_ok (JsonObject * object, const gchar * path_member,
+    const gchar * own_path, gint64 size, const gchar * sha)
+{
+  JsonNode *path;
+
+  if ((sha == NULL) != (size == 0) || (sha && !is_sha256 (sha)))
+    return FALSE;
+  if (sha == NULL)
+    return TRUE;
+  path = json_object_get_member (object, path_member);
+  return path && JSON_NODE_HOLDS_VALUE (path)
+      && json_node_get_value_type (path) == G_TYPE_STRING
+      && g_strcmp0 (json_node_get_string (path), own_path) == 0;
+}
+
 /* The entry, every field checked; NULL with @problem (unless NULL) set
  * when there is none (absent: problem stays NULL) or it cannot be
  * trusted (problem says why). */
@@ -684,8 +711,8 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
   SeedanceJournalEntry *entry = NULL;
   JsonObject *o;
   const gchar *format, *fingerprint, *status, *task_id, *url, *sha;
-  gint64 expires, size, updated;
-  JsonNode *clip;
+  const gchar *frame_sha;
+  gint64 expires, size, updated, frame_size;
   GError *error = NULL;
 
   if (length == 0) {
@@ -725,7 +752,12 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
   expires = count_member (o, "video_url_expires");
   size = count_member (o, "clip_size");
   updated = count_member (o, "updated");
-  if (status == NULL || updated < 0 || expires < 0 || size < 0) {
+  /* Entries written before the last frame was cached have none. */
+  frame_sha = printable_member (o, "last_frame_sha256", 64);
+  frame_size = json_object_has_member (o, "last_frame_size") ?
+      count_member (o, "last_frame_size") : 0;
+  if (status == NULL || updated < 0 || expires < 0 || size < 0
+      || frame_size < 0) {
     *problem = g_strdup ("a field is missing or has the wrong type");
     goto done;
   }
@@ -739,14 +771,14 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
     *problem = g_strdup ("its result URL is not an http(s) URL");
     goto done;
   }
-  /* The clip is always this request's own file: a path that points
-   * elsewhere is not followed. */
-  clip = json_object_get_member (o, "clip");
-  if ((sha == NULL) != (size == 0) || (sha && !is_sha256 (sha))
-      || (sha && (clip == NULL || !JSON_NODE_HOLDS_VALUE (clip)
-              || g_strcmp0 (json_node_get_string (clip),
-                  journal->clip_path) != 0))) {
+  if (!cached_file_ok (o, "clip", journal->clip_path, size, sha)) {
     *problem = g_strdup ("its cached clip's size or checksum is malformed");
+    goto done;
+  }
+  if (!cached_file_ok (o, "last_frame", journal->frame_path, frame_size,
+          frame_sha)) {
+    *problem = g_strdup ("its cached last frame's size or checksum is "
+        "malformed");
     goto done;
   }
 
@@ -755,6 +787,8 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
   entry->video_url_expires = expires;
   entry->clip_size = size;
   entry->clip_sha256 = g_strdup (sha);
+  entry->frame_size = frame_size;
+  entry->frame_sha256 = g_strdup (frame_sha);
   entry->updated = updated;
 
 done:
@@ -895,6 +929,14 @@ seedance_journal_write (SeedanceJournal * journal,
     json_builder_set_member_name (b, "clip_sha256");
     json_builder_add_string_value (b, entry->clip_sha256);
   }
+  if (entry->frame_sha256) {
+    json_builder_set_member_name (b, "last_frame");
+    json_builder_add_string_value (b, journal->frame_path);
+    json_builder_set_member_name (b, "last_frame_size");
+    json_builder_add_int_value (b, entry->frame_size);
+    json_builder_set_member_name (b, "last_frame_sha256");
+    json_builder_add_string_value (b, entry->frame_sha256);
+  }
   json_builder_set_member_name (b, "updated");
   json_builder_add_int_value (b, entry->updated);
   json_builder_end_object (b);
@@ -960,6 +1002,11 @@ seedance_journal_adopt (SeedanceJournal * journal, const gchar * dir,
     g_clear_pointer (&entry->clip_sha256, g_free);
     entry->clip_size = 0;
   }
+  if (entry->frame_sha256
+      && g_rename (old->frame_path, journal->frame_path) < 0) {
+    g_clear_pointer (&entry->frame_sha256, g_free);
+    entry->frame_size = 0;
+  }
   if (!seedance_journal_write (journal, entry, &error)) {
     GST_WARNING ("cannot adopt %s: %s", old->path, error->message);
     g_error_free (error);
@@ -1000,4 +1047,16 @@ const gchar *
 seedance_journal_get_clips_dir (SeedanceJournal * journal)
 {
   return journal->clips_dir;
+}
+
+/**
+ * seedance_journal_get_frame_path:
+ *
+ * Returns: where the cache keeps the request's last frame (return-last-frame),
+ * beside its clip: clips/<fingerprint>.last-frame.
+ */
+const gchar *
+seedance_journal_get_frame_path (SeedanceJournal * journal)
+{
+  return journal->frame_path;
 }

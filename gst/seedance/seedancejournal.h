@@ -30,6 +30,9 @@ G_BEGIN_DECLS
  * @video_url_expires: when that URL expires, in Unix seconds (0: unknown)
  * @clip_size: size of the cached clip, 0 when none
  * @clip_sha256: (nullable): its SHA-256, NULL when none
+ * @frame_size: size of the cached last frame (return-last-frame), 0 when
+ *   none; entries written before it existed have none
+ * @frame_sha256: (nullable): its SHA-256, NULL when none
  * @updated: when the entry was written, in Unix seconds
  *
  * What the journal knows of one request. The request itself (and the key)
@@ -43,6 +46,8 @@ typedef struct
   gint64 video_url_expires;
   guint64 clip_size;
   gchar *clip_sha256;
+  guint64 frame_size;
+  gchar *frame_sha256;
   gint64 updated;
 } SeedanceJournalEntry;
 
@@ -85,6 +90,7 @@ const gchar *        seedance_journal_get_path (SeedanceJournal * journal);
 const gchar *        seedance_journal_get_lock_path (SeedanceJournal * journal);
 const gchar *        seedance_journal_get_clip_path (SeedanceJournal * journal);
 const gchar *        seedance_journal_get_clips_dir (SeedanceJournal * journal);
+const gchar *        seedance_journal_get_frame_path (SeedanceJournal * journal);
 
 SeedanceJournalEntry *seedance_journal_entry_new (const gchar * task_id,
                                                   const gchar * status);

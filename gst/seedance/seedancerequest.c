@@ -179,10 +179,17 @@ is_http_url (const gchar * value)
   return ok;
 }
 
-/* The image formats the service accepts, recognised by their first bytes
- * so a misnamed file is still sent with the right type. */
-static const gchar *
-sniff_image_mime (const guint8 * data, gsize len)
+/**
+ * seedance_image_sniff_mime:
+ *
+ * The image formats the service accepts, recognised by their first bytes
+ * so a misnamed file is still sent with the right type.
+ *
+ * Returns: (nullable): the media type of the image @data starts, NULL
+ * when it is none of them.
+ */
+const gchar *
+seedance_image_sniff_mime (const guint8 * data, gsize len)
 {
   if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
     return "image/png";
@@ -253,7 +260,7 @@ base64_image (const gchar * value)
   /* 32 characters decode to 24 bytes, enough for every magic we know. */
   g_strlcpy (head, b64, MIN (len, 32) / 4 * 4 + 1);
   decoded = g_base64_decode (head, &out_len);
-  ok = sniff_image_mime (decoded, out_len) != NULL;
+  ok = seedance_image_sniff_mime (decoded, out_len) != NULL;
   g_free (decoded);
   if (!ok)
     g_clear_pointer (&b64, g_free);
@@ -389,7 +396,7 @@ image_file_to_data_uri (const gchar * path, SeedanceField field,
   }
   close (fd);
 
-  mime = sniff_image_mime (data, size);
+  mime = seedance_image_sniff_mime (data, size);
   if (mime == NULL) {
     field_error (error, field, "'%s' is not an image the service accepts "
         "(PNG, JPEG, WebP, GIF, BMP or TIFF)", path);

@@ -91,6 +91,7 @@ void         seedance_request_copy (SeedanceRequest * dest, const SeedanceReques
 
 const gchar *seedance_field_name (SeedanceField field);
 const gchar *seedance_field_property_name (SeedanceField field);
+const gchar *seedance_image_sniff_mime (const guint8 * data, gsize len);
 
 gboolean     seedance_request_check_numbers (const SeedanceRequest * request,
                                              GError ** error);

@@ -821,10 +821,12 @@ render_func (gpointer data, gpointer user_data)
 /* Faults                                                                  */
 
 /* Takes the first queued fault for @target (for a poll, one whose task
- * filter is unset or @task_id): a copy, while the queued one counts down.
- * NULL when there is none. */
+ * filter is unset or @task_id; for a download, one whose file filter is
+ * unset or @file, "clip" or "frame"): a copy, while the queued one counts
+ * down. NULL when there is none. */
 static Fault *
-take_fault (SeedanceEmulator * self, FaultTarget target, const gchar * task_id)
+take_fault (SeedanceEmulator * self, FaultTarget target, const gchar * task_id,
+    const gchar * file)
 {
   Fault *taken = NULL;
   guint i;
@@ -837,6 +839,8 @@ take_fault (SeedanceEmulator * self, FaultTarget target, const gchar * task_id)
       continue;
     if (fault->task_filter != NULL &&
         g_strcmp0 (fault->task_filter, task_id) != 0)
+      continue;
+    if (fault->file_filter != NULL && g_strcmp0 (fault->file_filter, file) != 0)
       continue;
     taken = fault_copy (fault);
     if (fault->count > 0 && --fault->count == 0)
@@ -1502,7 +1506,7 @@ handle_submit (SeedanceEmulator * self, SoupServerMessage * msg)
 
   /* Only a submission that would succeed meets a fault: one that does not
    * create the task answers before anything is created. */
-  fault = take_fault (self, FAULT_TARGET_SUBMIT, NULL);
+  fault = take_fault (self, FAULT_TARGET_SUBMIT, NULL, NULL);
   if (fault != NULL && !fault->created) {
     GST_INFO ("submission: fault %s, no task created", fault->spec);
     mark_fault (msg, fault->spec, NULL);
@@ -1687,7 +1691,7 @@ handle_task (SeedanceEmulator * self, SoupServerMessage * msg,
   Fault *fault;
   gchar *task_faults = NULL;
 
-  fault = take_fault (self, FAULT_TARGET_POLL, task_id);
+  fault = take_fault (self, FAULT_TARGET_POLL, task_id, NULL);
 
   g_mutex_lock (&self->lock);
   task = g_hash_table_lookup (self->tasks, task_id);
@@ -2367,7 +2371,8 @@ handle_files (SeedanceEmulator * self, SoupServerMessage * msg,
 
   /* Downloads meet faults, HEAD requests do not. */
   if (with_faults && method == SOUP_METHOD_GET)
-    fault = take_fault (self, FAULT_TARGET_DOWNLOAD, NULL);
+    fault = take_fault (self, FAULT_TARGET_DOWNLOAD, NULL,
+        g_str_has_suffix (file, ".png") ? "frame" : "clip");
   if (fault != NULL) {
     mark_fault (msg, fault->spec, NULL);
     if (fault->kind == FAULT_STATUS) {
@@ -2961,6 +2966,34 @@ seedance_emulator_get_clip_path (SeedanceEmulator * emulator,
   task = g_hash_table_lookup (emulator->tasks, task_id);
   if (task != NULL && task->render == RENDER_DONE)
     path = g_strdup (task->clip_path);
+  g_mutex_unlock (&emulator->lock);
+  return path;
+}
+
+/**
+ * seedance_emulator_get_frame_path:
+ * @emulator: an emulator
+ * @task_id: a task id
+ *
+ * Returns: (transfer full) (nullable): the PNG of the clip's last frame
+ *   that the emulator serves for the task (as its "image" resource when
+ *   return_last_frame was set), or %NULL while the task is unknown or its
+ *   clip is not rendered.
+ */
+gchar *
+seedance_emulator_get_frame_path (SeedanceEmulator * emulator,
+    const gchar * task_id)
+{
+  EmulatorTask *task;
+  gchar *path = NULL;
+
+  g_return_val_if_fail (emulator != NULL, NULL);
+  g_return_val_if_fail (task_id != NULL, NULL);
+
+  g_mutex_lock (&emulator->lock);
+  task = g_hash_table_lookup (emulator->tasks, task_id);
+  if (task != NULL && task->render == RENDER_DONE)
+    path = g_strdup (task->frame_path);
   g_mutex_unlock (&emulator->lock);
   return path;
 }

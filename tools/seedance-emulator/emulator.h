@@ -105,6 +105,12 @@ void              seedance_emulator_set_generation_ms (SeedanceEmulator * emulat
 gchar *           seedance_emulator_get_clip_path (SeedanceEmulator * emulator,
                                                    const gchar * task_id);
 
+/* Path of the PNG of the clip's last frame that the emulator serves for the
+ * task (the "image" resource of a return_last_frame request), or NULL while
+ * the task is unknown or not rendered. Free with g_free(). */
+gchar *           seedance_emulator_get_frame_path (SeedanceEmulator * emulator,
+                                                    const gchar * task_id);
+
 /* The frame size the emulator (and the real service) renders for a ratio
  * ("16:9", ...) and resolution ("480p", "720p"). FALSE for unknown values. */
 gboolean          seedance_emulator_frame_size (const gchar * ratio,

@@ -107,6 +107,7 @@ fault_free (Fault * fault)
   g_free (fault->retry_after);
   g_free (fault->message);
   g_free (fault->task_filter);
+  g_free (fault->file_filter);
   g_free (fault->to);
   g_free (fault->reason);
   g_free (fault->code);
@@ -126,6 +127,7 @@ fault_copy (const Fault * fault)
   copy->retry_after = g_strdup (fault->retry_after);
   copy->message = g_strdup (fault->message);
   copy->task_filter = g_strdup (fault->task_filter);
+  copy->file_filter = g_strdup (fault->file_filter);
   copy->to = g_strdup (fault->to);
   copy->reason = g_strdup (fault->reason);
   copy->code = g_strdup (fault->code);
@@ -515,6 +517,19 @@ fault_parse (const gchar * spec, GError ** error)
       value = g_uri_unescape_string (eq + 1, NULL);
     if (eq != NULL && value == NULL) {
       ok = FALSE;
+    } else if (strcmp (name, "file") == 0) {
+      /* Any download fault may aim at one of the task's files. */
+      if (target != FAULT_TARGET_DOWNLOAD) {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+            "fault '%s': option 'file' applies to download faults only", spec);
+        g_free (name);
+        g_free (value);
+        goto failed;
+      }
+      ok = g_strcmp0 (value, "clip") == 0 || g_strcmp0 (value, "frame") == 0;
+      g_free (fault->file_filter);
+      fault->file_filter = g_strdup (value);
+      goto checked;
     } else if (fault->kind == FAULT_STATUS) {
       /* Error answers take these on every target. */
       if (strcmp (name, "retry-after") == 0) {

@@ -83,6 +83,8 @@ typedef struct
   gchar *message;               /* detail of an error answer */
   gboolean created;             /* submit: the task is created first */
   gchar *task_filter;           /* poll: only queries of this task */
+  gchar *file_filter;           /* download: only GETs of this file, "clip"
+                                 * or "frame" (the last frame); NULL: any */
   gchar *to;                    /* "other", "files", "api" or an origin */
 
   guint delay_ms;               /* FAULT_SLOW; FAULT_BODY: before each chunk */

@@ -69,6 +69,8 @@ print_request (const SeedanceEmulatorRequest * request, gpointer user_data)
 "    endless | gzip[=SIZE], combinable: [:drop-at=BYTES][:slow=MS][:delay=MS]\n" \
 "      [:chunk=SIZE][:ignore-range][:chunked][:content-length=TEXT][:endless]\n" \
 "      [:gzip[=SIZE]]  (written by hand, Connection: close)\n" \
+"    any of them [:file=clip|frame]: only GETs of the clip, or of the last\n" \
+"      frame (the PNG of a return_last_frame task)\n" \
 "  task:KIND     the next tasks created (or the existing one given by id=ID)\n" \
 "    fail[=REASON][:reason=TEXT][:code=CODE][:status=WORD]\n" \
 "        [:where=error|error-string|message|fail-reason|envelope|none]\n" \

@@ -36,10 +36,10 @@
 #define ELEMENT_KEY "sk-element-key-5a5a5a5a"
 
 /* Every property of the element itself: 13 request fields, the 3 a URI
- * may set besides (task-id, poll-interval, timeout) and the 7 it may not
- * (the key, its file, its origin, the model and the cache). The handler
- * adds none. */
-#define N_OWN_PROPERTIES 23
+ * may set besides (task-id, poll-interval, timeout) and the 8 it may not
+ * (the key, its file, its origin, the model, the cache and the last
+ * frame's file). The handler adds none. */
+#define N_OWN_PROPERTIES 24
 
 /* What the application sets on the element and no URI may change: each
  * differs from the default. */
@@ -48,6 +48,7 @@
 #define ELEMENT_MODEL "acme/element-model"
 #define ELEMENT_CACHE_MODE "resume"
 #define ELEMENT_CACHE_DIR "/tmp/seedance element cache"
+#define ELEMENT_LAST_FRAME_LOCATION "/tmp/seedance element last.png"
 #define ELEMENT_CACHE_SIZE 77
 
 /* ------------------------------------------------------------------------ */
@@ -179,7 +180,7 @@ set_element_settings (GstElement * src)
   g_object_set (src, "api-key", ELEMENT_KEY, "api-key-file", ELEMENT_KEY_FILE,
       "api-url", ELEMENT_API_URL, "model", ELEMENT_MODEL,
       "cache-dir", ELEMENT_CACHE_DIR, "cache-size", (guint) ELEMENT_CACHE_SIZE,
-      NULL);
+      "last-frame-location", ELEMENT_LAST_FRAME_LOCATION, NULL);
   gst_util_set_object_arg (G_OBJECT (src), "cache-mode", ELEMENT_CACHE_MODE);
 }
 
@@ -196,6 +197,7 @@ assert_element_settings (GstElement * src)
   assert_property (src, "cache-mode", ELEMENT_CACHE_MODE);
   assert_property (src, "cache-dir", ELEMENT_CACHE_DIR);
   assert_property (src, "cache-size", cache_size);
+  assert_property (src, "last-frame-location", ELEMENT_LAST_FRAME_LOCATION);
   g_free (cache_size);
 }
 
@@ -206,7 +208,8 @@ assert_uri_hides_element_settings (const gchar * uri)
 {
   const gchar *forbidden[] = { "api-key", "api_key", "api-url", "api_url",
     "model", "cache", ELEMENT_KEY, "element-key-file", "4321",
-    "element-model", "element%20cache", "resume", "77"
+    "element-model", "element%20cache", "resume", "77",
+    "last-frame-location", "last_frame_location", "element%20last"
   };
   guint i;
 
@@ -429,8 +432,8 @@ GST_START_TEST (test_protocols_and_type)
   fail_unless_equals_string (properties, "api-key,api-key-file,api-url,"
       "audio-urls,cache-dir,cache-mode,cache-size,camera-fixed,duration,"
       "execution-expires-after,first-frame-image,generate-audio,"
-      "last-frame-image,model,poll-interval,prompt,ratio,reference-images,"
-      "resolution,return-last-frame,seed,task-id,timeout");
+      "last-frame-image,last-frame-location,model,poll-interval,prompt,ratio,"
+      "reference-images," "resolution,return-last-frame,seed,task-id,timeout");
   g_free (properties);
   g_ptr_array_unref (names);
 
@@ -811,6 +814,10 @@ static const RefusedKeyCase refused_key_cases[] = {
   {"seedance://?cache_size=2147483647", "cache-size"},
   {"seedance://?cache-size=-1", "cache-size"},
   {"seedance://?cache-size", "cache-size"},
+  {"seedance://?last-frame-location=%2Ftmp%2Flast.png", "last-frame-location"},
+  {"seedance://?prompt=p&return_last_frame=true&last_frame_location=x.png",
+      "last-frame-location"},
+  {"seedance://?last-frame-location=", "last-frame-location"},
   /* Refused whatever else is wrong after it. */
   {"seedance://?cache-dir=/tmp/x&colour=red", "cache-dir"},
 };
@@ -1182,6 +1189,7 @@ GST_START_TEST (test_reset_to_defaults)
   assert_property (src, "cache-mode", "reuse");
   assert_property (src, "cache-dir", NULL);
   assert_property (src, "cache-size", "4096");
+  assert_property (src, "last-frame-location", NULL);
 
   /* The bare scheme resets everything but the key. */
   assert_set_uri (src, RICH_URI);
@@ -1504,6 +1512,8 @@ GST_START_TEST (test_get_uri_hides_element_settings)
   g_object_set (src, "cache-size", (guint) ELEMENT_CACHE_SIZE, NULL);
   assert_uri (src, "seedance://");
   g_object_set (src, "api-key-file", ELEMENT_KEY_FILE, NULL);
+  assert_uri (src, "seedance://");
+  g_object_set (src, "last-frame-location", ELEMENT_LAST_FRAME_LOCATION, NULL);
   assert_uri (src, "seedance://");
   g_object_set (src, "api-key", ELEMENT_KEY, NULL);
   assert_uri (src, "seedance://");

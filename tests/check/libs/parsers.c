@@ -846,6 +846,101 @@ GST_START_TEST (test_journal_entry_not_utf8)
 
 GST_END_TEST;
 
+#define JOURNAL_FINGERPRINT \
+  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define SHA_A "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+/* An entry of the request JOURNAL_FINGERPRINT with @extra members, its
+ * "@CLIP@" and "@FRAME@" the request's own clip and last frame. */
+static gchar *
+journal_entry_text (SeedanceJournal * journal, const gchar * extra)
+{
+  GString *text = g_string_new ("{\"format\":\"gst-seedance-journal/1\","
+      "\"fingerprint\":\"" JOURNAL_FINGERPRINT "\",\"task_id\":\"task-1\","
+      "\"status\":\"success\",\"video_url_expires\":0,\"clip_size\":0,"
+      "\"updated\":1");
+
+  g_string_append (text, extra);
+  g_string_append (text, "}");
+  g_string_replace (text, "@CLIP@", seedance_journal_get_clip_path (journal),
+      0);
+  g_string_replace (text, "@FRAME@", seedance_journal_get_frame_path (journal),
+      0);
+  return g_string_free (text, FALSE);
+}
+
+/* The cached last frame's size and checksum are written and read back;
+ * an entry written before them is read without them; malformed ones make
+ * the entry untrusted, like a malformed clip. */
+GST_START_TEST (test_journal_entry_frame)
+{
+  static const gchar *const malformed[] = {
+    ",\"last_frame\":\"@FRAME@\",\"last_frame_sha256\":\"" SHA_A "\"",
+    ",\"last_frame\":\"@FRAME@\",\"last_frame_size\":5",
+    ",\"last_frame\":\"@FRAME@\",\"last_frame_size\":\"5\","
+        "\"last_frame_sha256\":\"" SHA_A "\"",
+    ",\"last_frame\":\"/tmp/elsewhere.png\",\"last_frame_size\":5,"
+        "\"last_frame_sha256\":\"" SHA_A "\"",
+    ",\"last_frame\":\"@CLIP@\",\"last_frame_size\":5,"
+        "\"last_frame_sha256\":\"" SHA_A "\"",
+    ",\"last_frame_size\":5,\"last_frame_sha256\":\"" SHA_A "\"",
+    ",\"last_frame\":\"@FRAME@\",\"last_frame_size\":5,"
+        "\"last_frame_sha256\":\"E3B0\"",
+    ",\"last_frame\":\"@FRAME@\",\"last_frame_size\":-5,"
+        "\"last_frame_sha256\":\"" SHA_A "\"",
+  };
+  gchar *dir = g_dir_make_tmp ("seedance-parsers-XXXXXX", NULL);
+  SeedanceJournal *journal = seedance_journal_open (dir, JOURNAL_FINGERPRINT,
+      NULL);
+  SeedanceJournalEntry *entry, *again;
+  gchar *text, *problem = NULL, *name;
+  guint i;
+
+  fail_unless (journal != NULL);
+  name = g_path_get_basename (seedance_journal_get_frame_path (journal));
+  fail_unless_equals_string (name, JOURNAL_FINGERPRINT ".last-frame");
+  g_free (name);
+
+  /* Before the last frame was cached. */
+  text = journal_entry_text (journal, "");
+  fail_unless (g_file_set_contents (seedance_journal_get_path (journal), text,
+          -1, NULL));
+  g_free (text);
+  entry = seedance_journal_read (journal, &problem);
+  fail_unless (entry != NULL, "%s", problem);
+  fail_unless (entry->frame_sha256 == NULL && entry->frame_size == 0);
+
+  entry->frame_size = 69405;
+  entry->frame_sha256 = g_strdup (SHA_A);
+  fail_unless (seedance_journal_write (journal, entry, NULL));
+  again = seedance_journal_read (journal, &problem);
+  fail_unless (again != NULL, "%s", problem);
+  fail_unless_equals_uint64 (again->frame_size, 69405);
+  fail_unless_equals_string (again->frame_sha256, SHA_A);
+  fail_unless_equals_string (again->task_id, "task-1");
+  seedance_journal_entry_free (again);
+  seedance_journal_entry_free (entry);
+
+  for (i = 0; i < G_N_ELEMENTS (malformed); i++) {
+    text = journal_entry_text (journal, malformed[i]);
+    fail_unless (g_file_set_contents (seedance_journal_get_path (journal),
+            text, -1, NULL));
+    entry = seedance_journal_read (journal, &problem);
+    fail_unless (entry == NULL, "%s was trusted", text);
+    fail_unless (problem != NULL && (strstr (problem, "last frame") != NULL
+            || strstr (problem, "wrong type") != NULL), "%s: %s", text,
+        problem);
+    g_clear_pointer (&problem, g_free);
+    g_free (text);
+  }
+
+  seedance_journal_free (journal);
+  seedance_test_remove_tree (dir);
+  g_free (dir);
+}
+
+GST_END_TEST;
+
 /* A request of prompt "p" with nine reference images, each @path. */
 static void
 init_nine_images (SeedanceRequest * r, const gchar * path)
@@ -998,6 +1093,7 @@ parsers_suite (void)
   tcase_add_test (tc, test_data_uri_form);
   tcase_add_test (tc, test_file_uri_host);
   tcase_add_test (tc, test_journal_entry_not_utf8);
+  tcase_add_test (tc, test_journal_entry_frame);
   tcase_add_test (tc, test_body_size_bound);
   tcase_add_test (tc, test_body_size_checked_before_reading);
   tcase_add_test (tc, test_nul_escape);
