@@ -2944,6 +2944,25 @@ seedance_emulator_set_generation_ms (SeedanceEmulator * emulator,
   g_mutex_unlock (&emulator->lock);
 }
 
+/* A copy of the rendered file of @task_id at @offset in EmulatorTask (a
+ * clip_path or frame_path), NULL until it is rendered. */
+static gchar *
+rendered_file (SeedanceEmulator * emulator, const gchar * task_id, gsize offset)
+{
+  EmulatorTask *task;
+  gchar *path = NULL;
+
+  g_return_val_if_fail (emulator != NULL, NULL);
+  g_return_val_if_fail (task_id != NULL, NULL);
+
+  g_mutex_lock (&emulator->lock);
+  task = g_hash_table_lookup (emulator->tasks, task_id);
+  if (task != NULL && task->render == RENDER_DONE)
+    path = g_strdup (G_STRUCT_MEMBER (const gchar *, task, offset));
+  g_mutex_unlock (&emulator->lock);
+  return path;
+}
+
 /**
  * seedance_emulator_get_clip_path:
  * @emulator: an emulator
@@ -2956,18 +2975,8 @@ gchar *
 seedance_emulator_get_clip_path (SeedanceEmulator * emulator,
     const gchar * task_id)
 {
-  EmulatorTask *task;
-  gchar *path = NULL;
-
-  g_return_val_if_fail (emulator != NULL, NULL);
-  g_return_val_if_fail (task_id != NULL, NULL);
-
-  g_mutex_lock (&emulator->lock);
-  task = g_hash_table_lookup (emulator->tasks, task_id);
-  if (task != NULL && task->render == RENDER_DONE)
-    path = g_strdup (task->clip_path);
-  g_mutex_unlock (&emulator->lock);
-  return path;
+  return rendered_file (emulator, task_id, G_STRUCT_OFFSET (EmulatorTask,
+          clip_path));
 }
 
 /**
@@ -2984,18 +2993,8 @@ gchar *
 seedance_emulator_get_frame_path (SeedanceEmulator * emulator,
     const gchar * task_id)
 {
-  EmulatorTask *task;
-  gchar *path = NULL;
-
-  g_return_val_if_fail (emulator != NULL, NULL);
-  g_return_val_if_fail (task_id != NULL, NULL);
-
-  g_mutex_lock (&emulator->lock);
-  task = g_hash_table_lookup (emulator->tasks, task_id);
-  if (task != NULL && task->render == RENDER_DONE)
-    path = g_strdup (task->frame_path);
-  g_mutex_unlock (&emulator->lock);
-  return path;
+  return rendered_file (emulator, task_id, G_STRUCT_OFFSET (EmulatorTask,
+          frame_path));
 }
 
 /**
