@@ -199,12 +199,12 @@ static void gst_seedance_src_uri_handler_init (gpointer g_iface,
 
 /* Errors are posted where they happen: GStreamer shows the call site's
  * file, function and line with each. */
-#define GST_SEEDANCE_SRC_POST_ERROR(src, error, status) \
-    gst_seedance_src_post_error_at ((src), (error), (status), __FILE__, \
-        GST_FUNCTION, __LINE__)
-#define GST_SEEDANCE_SRC_POST_FAILURE(src, error, status) \
-    gst_seedance_src_post_failure_at ((src), (error), (status), __FILE__, \
-        GST_FUNCTION, __LINE__)
+#define GST_SEEDANCE_SRC_POST_ERROR(src, error, status, detail) \
+    gst_seedance_src_post_error_at ((src), (error), (status), (detail), \
+        __FILE__, GST_FUNCTION, __LINE__)
+#define GST_SEEDANCE_SRC_POST_FAILURE(src, error, status, detail) \
+    gst_seedance_src_post_failure_at ((src), (error), (status), (detail), \
+        __FILE__, GST_FUNCTION, __LINE__)
 #define GST_SEEDANCE_SRC_FAIL(src, error, status) \
     gst_seedance_src_fail_at ((src), (error), (status), __FILE__, \
         GST_FUNCTION, __LINE__)
@@ -765,6 +765,11 @@ static void
 error_domain_and_code (const GError * error, GQuark * domain, gint * code)
 {
   *domain = GST_RESOURCE_ERROR;
+  if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC)) {
+    /* A file the element writes: the last frame's location. */
+    *code = GST_RESOURCE_ERROR_NO_SPACE_LEFT;
+    return;
+  }
   switch (error->domain == SEEDANCE_ERROR ? error->code : -1) {
     case SEEDANCE_ERROR_INVALID_PROPERTY:
     case SEEDANCE_ERROR_BAD_REQUEST:
@@ -791,6 +796,14 @@ error_domain_and_code (const GError * error, GQuark * domain, gint * code)
     case SEEDANCE_ERROR_JOURNAL:
       *code = GST_RESOURCE_ERROR_WRITE;
       break;
+    case SEEDANCE_ERROR_NOT_LINKED:
+      *domain = GST_CORE_ERROR;
+      *code = GST_CORE_ERROR_PAD;
+      break;
+    case SEEDANCE_ERROR_NOT_NEGOTIATED:
+      *domain = GST_CORE_ERROR;
+      *code = GST_CORE_ERROR_NEGOTIATION;
+      break;
     default:
       /* A task that failed on the server, a timeout, an unknown outcome. */
       *code = GST_RESOURCE_ERROR_FAILED;
@@ -800,12 +813,14 @@ error_domain_and_code (const GError * error, GQuark * domain, gint * code)
 
 /* Posts @error where it happened (@file, @function, @line: the call site,
  * see GST_SEEDANCE_SRC_POST_ERROR): the message is the text for people,
- * which names the property or task and what to do; the debug text and
- * the details carry the task id, the HTTP status and the kind of error.
- * Never the key. */
+ * which names the property or task and what to do; the debug text carries
+ * the kind of error, the task id, the HTTP status and @detail (nullable:
+ * technical text such as a system error), the details the task id and
+ * HTTP status. Never the key. */
 static void
 gst_seedance_src_post_error_at (GstSeedanceSrc * src, const GError * error,
-    guint http_status, const gchar * file, const gchar * function, gint line)
+    guint http_status, const gchar * detail, const gchar * file,
+    const gchar * function, gint line)
 {
   GstStructure *details;
   GQuark domain;
@@ -817,10 +832,11 @@ gst_seedance_src_post_error_at (GstSeedanceSrc * src, const GError * error,
       src->run_task_id, "http-status-code", G_TYPE_UINT, http_status, NULL);
   answer = http_status ? g_strdup_printf ("HTTP status %u", http_status) :
       g_strdup ("no HTTP answer");
-  debug = g_strdup_printf ("%s error; task %s; %s", error->domain ==
+  debug = g_strdup_printf ("%s error; task %s; %s%s%s", error->domain ==
       SEEDANCE_ERROR ? seedance_error_code_name (error->code) :
       g_quark_to_string (error->domain), src->run_task_id ?
-      src->run_task_id : "none", answer);
+      src->run_task_id : "none", answer, detail ? "; " : "",
+      detail ? detail : "");
   g_free (answer);
 
   gst_element_message_full_with_details (GST_ELEMENT (src),
@@ -906,7 +922,8 @@ gst_seedance_src_read_max_clip_size (GstSeedanceSrc * src, GError ** error)
  * give the old clip. */
 static gboolean
 gst_seedance_src_choose_task (GstSeedanceSrc * src, const gchar * task_id,
-    const gchar * task_fingerprint, gboolean task_failed, GError ** error)
+    const gchar * task_fingerprint, gboolean task_failed, gboolean * forget,
+    GError ** error)
 {
   gboolean same = task_id && g_strcmp0 (task_fingerprint,
       src->fingerprint) == 0;
@@ -916,78 +933,98 @@ gst_seedance_src_choose_task (GstSeedanceSrc * src, const gchar * task_id,
     src->run_task_id = g_strdup (task_id);
     return TRUE;
   }
-  if (task_id && !same) {
+  /* The task of another request is none of this run's. */
+  *forget = task_id && !same;
+  if (*forget)
     GST_INFO_OBJECT (src, "the request changed since task %s: it is not "
         "resumed", task_id);
-    GST_OBJECT_LOCK (src);
-    g_clear_pointer (&src->task_id, g_free);
-    g_clear_pointer (&src->task_fingerprint, g_free);
-    src->task_failed = FALSE;
-    GST_OBJECT_UNLOCK (src);
-    g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_TASK_ID]);
-  }
   return gst_seedance_src_check_not_uncertain (src, error);
 }
 
 /* A generated clip is paid for: it must have somewhere to go that takes
- * an MP4, or nothing is generated. Posts its own error. */
+ * an MP4, or nothing is generated. Checked before the state change and
+ * again just before the submission (a pipeline may be relinked meanwhile);
+ * @detail gets what the element linked to the pad accepts. @prompt
+ * (nullable) only serves a hint. */
+/* Whether what is linked to @pad leads somewhere: through the ghost pads
+ * of the bins around it (a ghost pad's inside answers queries even when
+ * its outside is linked to nothing). */
+static gboolean
+leads_somewhere (GstPad * pad)
+{
+  GstPad *peer = gst_pad_get_peer (pad);
+
+  while (peer && GST_IS_PROXY_PAD (peer) && !GST_IS_GHOST_PAD (peer)) {
+    GstProxyPad *ghost = gst_proxy_pad_get_internal (GST_PROXY_PAD (peer));
+
+    gst_object_unref (peer);
+    peer = ghost ? gst_pad_get_peer (GST_PAD (ghost)) : NULL;
+    if (ghost)
+      gst_object_unref (ghost);
+  }
+  if (peer)
+    gst_object_unref (peer);
+  return peer != NULL;
+}
+
 static gboolean
 gst_seedance_src_check_downstream (GstSeedanceSrc * src,
-    const SeedanceRequest * request)
+    const gchar * prompt, GError ** error, gchar ** detail)
 {
   GstPad *pad = GST_BASE_SRC_PAD (src), *peer;
-  GstCaps *produced, *accepted, *peer_caps;
-  GstElement *peer_element;
-  gchar *peer_name, *peer_path;
-
-  peer = gst_pad_get_peer (pad);
-  if (peer == NULL) {
-    /* gst-launch-1.0 reads "prompt= ! fakesink" (an unquoted prompt="")
-     * as the prompt "!" and an unlinked fakesink. */
-    gboolean bang = g_strcmp0 (request->prompt, "!") == 0;
-
-    GST_ELEMENT_ERROR_WITH_DETAILS (src, CORE, PAD, ("%s has nothing linked "
-            "to its src pad, so the clip would have nowhere to go: nothing "
-            "was sent. Link it to qtdemux, decodebin or a filesink, as in "
-            "'seedancesrc prompt=... ! decodebin ! autovideosink'%s",
-            GST_ELEMENT_NAME (src), bang ? ". Its prompt is '!': on a "
-            "gst-launch-1.0 line, 'prompt= ! ...' takes the '!' as the "
-            "value; give the prompt in quotes" : ""), ("src pad not linked"),
-        ("task-id", G_TYPE_STRING, NULL, "http-status-code", G_TYPE_UINT, 0,
-            NULL));
-    return FALSE;
-  }
+  GstCaps *produced, *accepted = NULL;
+  GstQuery *query;
+  gboolean answered;
 
   produced = gst_pad_get_pad_template_caps (pad);
-  accepted = gst_pad_peer_query_caps (pad, produced);
-  if (!gst_caps_is_empty (accepted)) {
-    gst_caps_unref (accepted);
+  query = gst_query_new_caps (produced);
+  answered = leads_somewhere (pad) && gst_pad_peer_query (pad, query);
+  if (answered)
+    gst_query_parse_caps_result (query, &accepted);
+  if (answered && accepted && !gst_caps_is_empty (accepted)) {
+    gst_query_unref (query);
     gst_caps_unref (produced);
-    gst_object_unref (peer);
     return TRUE;
   }
 
-  peer_caps = gst_pad_peer_query_caps (pad, NULL);
-  peer_element = gst_pad_get_parent_element (peer);
-  peer_name = peer_element ? gst_object_get_name (GST_OBJECT (peer_element)) :
-      g_strdup ("the element linked to it");
-  peer_path = gst_object_get_path_string (GST_OBJECT (peer));
-  GST_ELEMENT_ERROR_WITH_DETAILS (src, CORE, NEGOTIATION, ("%s produces MP4 "
-          "(%" GST_PTR_FORMAT "), which %s does not accept: nothing was sent. "
-          "Link it to qtdemux, decodebin or a filesink instead, as in "
-          "'seedancesrc prompt=... ! qtdemux ! h264parse ! ...'",
-          GST_ELEMENT_NAME (src), produced, peer_name),
-      ("%s accepts %" GST_PTR_FORMAT, peer_path, peer_caps),
-      ("task-id", G_TYPE_STRING, NULL, "http-status-code", G_TYPE_UINT, 0,
-          NULL));
-  g_free (peer_path);
-  g_free (peer_name);
-  if (peer_element)
-    gst_object_unref (peer_element);
-  gst_caps_unref (peer_caps);
-  gst_caps_unref (accepted);
+  peer = gst_pad_get_peer (pad);
+  if (!answered) {
+    /* gst-launch-1.0 reads "prompt= ! fakesink" (an unquoted prompt="")
+     * as the prompt "!" and an unlinked fakesink. */
+    gboolean bang = g_strcmp0 (prompt, "!") == 0;
+
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NOT_LINKED, "%s has "
+        "nothing linked to its src pad, so the clip would have nowhere to "
+        "go: nothing was sent. Link it to qtdemux, decodebin or a filesink, "
+        "as in 'seedancesrc prompt=... ! decodebin ! autovideosink'%s",
+        GST_ELEMENT_NAME (src), bang ? ". Its prompt is '!': on a "
+        "gst-launch-1.0 line, 'prompt= ! ...' takes the '!' as the value; "
+        "give the prompt in quotes" : "");
+    *detail = peer ? g_strdup_printf ("linked to %s:%s, which leads nowhere",
+        GST_DEBUG_PAD_NAME (peer)) : g_strdup ("src pad not linked");
+  } else {
+    GstElement *peer_element = gst_pad_get_parent_element (peer);
+    GstCaps *peer_caps = gst_pad_peer_query_caps (pad, NULL);
+    gchar *peer_path = gst_object_get_path_string (GST_OBJECT (peer));
+    gchar *peer_caps_text = gst_caps_to_string (peer_caps);
+
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NOT_NEGOTIATED, "%s "
+        "produces MP4 (video/quicktime), which %s does not accept: nothing "
+        "was sent. Link it to qtdemux, decodebin or a filesink instead, as "
+        "in 'seedancesrc prompt=... ! qtdemux ! h264parse ! ...'",
+        GST_ELEMENT_NAME (src), peer_element ?
+        GST_ELEMENT_NAME (peer_element) : "the element linked to it");
+    *detail = g_strdup_printf ("%s accepts %s", peer_path, peer_caps_text);
+    g_free (peer_caps_text);
+    g_free (peer_path);
+    gst_caps_unref (peer_caps);
+    if (peer_element)
+      gst_object_unref (peer_element);
+  }
+  if (peer)
+    gst_object_unref (peer);
+  gst_query_unref (query);
   gst_caps_unref (produced);
-  gst_object_unref (peer);
   return FALSE;
 }
 
@@ -1004,7 +1041,8 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
   gchar *task_id, *task_fingerprint, *cache_dir, *api_key_file;
   const gchar *key_source = "api-key";
   gboolean task_failed;
-  gchar *last_frame_location;
+  gchar *last_frame_location, *detail = NULL;
+  gboolean forget_task = FALSE;
   GError *error = NULL;
   gboolean ok = FALSE;
 
@@ -1063,12 +1101,12 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
     src->legacy_fingerprint = seedance_request_legacy_fingerprint (origin,
         model, src->body);
     if (!gst_seedance_src_choose_task (src, task_id, task_fingerprint,
-            task_failed, &error))
+            task_failed, &forget_task, &error))
       goto done;
   }
   /* The journal is opened (and its directories made) only for a run that
    * can play. */
-  if (!gst_seedance_src_check_downstream (src, &request))
+  if (!gst_seedance_src_check_downstream (src, request.prompt, &error, &detail))
     goto done;
   if (src->fingerprint && src->run_cache_mode != GST_SEEDANCE_CACHE_MODE_OFF) {
     src->journal = seedance_journal_open (cache_dir, src->fingerprint, &error);
@@ -1094,11 +1132,20 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
   GST_INFO_OBJECT (src, "ready to %s at %s", src->run_task_id ?
       "resume a task" : "submit a task", origin);
   src->prepared = ok = TRUE;
+  if (forget_task) {
+    /* Only now: a refused state change leaves the property as it was. */
+    GST_OBJECT_LOCK (src);
+    g_clear_pointer (&src->task_id, g_free);
+    g_clear_pointer (&src->task_fingerprint, g_free);
+    src->task_failed = FALSE;
+    GST_OBJECT_UNLOCK (src);
+    g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_TASK_ID]);
+  }
 
 done:
   if (error) {
     GST_WARNING_OBJECT (src, "cannot start: %s", error->message);
-    GST_SEEDANCE_SRC_POST_ERROR (src, error, 0);
+    GST_SEEDANCE_SRC_POST_ERROR (src, error, 0, detail);
     g_error_free (error);
   }
   if (!ok)
@@ -1113,6 +1160,7 @@ done:
   g_free (cache_dir);
   g_free (api_key_file);
   g_free (last_frame_location);
+  g_free (detail);
   return ok;
 }
 
@@ -1158,6 +1206,7 @@ static GstStateChangeReturn
 gst_seedance_src_change_state (GstElement * element, GstStateChange transition)
 {
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (element);
+  GstStateChangeReturn ret;
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
@@ -1176,7 +1225,12 @@ gst_seedance_src_change_state (GstElement * element, GstStateChange transition)
     default:
       break;
   }
-  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  /* A run prepared for a state change that failed holds nothing. */
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED
+      && ret == GST_STATE_CHANGE_FAILURE)
+    gst_seedance_src_reset (src);
+  return ret;
 }
 
 /* An EOS sent to the element ends the stream (gst-launch-1.0 -e sends one
@@ -1341,12 +1395,15 @@ gst_seedance_src_interrupted (GstSeedanceSrc * src)
  * as from the call site (see GST_SEEDANCE_SRC_POST_FAILURE). */
 static GstFlowReturn
 gst_seedance_src_post_failure_at (GstSeedanceSrc * src, GError * error,
-    guint status, const gchar * file, const gchar * function, gint line)
+    guint status, const gchar * detail, const gchar * file,
+    const gchar * function, gint line)
 {
-  GST_WARNING_OBJECT (src, "%s", error->message);
+  GST_WARNING_OBJECT (src, "%s%s%s", error->message, detail ? ": " : "",
+      detail ? detail : "");
   gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_ERROR, "%s",
       error->message);
-  gst_seedance_src_post_error_at (src, error, status, file, function, line);
+  gst_seedance_src_post_error_at (src, error, status, detail, file, function,
+      line);
   g_error_free (error);
   return GST_FLOW_ERROR;
 }
@@ -1369,8 +1426,8 @@ gst_seedance_src_fail_at (GstSeedanceSrc * src, GError * error, guint status,
     g_error_free (error);
     return gst_seedance_src_interrupted (src);
   }
-  return gst_seedance_src_post_failure_at (src, error, status, file, function,
-      line);
+  return gst_seedance_src_post_failure_at (src, error, status, NULL, file,
+      function, line);
 }
 
 /* Fails when this very request was submitted before and the outcome of
@@ -1506,6 +1563,8 @@ gst_seedance_src_journal_record_submission (GstSeedanceSrc * src,
   } else {
     seedance_journal_remove (src->journal);
     seedance_journal_unlock (src->journal);
+    /* Unlocked, the entry is anybody's: a next attempt reads it anew. */
+    src->journal_consulted = FALSE;
   }
 }
 
@@ -1674,7 +1733,7 @@ gst_seedance_src_consult_journal (GstSeedanceSrc * src)
 
     seedance_journal_entry_free (entry);
     seedance_journal_unlock (src->journal);
-    return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0);
+    return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0, NULL);
   }
 
   state = seedance_task_state_from_status (entry->status);
@@ -1990,16 +2049,16 @@ gst_seedance_src_conclude_submission (GstSeedanceSrc * src)
     return gst_seedance_src_interrupted (src);
   }
   /* Posted even during a flush: what happened to the money is news. */
-  return GST_SEEDANCE_SRC_POST_FAILURE (src, error, status);
+  return GST_SEEDANCE_SRC_POST_FAILURE (src, error, status, NULL);
 }
 
 /* Records, before the POST goes out, that this request is being
  * submitted: a crash, a rerun or a second pipeline then finds the claim
  * and never pays again. A claim that cannot be recorded (a full disk)
  * stops the submission; without the journal (cache-mode=off) there is
- * nothing to record. Called with the entry's lock held. */
+ * nothing to record. @detail gets the system's reason. */
 static gboolean
-gst_seedance_src_claim (GstSeedanceSrc * src, GError ** error)
+gst_seedance_src_claim (GstSeedanceSrc * src, GError ** error, gchar ** detail)
 {
   SeedanceJournalEntry *entry;
   GError *why = NULL;
@@ -2007,19 +2066,44 @@ gst_seedance_src_claim (GstSeedanceSrc * src, GError ** error)
 
   if (src->journal == NULL)
     return TRUE;
+  /* Only the holder of the entry's lock decides for the request. */
+  g_return_val_if_fail (seedance_journal_is_locked (src->journal), FALSE);
   entry = seedance_journal_entry_new (NULL, SEEDANCE_JOURNAL_SUBMITTING);
   ok = seedance_journal_write (src->journal, entry, &why);
   seedance_journal_entry_free (entry);
   if (ok)
     return TRUE;
-  seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_JOURNAL,
-      "Nothing was sent: the task journal cannot record this submission "
-      "(%s). Unrecorded, a crash or a second pipeline could pay for the same "
+  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_JOURNAL,
+      "Nothing was sent: the task journal cannot record this submission, "
+      "and unrecorded, a crash or a second pipeline could pay for the same "
       "request again. Make room in cache-dir (%s) or fix it, or set "
-      "cache-mode=off to submit without the journal", why->message,
-      src->run_cache_dir);
+      "cache-mode=off to submit without the journal", src->run_cache_dir);
+  *detail = g_strdup (why->message);
   g_error_free (why);
   return FALSE;
+}
+
+/* What submit() returns when a submission was given up before it was
+ * sent while the stream goes on: create() asks the journal again, since
+ * another pipeline may have submitted the request meanwhile. */
+#define GST_SEEDANCE_SRC_FLOW_DECIDE_AGAIN GST_FLOW_CUSTOM_SUCCESS
+
+/* Before the POST: downstream still takes the clip, and the claim is
+ * recorded. Outside the wait lock: unlock() never waits for a disk. */
+static GstFlowReturn
+gst_seedance_src_before_submitting (GstSeedanceSrc * src)
+{
+  GError *error = NULL;
+  gchar *detail = NULL;
+  GstFlowReturn ret;
+
+  if (gst_seedance_src_check_not_uncertain (src, &error)
+      && gst_seedance_src_check_downstream (src, NULL, &error, &detail)
+      && gst_seedance_src_claim (src, &error, &detail))
+    return GST_FLOW_OK;
+  ret = GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0, detail);
+  g_free (detail);
+  return ret;
 }
 
 /* Starts the submission, or goes on waiting for it after a flush. A flush
@@ -2028,25 +2112,22 @@ gst_seedance_src_claim (GstSeedanceSrc * src, GError ** error)
 static GstFlowReturn
 gst_seedance_src_submit (GstSeedanceSrc * src)
 {
-  GError *error = NULL;
   GstFlowReturn ret;
   gboolean started, done, interrupted;
 
 again:
   started = FALSE;
   if (src->submission == NULL
-      && !gst_seedance_src_check_not_uncertain (src, &error))
-    return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0);
+      && (ret = gst_seedance_src_before_submitting (src)) != GST_FLOW_OK)
+    return ret;
 
   g_mutex_lock (&src->wait_lock);
   if (src->submission == NULL) {
     if (src->flushing || src->stopping || src->ending) {
       g_mutex_unlock (&src->wait_lock);
+      /* Claimed, never sent: the claim goes with the lock. */
+      gst_seedance_src_journal_record_submission (src, NULL, FALSE);
       return gst_seedance_src_interrupted (src);
-    }
-    if (!gst_seedance_src_claim (src, &error)) {
-      g_mutex_unlock (&src->wait_lock);
-      return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0);
     }
     src->submission_done = FALSE;
     src->submission = seedance_submission_start (src->client, src->body,
@@ -2074,9 +2155,13 @@ again:
   interrupted = src->flushing || src->stopping || src->ending;
   g_mutex_unlock (&src->wait_lock);
   /* Cancelled by an EOS that was pushed since, while no create() ran: the
-   * stream goes on, so decide again (a sent POST is never resent). */
-  if (ret == GST_FLOW_FLUSHING && !interrupted)
+   * stream goes on, so decide again (a sent POST is never resent); with
+   * the journal, from what it says now. */
+  if (ret == GST_FLOW_FLUSHING && !interrupted) {
+    if (src->journal)
+      return GST_SEEDANCE_SRC_FLOW_DECIDE_AGAIN;
     goto again;
+  }
   if (ret == GST_FLOW_OK && interrupted)
     ret = gst_seedance_src_interrupted (src);
   return ret;
@@ -2563,7 +2648,7 @@ gst_seedance_src_create_from_clip (GstSeedanceSrc * src, guint64 offset,
         "Cannot read the cached clip of task %s at byte %" G_GUINT64_FORMAT
         ": %s", src->run_task_id, offset, n < 0 ? g_strerror (errno) :
         "it is shorter than it was");
-    return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0);
+    return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0, NULL);
   }
 
   gst_buffer_set_size (buf, n);
@@ -2590,6 +2675,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
     /* timeout bounds the whole wait, submission included, across flushes */
     if (src->run_start == 0)
       src->run_start = g_get_monotonic_time ();
+  decide:
     if (src->journal && !src->journal_consulted && src->run_task_id == NULL
         && (ret = gst_seedance_src_consult_journal (src)) != GST_FLOW_OK)
       return ret;
@@ -2602,9 +2688,13 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
       if (src->run_task_id && !src->progress_open)
         gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_START,
             "%s: resuming", src->run_task_id);
-      if (src->run_task_id == NULL
-          && (ret = gst_seedance_src_submit (src)) != GST_FLOW_OK)
-        return ret;
+      if (src->run_task_id == NULL) {
+        ret = gst_seedance_src_submit (src);
+        if (ret == GST_SEEDANCE_SRC_FLOW_DECIDE_AGAIN)
+          goto decide;
+        if (ret != GST_FLOW_OK)
+          return ret;
+      }
       if ((ret = gst_seedance_src_poll (src)) != GST_FLOW_OK)
         return ret;
       gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_COMPLETE,

@@ -27,10 +27,10 @@ seedance_error_code_name (gint code)
     "invalid-property", "bad-request", "unauthorized", "payment-required",
     "not-found", "rate-limited", "server", "bad-response", "outcome-unknown",
     "task-failed", "timeout", "network", "download", "redirected",
-    "untrusted-clip", "journal",
+    "untrusted-clip", "journal", "not-linked", "not-negotiated",
   };
 
-  G_STATIC_ASSERT (G_N_ELEMENTS (names) == SEEDANCE_ERROR_JOURNAL + 1);
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == SEEDANCE_ERROR_NOT_NEGOTIATED + 1);
   if (code < 0 || code >= (gint) G_N_ELEMENTS (names))
     return "unknown";
   return names[code];

@@ -41,6 +41,10 @@ GQuark seedance_error_quark (void);
  *   (another type, coding, length or file); asking again will not help
  * @SEEDANCE_ERROR_JOURNAL: the task journal cannot record a submission
  *   before it is sent, so it is not sent
+ * @SEEDANCE_ERROR_NOT_LINKED: the element's src pad leads nowhere, so a
+ *   clip would be paid for nothing; nothing was sent
+ * @SEEDANCE_ERROR_NOT_NEGOTIATED: downstream does not take an MP4; nothing
+ *   was sent
  */
 typedef enum
 {
@@ -60,6 +64,8 @@ typedef enum
   SEEDANCE_ERROR_REDIRECTED,
   SEEDANCE_ERROR_UNTRUSTED_CLIP,
   SEEDANCE_ERROR_JOURNAL,
+  SEEDANCE_ERROR_NOT_LINKED,
+  SEEDANCE_ERROR_NOT_NEGOTIATED,
 } SeedanceError;
 
 const gchar * seedance_error_code_name (gint code);

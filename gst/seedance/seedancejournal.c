@@ -681,23 +681,29 @@ is_sha256 (const gchar * s)
 }
 
 /* A cached file of the entry (the clip, the last frame): a size and a
- * SHA-256 given together or not at all, and then @path_member naming
- * @own_path, this request's own file: a path that points elsewhere is
- * not followed. */
+ * SHA-256 given together or not at all. */
 static gboolean
-cached_file_ok (JsonObject * object, const gchar * path_member,
-    const gchar * own_path, gint64 size, const gchar * sha)
+cached_file_ok (gint64 size, const gchar * sha)
 {
-  JsonNode *path;
+  return (sha == NULL) == (size == 0) && (sha == NULL || is_sha256 (sha));
+}
 
-  if ((sha == NULL) != (size == 0) || (sha && !is_sha256 (sha)))
+/* Whether @path_member names this request's own file in its clips
+ * directory: its name, whichever path led to the cache directory (a
+ * symlink to it, a moved home). A path that points elsewhere is never
+ * followed; the entry then knows of no cached file, but keeps its task. */
+static gboolean
+names_own_file (JsonObject * object, const gchar * path_member,
+    const gchar * own_path)
+{
+  JsonNode *path = json_object_get_member (object, path_member);
+  const gchar *name;
+
+  if (path == NULL || !JSON_NODE_HOLDS_VALUE (path)
+      || json_node_get_value_type (path) != G_TYPE_STRING)
     return FALSE;
-  if (sha == NULL)
-    return TRUE;
-  path = json_object_get_member (object, path_member);
-  return path && JSON_NODE_HOLDS_VALUE (path)
-      && json_node_get_value_type (path) == G_TYPE_STRING
-      && g_strcmp0 (json_node_get_string (path), own_path) == 0;
+  name = strrchr (json_node_get_string (path), G_DIR_SEPARATOR);
+  return name && strcmp (name, strrchr (own_path, G_DIR_SEPARATOR)) == 0;
 }
 
 /* The entry, every field checked; NULL with @problem (unless NULL) set
@@ -771,15 +777,24 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
     *problem = g_strdup ("its result URL is not an http(s) URL");
     goto done;
   }
-  if (!cached_file_ok (o, "clip", journal->clip_path, size, sha)) {
+  if (!cached_file_ok (size, sha)) {
     *problem = g_strdup ("its cached clip's size or checksum is malformed");
     goto done;
   }
-  if (!cached_file_ok (o, "last_frame", journal->frame_path, frame_size,
-          frame_sha)) {
+  if (!cached_file_ok (frame_size, frame_sha)) {
     *problem = g_strdup ("its cached last frame's size or checksum is "
         "malformed");
     goto done;
+  }
+  if (sha && !names_own_file (o, "clip", journal->clip_path)) {
+    GST_INFO ("%s names another clip file: its task is kept, not the clip",
+        journal->path);
+    sha = NULL;
+    size = 0;
+  }
+  if (frame_sha && !names_own_file (o, "last_frame", journal->frame_path)) {
+    frame_sha = NULL;
+    frame_size = 0;
   }
 
   entry = seedance_journal_entry_new (task_id, status);

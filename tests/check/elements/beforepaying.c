@@ -146,6 +146,35 @@ GST_START_TEST (test_not_negotiated)
 
 GST_END_TEST;
 
+/* A source in a bin whose ghost src pad leads nowhere: its own pad is
+ * linked (to the ghost pad's proxy), but nothing downstream answers. */
+GST_START_TEST (test_ghost_pad_leads_nowhere)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstElement *bin = gst_bin_new ("generated");
+  GstMessage *msg;
+  GstPad *pad;
+
+  f->pipeline = gst_pipeline_new (NULL);
+  f->bus = gst_element_get_bus (f->pipeline);
+  f->src = seedance_test_fixture_make_src (f);
+  g_object_set (f->src, "prompt", PROMPT, NULL);
+  gst_bin_add (GST_BIN (bin), gst_object_ref (f->src));
+  pad = gst_element_get_static_pad (f->src, "src");
+  gst_element_add_pad (bin, gst_ghost_pad_new ("src", pad));
+  gst_object_unref (pad);
+  gst_bin_add (GST_BIN (f->pipeline), bin);
+
+  msg = seedance_test_fixture_fail_to_start (f);
+  seedance_test_assert_error (msg, GST_CORE_ERROR, GST_CORE_ERROR_PAD,
+      "nothing linked to its src pad");
+  gst_message_unref (msg);
+  fail_unless_equals_int (count (f, NULL, NULL), 0);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* The pad template says what the element makes, so the launch parser
  * refuses what cannot take it before any element runs. */
 static const gchar *unplayable[] = {
@@ -446,6 +475,71 @@ run_on_full_disk (SeedanceTestFixture * f, const gchar * settings, gchar ** out)
   return status;
 }
 
+/* The next progress message of @bus whose text has @needle. */
+static void
+wait_progress (GstBus * bus, const gchar * needle)
+{
+  for (;;) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, SEEDANCE_TEST_TIMEOUT,
+        GST_MESSAGE_PROGRESS | GST_MESSAGE_ERROR);
+    gchar *text = NULL;
+    gboolean found;
+
+    fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_PROGRESS,
+        "no progress message '%s'", needle);
+    gst_message_parse_progress (msg, NULL, NULL, &text);
+    found = strstr (text, needle) != NULL;
+    g_free (text);
+    gst_message_unref (msg);
+    if (found)
+      return;
+  }
+}
+
+/* A submission given up before it was sent (an EOS during its backoff
+ * after a 429) lets go of the journal entry; when the stream goes on (a
+ * flushing seek), the element asks the journal again, so it resumes the
+ * task another pipeline submitted meanwhile instead of paying for its
+ * own: one task for the request. */
+GST_START_TEST (test_decides_again_after_giving_up)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  SeedanceTestRun *a, *b;
+
+  seedance_test_fixture_add_fault (f, "submit:429:retry-after=3");
+  seedance_test_fixture_add_fault (f, "submit:slow=2000");
+  a = seedance_test_run_new (f, PROMPT, NULL, NULL);
+  b = seedance_test_run_new (f, PROMPT, NULL, NULL);
+
+  fail_unless_equals_int (gst_element_set_state (a->pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
+  /* The 429 is answered: A waits 3 s to send again, and is ended. */
+  gst_element_send_event (a->src, gst_event_new_eos ());
+  seedance_test_assert_eos (seedance_test_wait_eos_or_error (a->bus,
+          SEEDANCE_TEST_TIMEOUT));
+
+  /* B takes the entry and sends its POST, which the emulator holds. */
+  fail_unless_equals_int (gst_element_set_state (b->pipeline,
+          GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+  wait_progress (b->bus, "submitting");
+  fail_unless (gst_element_seek_simple (a->pipeline, GST_FORMAT_BYTES,
+          GST_SEEK_FLAG_FLUSH, 0));
+  seedance_test_assert_eos (seedance_test_wait_eos_or_error (b->bus,
+          SEEDANCE_TEST_TIMEOUT));
+  seedance_test_assert_eos (seedance_test_wait_eos_or_error (a->bus,
+          SEEDANCE_TEST_TIMEOUT));
+
+  /* The refused POST, and B's. */
+  fail_unless_equals_int (count (f, "POST", NULL), 2);
+  fail_unless_equals_int (seedance_test_fixture_count_tasks (f), 1);
+  seedance_test_run_free (a);
+  seedance_test_run_free (b);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* On a full disk the claim cannot be recorded: nothing is sent, and the
  * error says why and how to submit anyway (cache-mode=off, which pays). */
 GST_START_TEST (test_unrecorded_claim_not_sent)
@@ -678,6 +772,7 @@ beforepaying_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_not_linked, 0, G_N_ELEMENTS (unlinked));
+  tcase_add_test (tc, test_ghost_pad_leads_nowhere);
   tcase_add_loop_test (tc, test_not_negotiated, 0, 2);
   tcase_add_loop_test (tc, test_template_refuses_link, 0,
       G_N_ELEMENTS (unplayable));
@@ -692,6 +787,7 @@ beforepaying_suite (void)
 
   tc = tcase_create ("journal");
   suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_decides_again_after_giving_up);
   tcase_add_test (tc, test_unrecorded_claim_not_sent);
   tcase_add_test (tc, test_origin_spellings_one_request);
   tcase_add_test (tc, test_not_found_keeps_task);

@@ -323,7 +323,9 @@ out:
 GST_END_TEST;
 
 /* cache-dir may be a symlink the user made to a private directory; the
- * directories the cache creates are 0700. */
+ * directories the cache creates are 0700. The cache is the same whichever
+ * path leads to it: the clip cached through the link plays through the
+ * directory itself, with no request. */
 GST_START_TEST (test_cache_dir_symlink_allowed)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
@@ -332,6 +334,8 @@ GST_START_TEST (test_cache_dir_symlink_allowed)
   gchar *journal = g_build_filename (real, "journal", NULL);
   gchar *clips = g_build_filename (real, "clips", NULL);
   gchar *settings = g_strdup_printf ("cache-dir=\"%s\"", link);
+  gchar *direct = g_strdup_printf ("cache-dir=\"%s\"", real);
+  gchar *warnings;
   GStatBuf st;
 
   fail_unless (g_mkdir (real, 0700) == 0);
@@ -339,6 +343,13 @@ GST_START_TEST (test_cache_dir_symlink_allowed)
   g_free (seedance_test_run_to_eos (f, PROMPT, NULL, settings));
   g_free (seedance_test_run_to_eos (f, PROMPT, NULL, settings));
   fail_unless_equals_int (count (f, "POST"), 1);
+  seedance_emulator_clear_requests (f->emulator);
+  warnings = seedance_test_run_to_eos (f, PROMPT, NULL, direct);
+  fail_unless_equals_string (warnings, "");
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, NULL, NULL),
+      0);
+  g_free (warnings);
+  g_free (direct);
   fail_unless (g_lstat (journal, &st) == 0 && S_ISDIR (st.st_mode)
       && (st.st_mode & 0777) == 0700);
   fail_unless (g_lstat (clips, &st) == 0 && S_ISDIR (st.st_mode)

@@ -871,7 +871,8 @@ journal_entry_text (SeedanceJournal * journal, const gchar * extra)
 
 /* The cached last frame's size and checksum are written and read back;
  * an entry written before them is read without them; malformed ones make
- * the entry untrusted, like a malformed clip. */
+ * the entry untrusted, like a malformed clip; a frame that is not this
+ * request's own is forgotten, and the task kept. */
 GST_START_TEST (test_journal_entry_frame)
 {
   static const gchar *const malformed[] = {
@@ -879,15 +880,19 @@ GST_START_TEST (test_journal_entry_frame)
     ",\"last_frame\":\"@FRAME@\",\"last_frame_size\":5",
     ",\"last_frame\":\"@FRAME@\",\"last_frame_size\":\"5\","
         "\"last_frame_sha256\":\"" SHA_A "\"",
+    ",\"last_frame\":\"@FRAME@\",\"last_frame_size\":5,"
+        "\"last_frame_sha256\":\"E3B0\"",
+    ",\"last_frame\":\"@FRAME@\",\"last_frame_size\":-5,"
+        "\"last_frame_sha256\":\"" SHA_A "\"",
+  };
+  /* Files that are not this request's own: the task is kept, the cached
+   * file forgotten, never followed. */
+  static const gchar *const not_ours[] = {
     ",\"last_frame\":\"/tmp/elsewhere.png\",\"last_frame_size\":5,"
         "\"last_frame_sha256\":\"" SHA_A "\"",
     ",\"last_frame\":\"@CLIP@\",\"last_frame_size\":5,"
         "\"last_frame_sha256\":\"" SHA_A "\"",
     ",\"last_frame_size\":5,\"last_frame_sha256\":\"" SHA_A "\"",
-    ",\"last_frame\":\"@FRAME@\",\"last_frame_size\":5,"
-        "\"last_frame_sha256\":\"E3B0\"",
-    ",\"last_frame\":\"@FRAME@\",\"last_frame_size\":-5,"
-        "\"last_frame_sha256\":\"" SHA_A "\"",
   };
   gchar *dir = g_dir_make_tmp ("seedance-parsers-XXXXXX", NULL);
   SeedanceJournal *journal = seedance_journal_open (dir, JOURNAL_FINGERPRINT,
@@ -931,6 +936,18 @@ GST_START_TEST (test_journal_entry_frame)
             || strstr (problem, "wrong type") != NULL), "%s: %s", text,
         problem);
     g_clear_pointer (&problem, g_free);
+    g_free (text);
+  }
+  for (i = 0; i < G_N_ELEMENTS (not_ours); i++) {
+    text = journal_entry_text (journal, not_ours[i]);
+    fail_unless (g_file_set_contents (seedance_journal_get_path (journal),
+            text, -1, NULL));
+    entry = seedance_journal_read (journal, &problem);
+    fail_unless (entry != NULL, "%s: %s", text, problem);
+    fail_unless_equals_string (entry->task_id, "task-1");
+    fail_unless (entry->frame_sha256 == NULL && entry->frame_size == 0,
+        "%s: the frame was trusted", text);
+    seedance_journal_entry_free (entry);
     g_free (text);
   }
 
