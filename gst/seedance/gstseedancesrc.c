@@ -403,7 +403,7 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   g_clear_pointer (&src->run_task_id, g_free);
   g_clear_pointer (&src->video_url, g_free);
   g_clear_pointer (&src->fingerprint, g_free);
-  g_clear_pointer (&src->legacy_fingerprint, g_free);
+  g_clear_pointer (&src->former_fingerprints, g_strfreev);
   g_clear_pointer (&src->run_cache_dir, g_free);
   src->body_length = 0;
   src->read_position = 0;
@@ -941,6 +941,29 @@ gst_seedance_src_choose_task (GstSeedanceSrc * src, const gchar * task_id,
   return gst_seedance_src_check_not_uncertain (src, error);
 }
 
+/* The names this request had in the journals of earlier versions: without
+ * the account, and with the origin as typed (before it was normalised). */
+static GStrv
+gst_seedance_src_former_fingerprints (const gchar * api_url,
+    const gchar * origin, const gchar * model, const gchar * api_key,
+    const gchar * body)
+{
+  GPtrArray *names = g_ptr_array_new ();
+  gchar *typed = seedance_api_url_former_origin (api_url);
+
+  g_ptr_array_add (names, seedance_request_legacy_fingerprint (origin, model,
+          body));
+  if (g_strcmp0 (typed, origin) != 0) {
+    g_ptr_array_add (names, seedance_request_fingerprint (typed, model,
+            api_key, body));
+    g_ptr_array_add (names, seedance_request_legacy_fingerprint (typed,
+            model, body));
+  }
+  g_ptr_array_add (names, NULL);
+  g_free (typed);
+  return (GStrv) g_ptr_array_free (names, FALSE);
+}
+
 /* A generated clip is paid for: it must have somewhere to go that takes
  * an MP4, or nothing is generated. Checked before the state change and
  * again just before the submission (a pipeline may be relinked meanwhile);
@@ -1098,8 +1121,8 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
       goto done;
     src->fingerprint = seedance_request_fingerprint (origin, model, api_key,
         src->body);
-    src->legacy_fingerprint = seedance_request_legacy_fingerprint (origin,
-        model, src->body);
+    src->former_fingerprints = gst_seedance_src_former_fingerprints (api_url,
+        origin, model, api_key, src->body);
     if (!gst_seedance_src_choose_task (src, task_id, task_fingerprint,
             task_failed, &forget_task, &error))
       goto done;
@@ -1546,6 +1569,30 @@ gst_seedance_src_journal_record_task (GstSeedanceSrc * src,
   gst_seedance_src_journal_end (src, entry, took);
 }
 
+/* A 404 for the journal's task proves it gone only once the task is older
+ * than the API keeps any (the longest execution_expires_after, then the
+ * outputs' lifetime): its entry goes then, and the next run submits anew.
+ * Before that it stays, so that no run pays again by accident. */
+static gboolean
+gst_seedance_src_journal_forget_if_gone (GstSeedanceSrc * src)
+{
+  SeedanceJournalEntry *entry;
+  gboolean took, gone;
+  gint64 age;
+
+  if (src->journal == NULL
+      || !(entry = gst_seedance_src_journal_begin (src, &took)))
+    return FALSE;
+  age = g_get_real_time () / G_USEC_PER_SEC - entry->updated;
+  gone = entry->updated > 0
+      && age > SEEDANCE_EXPIRES_MAX + SEEDANCE_OUTPUT_LIFETIME_S;
+  if (gone)
+    seedance_journal_remove (src->journal);
+  gst_seedance_src_journal_end (src, NULL, took);
+  seedance_journal_entry_free (entry);
+  return gone;
+}
+
 /* What the submission, whose lock this run holds, came to: its task, an
  * outcome nobody knows (never sent again, by any pipeline), or no task. */
 static void
@@ -1713,11 +1760,14 @@ gst_seedance_src_consult_journal (GstSeedanceSrc * src)
   if (problem) {
     GST_ELEMENT_WARNING (src, RESOURCE, READ, ("%s", problem), (NULL));
     g_free (problem);
-  } else if (entry == NULL) {
-    /* Written before the account was in the fingerprint: still this
+  } else {
+    /* Written by an earlier version under another name: still this
      * request's, and its task must not be paid again. */
-    entry = seedance_journal_adopt (src->journal, src->run_cache_dir,
-        src->legacy_fingerprint);
+    GStrv former = src->former_fingerprints;
+
+    for (; entry == NULL && former && *former; former++)
+      entry = seedance_journal_adopt (src->journal, src->run_cache_dir,
+          *former);
   }
   if (entry == NULL)
     return GST_FLOW_OK;
@@ -2201,7 +2251,12 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
         goto timed_out;
       }
       if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NOT_FOUND)
-          && src->journal)
+          && src->journal && gst_seedance_src_journal_forget_if_gone (src))
+        g_prefix_error (&error, "Task %s no longer exists: it is older than "
+            "the API keeps any task, so the journal forgets it and the next "
+            "run submits this request anew. ", src->run_task_id);
+      else if (g_error_matches (error, SEEDANCE_ERROR,
+              SEEDANCE_ERROR_NOT_FOUND) && src->journal)
         /* One 404 is no proof the task cannot be resumed (a task just made
          * may not show yet): the journal keeps it, and the user decides. */
         g_prefix_error (&error, "Task %s is not known to the API (yet?); "

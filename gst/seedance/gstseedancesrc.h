@@ -61,7 +61,8 @@ struct _GstSeedanceSrc
   guint run_poll_interval;
   guint run_timeout;
   gchar *fingerprint;           /* SHA-256 of origin, model, account, body */
-  gchar *legacy_fingerprint;    /* the same without the account */
+  GStrv former_fingerprints;    /* this request's names in earlier
+                                 * versions' journals */
   gchar *run_cache_dir;
   gchar *video_url;
   gint64 run_start;             /* monotonic us when the wait began, 0 before */

@@ -173,6 +173,29 @@ invalid:
   }
 }
 
+/**
+ * seedance_api_url_former_origin:
+ * @url: an api-url that seedance_check_api_url() accepted
+ *
+ * Returns: (transfer full): its origin as versions before the origin was
+ * normalised spelled it (the scheme in lower case, the host and port as
+ * typed): the journal entries they wrote are named by it.
+ */
+gchar *
+seedance_api_url_former_origin (const gchar * url)
+{
+  GUri *uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  gchar *scheme, *origin;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+  scheme = g_ascii_strdown (g_uri_get_scheme (uri), -1);
+  origin = g_uri_join (G_URI_FLAGS_NONE, scheme, NULL, g_uri_get_host (uri),
+      g_uri_get_port (uri), "", NULL, NULL);
+  g_free (scheme);
+  g_uri_unref (uri);
+  return origin;
+}
+
 static gboolean
 is_model_segment (const gchar * s, gsize len)
 {

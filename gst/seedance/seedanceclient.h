@@ -84,6 +84,7 @@ typedef struct
 
 gboolean        seedance_check_api_url (const gchar * url, gchar ** origin,
                                         GError ** error);
+gchar *         seedance_api_url_former_origin (const gchar * url);
 gboolean        seedance_check_model (const gchar * model, GError ** error);
 gboolean        seedance_check_api_key (const gchar * key,
                                         const gchar * source,

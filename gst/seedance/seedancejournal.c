@@ -862,9 +862,10 @@ seedance_journal_read (SeedanceJournal * journal, gchar ** problem)
 }
 
 /* Replaces the entry with @text: written to a new file beside it (never
- * through an existing name), synced and renamed over it, so a reader sees
- * the old entry or the new; a symlink or FIFO planted at the entry's name
- * is replaced, not followed. */
+ * through an existing name), synced and renamed over it, then the
+ * directory synced, so a reader sees the old entry or the new, and so does
+ * the disk after a crash; a symlink or FIFO planted at the entry's name is
+ * replaced, not followed. */
 static gboolean
 write_replace (SeedanceJournal * journal, const gchar * text, GError ** error)
 {
@@ -892,6 +893,10 @@ write_replace (SeedanceJournal * journal, const gchar * text, GError ** error)
   }
   fd = -1;
   if (renameat (journal->dir_fd, tmp, journal->dir_fd, journal->entry_name) < 0)
+    goto failed;
+  /* The new name itself survives a power cut only once the directory is
+   * synced: a claim must be on disk before its POST goes out. */
+  if (fsync (journal->dir_fd) < 0)
     goto failed;
   g_free (tmp);
   return TRUE;

@@ -649,6 +649,68 @@ GST_START_TEST (test_not_found_keeps_task)
 
 GST_END_TEST;
 
+/* Moves the "updated" time of the journal entry @path back by @seconds. */
+static void
+age_entry (const gchar * path, gint64 seconds)
+{
+  JsonParser *parser = json_parser_new ();
+  JsonGenerator *generator = json_generator_new ();
+  JsonObject *entry;
+  GError *error = NULL;
+
+  fail_unless (json_parser_load_from_file (parser, path, &error), "%s",
+      error ? error->message : "");
+  entry = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_int_member (entry, "updated",
+      json_object_get_int_member (entry, "updated") - seconds);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  fail_unless (json_generator_to_file (generator, path, &error), "%s",
+      error ? error->message : "");
+  g_object_unref (generator);
+  g_object_unref (parser);
+}
+
+/* A 404 for a task older than the API keeps any (3 days of execution,
+ * then a day of outputs) proves it gone: the journal forgets it, the
+ * error says so, and the next run submits anew, once. */
+GST_START_TEST (test_not_found_after_lifetime_forgets)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *journal_dir = seedance_test_fixture_cache_path (f, "journal");
+  gchar *entry;
+  SeedanceTestRun *r;
+  GstMessage *msg;
+  guint run;
+
+  for (run = 0; run < 2; run++) {
+    seedance_test_fixture_add_fault (f, "poll:404");
+    r = seedance_test_run_new (f, PROMPT, NULL, NULL);
+    msg = seedance_test_run_play (r, SEEDANCE_TEST_TIMEOUT);
+    seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+        GST_RESOURCE_ERROR_NOT_FOUND, run == 0 ? "journal keeps it" :
+        "no longer exists");
+    gst_message_unref (msg);
+    seedance_test_run_free (r);
+    if (run == 0) {
+      /* Five days later. */
+      entry = seedance_test_only_file (journal_dir, ".json");
+      age_entry (entry, 5 * 24 * 3600);
+      g_free (entry);
+    }
+  }
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+  fail_unless_equals_int (seedance_test_count_files (journal_dir, ".json"), 0);
+
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, NULL));
+  g_free (seedance_test_run_to_eos (f, PROMPT, NULL, NULL));
+  fail_unless_equals_int (count (f, "POST", NULL), 2);
+
+  g_free (journal_dir);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* ------------------------------------------------------------------------ */
 /* Errors as GStreamer users read them */
 
@@ -791,6 +853,7 @@ beforepaying_suite (void)
   tcase_add_test (tc, test_unrecorded_claim_not_sent);
   tcase_add_test (tc, test_origin_spellings_one_request);
   tcase_add_test (tc, test_not_found_keeps_task);
+  tcase_add_test (tc, test_not_found_after_lifetime_forgets);
 
   tc = tcase_create ("errors");
   suite_add_tcase (s, tc);

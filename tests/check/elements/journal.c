@@ -528,9 +528,12 @@ GST_START_TEST (test_lock_wait_bounded)
 
 GST_END_TEST;
 
-/* The fingerprint seedance_test_run_new()'s request had before the account was in it. */
+/* The fingerprint seedance_test_run_new()'s request had at @origin (NULL:
+ * the emulator's) before the account was in it, or (@api_key) before the
+ * origin was normalised. */
 static gchar *
-legacy_fingerprint (SeedanceTestFixture * f)
+former_fingerprint (SeedanceTestFixture * f, const gchar * origin,
+    const gchar * api_key)
 {
   SeedanceRequest r;
   gchar *body, *fingerprint;
@@ -545,23 +548,26 @@ legacy_fingerprint (SeedanceTestFixture * f)
       | 1u << SEEDANCE_FIELD_GENERATE_AUDIO | 1u << SEEDANCE_FIELD_RESOLUTION;
   body = seedance_request_build_body (&r, NULL, &error);
   g_assert_no_error (error);
-  fingerprint = seedance_request_legacy_fingerprint
-      (seedance_emulator_get_api_origin (f->emulator),
+  if (origin == NULL)
+    origin = seedance_emulator_get_api_origin (f->emulator);
+  fingerprint = api_key ? seedance_request_fingerprint (origin,
+      SEEDANCE_TEST_DEFAULT_MODEL, api_key, body) :
+      seedance_request_legacy_fingerprint (origin,
       SEEDANCE_TEST_DEFAULT_MODEL, body);
   seedance_request_clear (&r);
   g_free (body);
   return fingerprint;
 }
 
-/* Turns the one entry (and clip) of the journal into what the previous
- * version wrote for the same request: another name, another fingerprint
+/* Turns the one entry (and clip) of the journal into what an earlier
+ * version wrote for the same request: another name, @legacy (taken), also
  * inside, and @status. */
 static void
-make_legacy (SeedanceTestFixture * f, const gchar * status)
+make_former (SeedanceTestFixture * f, const gchar * status, gchar * legacy)
 {
   gchar *entry_path = only_file (f, "journal", ".json");
   gchar *clip_path = only_file (f, "clips", ".mp4");
-  gchar *name = g_path_get_basename (entry_path), *legacy, *text, *path;
+  gchar *name = g_path_get_basename (entry_path), *text, *path;
   gchar *dir = seedance_test_fixture_cache_path (f, NULL), *old_text;
   gchar **parts;
   SeedanceJournal *journal;
@@ -569,7 +575,6 @@ make_legacy (SeedanceTestFixture * f, const gchar * status)
   GError *error = NULL;
 
   *strrchr (name, '.') = '\0';
-  legacy = legacy_fingerprint (f);
   fail_if (g_strcmp0 (legacy, name) == 0);
   fail_unless (g_file_get_contents (entry_path, &old_text, NULL, NULL));
   parts = g_strsplit (old_text, name, -1);
@@ -621,7 +626,8 @@ GST_START_TEST (test_legacy_entry_adopted)
   warnings = seedance_test_run_to_eos (f, PROMPT, NULL, NULL);
   g_free (warnings);
   seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
-  make_legacy (f, submitting ? "submitting" : "success");
+  make_former (f, submitting ? "submitting" : "success",
+      former_fingerprint (f, NULL, NULL));
   seedance_emulator_clear_requests (f->emulator);
 
   if (submitting) {
@@ -640,6 +646,43 @@ GST_START_TEST (test_legacy_entry_adopted)
   /* Under the new name now, and only there. */
   fail_unless_equals_int (count_files (f, "journal", ".json"), 1);
   fail_unless_equals_int (count_files (f, "clips", ".mp4"), 1);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* An entry an earlier version named by the origin as typed, before the
+ * origin was normalised (here HTTP://LOCALHOST:<port>): adopted, its
+ * clip played, nothing paid again. */
+GST_START_TEST (test_former_origin_adopted)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  const gchar *port = strrchr (seedance_emulator_get_api_origin
+      (f->emulator), ':');
+  gchar *typed = g_strconcat ("HTTP://LOCALHOST", port, NULL);
+  gchar *former = g_strconcat ("http://LOCALHOST", port, NULL);
+  guint run;
+
+  for (run = 0; run < 2; run++) {
+    SeedanceTestRun *r = seedance_test_run_new (f, PROMPT, NULL, NULL);
+
+    g_object_set (r->src, "api-url", typed, NULL);
+    seedance_test_assert_eos (seedance_test_run_play (r,
+            SEEDANCE_TEST_TIMEOUT));
+    seedance_test_run_free (r);
+    if (run > 0)
+      break;
+    seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
+    make_former (f, "success", former_fingerprint (f, former,
+            SEEDANCE_TEST_API_KEY));
+    seedance_emulator_clear_requests (f->emulator);
+  }
+  fail_unless_equals_int (count (f, NULL, NULL), 0);
+  fail_unless_equals_int (count_files (f, "journal", ".json"), 1);
+  fail_unless_equals_int (count_files (f, "clips", ".mp4"), 1);
+
+  g_free (former);
+  g_free (typed);
   seedance_test_fixture_free (f);
 }
 
@@ -706,6 +749,7 @@ journal_suite (void)
   tcase_add_test (tc, test_cache_per_account);
   tcase_add_test (tc, test_lock_wait_bounded);
   tcase_add_loop_test (tc, test_legacy_entry_adopted, 0, 2);
+  tcase_add_test (tc, test_former_origin_adopted);
   return s;
 }
 
