@@ -1107,8 +1107,8 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
           src->run_timeout, &error)
       || !gst_seedance_src_check_blocksize (src, &error)
       || !gst_seedance_src_read_max_clip_size (src, &error)
-      || !seedance_last_frame_check_location (last_frame_location,
-          request.return_last_frame, &error))
+      || !seedance_last_frame_check_location (last_frame_location, &request,
+          &error))
     goto done;
 
   if (task_id && task_fingerprint == NULL) {
@@ -1974,8 +1974,10 @@ gst_seedance_src_deliver_last_frame (GstSeedanceSrc * src,
     if (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_NOT_FOUND)) {
       GError *why = error;
 
+      /* One 404 proves nothing more here than when polling: worded so. */
       error = g_error_new (SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-          "the task's outputs have expired (%s)", why->message);
+          "the API does not know the task (any more): its outputs may have "
+          "expired (%s)", why->message);
       g_error_free (why);
     }
     if (task == NULL)
@@ -2004,7 +2006,9 @@ gst_seedance_src_deliver_last_frame (GstSeedanceSrc * src,
 }
 
 /* A seedance-task message names the file that holds the last frame, once
- * it is written, and the URL it came from. */
+ * it is written, and the URL it came from: the user's location, or
+ * without one the cache's own copy, under a name of its own (the cache
+ * may evict or replace it at any time). */
 static void
 gst_seedance_src_describe_last_frame (GstSeedanceSrc * src, GstStructure * s)
 {
@@ -2013,7 +2017,10 @@ gst_seedance_src_describe_last_frame (GstSeedanceSrc * src, GstStructure * s)
   if (src->last_frame == NULL)
     return;
   if ((file = seedance_last_frame_get_file (src->last_frame)))
-    gst_structure_set (s, "last-frame-location", G_TYPE_STRING, file, NULL);
+    gst_structure_set (s, g_strcmp0 (file,
+            seedance_last_frame_get_location (src->last_frame)) == 0 ?
+        "last-frame-location" : "last-frame-cache-file", G_TYPE_STRING, file,
+        NULL);
   url = seedance_last_frame_get_url (src->last_frame);
   if (url && !gst_structure_has_field (s, "last-frame-url"))
     gst_structure_set (s, "last-frame-url", G_TYPE_STRING, url, NULL);

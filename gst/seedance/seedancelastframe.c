@@ -81,6 +81,54 @@ ensure_debug (void)
   }
 }
 
+/* Whether @value, an image property's value, names the file @st is of. */
+static gboolean
+is_same_file (const gchar * value, const GStatBuf * st)
+{
+  gchar *path = g_str_has_prefix (value, "file:") ?
+      g_filename_from_uri (value, NULL, NULL) : g_strdup (value);
+  GStatBuf other;
+  gboolean same = path && g_stat (path, &other) == 0
+      && other.st_dev == st->st_dev && other.st_ino == st->st_ino;
+
+  g_free (path);
+  return same;
+}
+
+/* The location must not be one of the request's own images: each rerun
+ * would overwrite its input, so the request would change and be paid
+ * again, and the next shot would start from the wrong frame. */
+static gboolean
+check_not_an_input (const gchar * location, const SeedanceRequest * request,
+    GError ** error)
+{
+  const gchar *name = NULL;
+  GStatBuf st;
+  guint i;
+
+  if (g_stat (location, &st) < 0)
+    return TRUE;
+  if (request->first_frame_image
+      && is_same_file (request->first_frame_image, &st))
+    name = "first-frame-image";
+  else if (request->last_frame_image
+      && is_same_file (request->last_frame_image, &st))
+    name = "last-frame-image";
+  for (i = 0; name == NULL && request->reference_images
+      && request->reference_images[i]; i++) {
+    if (is_same_file (request->reference_images[i], &st))
+      name = "reference-images";
+  }
+  if (name == NULL)
+    return TRUE;
+  seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+      "Invalid property 'last-frame-location': '%s' is also %s: every run "
+      "would overwrite the request's own image, so each rerun would be a new "
+      "request and paid again; write the last frame to another file and "
+      "give that to the next shot", location, name);
+  return FALSE;
+}
+
 /**
  * seedance_last_frame_check_location:
  * @location: (nullable): the last-frame-location property
@@ -94,8 +142,9 @@ ensure_debug (void)
  */
 gboolean
 seedance_last_frame_check_location (const gchar * location,
-    gboolean return_last_frame, GError ** error)
+    const SeedanceRequest * request, GError ** error)
 {
+  gboolean return_last_frame = request->return_last_frame;
   GStatBuf st;
   gchar *dir;
   gboolean ok = FALSE;
@@ -137,7 +186,7 @@ seedance_last_frame_check_location (const gchar * location,
         "'last-frame-location': '%s' is a directory; set the name of the "
         "image file to write", location);
   else
-    ok = TRUE;
+    ok = check_not_an_input (location, request, error);
   g_free (dir);
   return ok;
 }

@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "seedanceclient.h"
+#include "seedancerequest.h"
 #include "seedancetask.h"
 
 G_BEGIN_DECLS
@@ -23,7 +24,7 @@ G_BEGIN_DECLS
 typedef struct _SeedanceLastFrame SeedanceLastFrame;
 
 gboolean           seedance_last_frame_check_location (const gchar * location,
-                                                       gboolean return_last_frame,
+                                                       const SeedanceRequest * request,
                                                        GError ** error);
 
 SeedanceLastFrame *seedance_last_frame_new (const gchar * location,

@@ -102,14 +102,17 @@ run_expecting_frame (SeedanceTestFixture * f, const gchar * prompt,
 
   seedance_test_assert_eos (seedance_test_run_play (r, SEEDANCE_TEST_TIMEOUT));
   s = task_message (r, status);
-  fail_unless_equals_string (gst_structure_get_string (s,
+  /* The cache's own copy is never named as a location of the user's. */
+  fail_unless_equals_string (gst_structure_get_string (s, file
+          && g_str_has_suffix (file, ".last-frame") ? "last-frame-cache-file" :
           "last-frame-location"), file);
   /* The file is named once it is there, never before. */
   for (i = 0; i < r->task_messages->len; i++) {
     const GstStructure *m = g_ptr_array_index (r->task_messages, i);
 
     if (m != s)
-      fail_if (gst_structure_has_field (m, "last-frame-location"),
+      fail_if (gst_structure_has_field (m, "last-frame-location")
+          || gst_structure_has_field (m, "last-frame-cache-file"),
           "%" GST_PTR_FORMAT " names a frame", m);
   }
   warnings = g_strdup (r->warnings->str);
@@ -268,7 +271,8 @@ GST_START_TEST (test_rerun_rewrites_frame_from_cache)
 GST_END_TEST;
 
 /* Without last-frame-location the frame is still cached, and the message
- * names the cache's copy, on the first run and on a rerun. */
+ * names the cache's copy (as last-frame-cache-file, never as a location
+ * of the user's), on the first run and on a rerun. */
 GST_START_TEST (test_cached_frame_named_without_location)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
@@ -280,7 +284,9 @@ GST_START_TEST (test_cached_frame_named_without_location)
   seedance_test_assert_eos (seedance_test_run_play (r, SEEDANCE_TEST_TIMEOUT));
   cached = cached_file (f, ".last-frame");
   fail_unless_equals_string (gst_structure_get_string (task_message (r,
-              "success"), "last-frame-location"), cached);
+              "success"), "last-frame-cache-file"), cached);
+  fail_if (gst_structure_has_field (task_message (r, "success"),
+          "last-frame-location"));
   fail_unless (gst_structure_get_string (task_message (r, "success"),
           "last-frame-url") != NULL);
   seedance_test_run_free (r);
@@ -430,8 +436,9 @@ GST_START_TEST (test_flush_during_replay_frame)
   cached = cached_file (f, ".last-frame");
   fail_unless (g_unlink (cached) == 0);
   fail_unless (g_unlink (location) == 0);
-  /* The query takes long enough for the seek to come in its middle. */
-  fault = g_strdup_printf ("poll:slow=3000:task=%s", task_id);
+  /* The query is held longer than the run may last (SEEDANCE_TEST_TIMEOUT):
+   * the run ends only if the seek cuts it short. */
+  fault = g_strdup_printf ("poll:slow=90000:task=%s", task_id);
   seedance_test_fixture_add_fault (f, fault);
   seedance_emulator_clear_requests (f->emulator);
 
@@ -523,12 +530,12 @@ GST_START_TEST (test_outputs_expired)
     seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
         GST_RESOURCE_ERROR_READ, task_id);
     seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
-        GST_RESOURCE_ERROR_READ, "outputs have expired");
+        GST_RESOURCE_ERROR_READ, "outputs may have expired");
     gst_message_unref (msg);
     fail_if (g_file_test (location, G_FILE_TEST_EXISTS));
   } else {
     seedance_test_assert_eos (msg);
-    fail_unless (strstr (r->warnings->str, "outputs have expired") != NULL,
+    fail_unless (strstr (r->warnings->str, "outputs may have expired") != NULL,
         "%s", r->warnings->str);
     fail_if (gst_structure_has_field (task_message (r, "cached"),
             "last-frame-location"));
@@ -550,10 +557,12 @@ GST_END_TEST;
 
 /* Refused at start, naming what to fix, with nothing sent: a location
  * without return-last-frame (which would change the paid request), one
- * whose directory is missing, an empty one, a directory. */
+ * whose directory is missing, an empty one, a directory, the request's
+ * own first frame (every rerun would overwrite it and pay again). */
 static const struct
 {
-  const gchar *settings;        /* @DIR@: the scratch directory */
+  const gchar *settings;        /* @DIR@: the scratch directory, @IMAGE@:
+                                 * a PNG in it */
   const gchar *named[2];        /* in the message */
 } refused_settings[] = {
   {"last-frame-location=\"@DIR@/last.png\"",
@@ -566,16 +575,24 @@ static const struct
       {"'last-frame-location'", "empty"}},
   {FRAME_SETTINGS " last-frame-location=\"@DIR@\"",
       {"'last-frame-location'", "is a directory"}},
+  {FRAME_SETTINGS " first-frame-image=\"@IMAGE@\" "
+        "last-frame-location=\"@IMAGE@\"",
+      {"'last-frame-location'", "is also first-frame-image"}},
+  {FRAME_SETTINGS " first-frame-image=\"file://@IMAGE@\" "
+        "last-frame-location=\"@DIR@/./shot.png\"",
+      {"'last-frame-location'", "is also first-frame-image"}},
 };
 
 GST_START_TEST (test_refused_at_start)
 {
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   GString *settings = g_string_new (refused_settings[__i__].settings);
-  gchar *description;
+  gchar *description, *image;
   GstMessage *msg;
   guint i;
 
+  image = seedance_test_fixture_write_image (f, "shot.png", "pngenc");
+  g_string_replace (settings, "@IMAGE@", image, 0);
   g_string_replace (settings, "@DIR@", f->tmpdir, 0);
   description = g_strdup_printf ("seedancesrc name=src %s ! fakesink",
       settings->str);
@@ -588,6 +605,7 @@ GST_START_TEST (test_refused_at_start)
   gst_message_unref (msg);
   fail_unless_equals_int (count (f, NULL, NULL), 0);
 
+  g_free (image);
   g_free (description);
   g_string_free (settings, TRUE);
   seedance_test_fixture_free (f);
