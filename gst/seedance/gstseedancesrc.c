@@ -275,11 +275,13 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
   properties[PROP_GENERATE_AUDIO] =
       g_param_spec_boolean ("generate-audio", "Generate audio",
       "Generate an audio track (AAC) with the video", TRUE, flags);
-  properties[PROP_RATIO] = g_param_spec_enum ("ratio", "Ratio",
+  /* A number that is no ratio (g_object_set) is the element's to refuse,
+   * like the numbers: never the default silently paid for. */
+  properties[PROP_RATIO] = seedance_param_spec_enum ("ratio", "Ratio",
       "Aspect ratio of the clip", GST_TYPE_SEEDANCE_RATIO,
       GST_SEEDANCE_RATIO_1_1, flags);
-  properties[PROP_RESOLUTION] = g_param_spec_enum ("resolution", "Resolution",
-      "Resolution of the clip", GST_TYPE_SEEDANCE_RESOLUTION,
+  properties[PROP_RESOLUTION] = seedance_param_spec_enum ("resolution",
+      "Resolution", "Resolution of the clip", GST_TYPE_SEEDANCE_RESOLUTION,
       GST_SEEDANCE_RESOLUTION_720P, flags);
   properties[PROP_RETURN_LAST_FRAME] =
       g_param_spec_boolean ("return-last-frame", "Return last frame",
@@ -2770,6 +2772,9 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
       && !seedance_last_frame_is_settled (src->last_frame)
       && (ret = gst_seedance_src_announce_cached (src)) != GST_FLOW_OK)
     return ret;
+  /* blocksize may change while playing; 0 would read nothing, ever. */
+  if (length == 0)
+    length = DEFAULT_BLOCKSIZE;
   if (src->clip_fd >= 0)
     return gst_seedance_src_create_from_clip (src, offset, length, outbuf);
 

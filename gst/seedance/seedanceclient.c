@@ -441,7 +441,9 @@ seedance_client_new (const gchar * origin, const gchar * api_key,
   SeedanceClient *client;
 
   g_return_val_if_fail (origin != NULL, NULL);
-  g_return_val_if_fail (api_key != NULL, NULL);
+  /* A short key would go unmasked in messages (see find_key()). */
+  g_return_val_if_fail (api_key != NULL
+      && strlen (api_key) >= SEEDANCE_MIN_KEY_LENGTH, NULL);
   g_return_val_if_fail (model != NULL, NULL);
 
   ensure_debug_category ();

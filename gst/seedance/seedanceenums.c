@@ -88,3 +88,24 @@ seedance_enum_to_nick (GType enum_type, gint value)
   g_type_class_unref (klass);
   return nick;
 }
+
+/**
+ * seedance_enum_nicks:
+ * @enum_type: a registered enum type
+ *
+ * Returns: (transfer full): its nicks, in order, as "a, b, c": what an
+ * error about a value of it says is allowed.
+ */
+gchar *
+seedance_enum_nicks (GType enum_type)
+{
+  GEnumClass *klass = g_type_class_ref (enum_type);
+  GString *nicks = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < klass->n_values; i++)
+    g_string_append_printf (nicks, "%s%s", i ? ", " : "",
+        klass->values[i].value_nick);
+  g_type_class_unref (klass);
+  return g_string_free (nicks, FALSE);
+}

@@ -76,6 +76,7 @@ GType gst_seedance_ratio_get_type (void);
 GType gst_seedance_resolution_get_type (void);
 
 const gchar *seedance_enum_to_nick (GType enum_type, gint value);
+gchar *      seedance_enum_nicks (GType enum_type);
 
 G_END_DECLS
 

@@ -77,7 +77,7 @@ seedance_param_int_get_type (void)
 {
   static gsize type_id = 0;
 
-  return lenient_type (&type_id, G_TYPE_PARAM_INT, "SeedanceParamInt",
+  return lenient_type (&type_id, G_TYPE_PARAM_INT, "GstSeedanceParamInt",
       sizeof (GParamSpecInt));
 }
 
@@ -91,7 +91,7 @@ seedance_param_uint_get_type (void)
 {
   static gsize type_id = 0;
 
-  return lenient_type (&type_id, G_TYPE_PARAM_UINT, "SeedanceParamUInt",
+  return lenient_type (&type_id, G_TYPE_PARAM_UINT, "GstSeedanceParamUInt",
       sizeof (GParamSpecUInt));
 }
 
@@ -105,8 +105,22 @@ seedance_param_int64_get_type (void)
 {
   static gsize type_id = 0;
 
-  return lenient_type (&type_id, G_TYPE_PARAM_INT64, "SeedanceParamInt64",
+  return lenient_type (&type_id, G_TYPE_PARAM_INT64, "GstSeedanceParamInt64",
       sizeof (GParamSpecInt64));
+}
+
+/**
+ * seedance_param_enum_get_type:
+ *
+ * Returns: a #GParamSpecEnum type whose values are shown but not enforced.
+ */
+GType
+seedance_param_enum_get_type (void)
+{
+  static gsize type_id = 0;
+
+  return lenient_type (&type_id, G_TYPE_PARAM_ENUM, "GstSeedanceParamEnum",
+      sizeof (GParamSpecEnum));
 }
 
 /**
@@ -192,5 +206,36 @@ seedance_param_spec_int64 (const gchar * name, const gchar * nick,
   pspec->minimum = minimum;
   pspec->maximum = maximum;
   pspec->default_value = default_value;
+  return G_PARAM_SPEC (pspec);
+}
+
+/**
+ * seedance_param_spec_enum:
+ * @enum_type: the #GEnum type of the property
+ *
+ * The enum twin of seedance_param_spec_int(): g_object_set() of a number
+ * that is none of @enum_type's values reaches set_property().
+ *
+ * Returns: (transfer floating): a #GParamSpecEnum of type
+ * #SEEDANCE_TYPE_PARAM_ENUM
+ */
+GParamSpec *
+seedance_param_spec_enum (const gchar * name, const gchar * nick,
+    const gchar * blurb, GType enum_type, gint default_value, GParamFlags flags)
+{
+  GParamSpecEnum *pspec;
+  GEnumClass *enum_class;
+
+  g_return_val_if_fail (G_TYPE_IS_ENUM (enum_type), NULL);
+  enum_class = g_type_class_ref (enum_type);
+  g_return_val_if_fail (g_enum_get_value (enum_class, default_value) != NULL,
+      NULL);
+
+  pspec = g_param_spec_internal (SEEDANCE_TYPE_PARAM_ENUM, name, nick, blurb,
+      flags);
+  /* As g_param_spec_enum() does: the class ref goes with the pspec. */
+  pspec->enum_class = enum_class;
+  pspec->default_value = default_value;
+  G_PARAM_SPEC (pspec)->value_type = enum_type;
   return G_PARAM_SPEC (pspec);
 }

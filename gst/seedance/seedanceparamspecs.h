@@ -23,6 +23,9 @@ GType seedance_param_uint_get_type (void);
 #define SEEDANCE_TYPE_PARAM_INT64 (seedance_param_int64_get_type ())
 GType seedance_param_int64_get_type (void);
 
+#define SEEDANCE_TYPE_PARAM_ENUM (seedance_param_enum_get_type ())
+GType seedance_param_enum_get_type (void);
+
 GParamSpec * seedance_param_spec_int   (const gchar * name,
                                         const gchar * nick,
                                         const gchar * blurb,
@@ -45,6 +48,13 @@ GParamSpec * seedance_param_spec_int64 (const gchar * name,
                                         gint64 minimum,
                                         gint64 maximum,
                                         gint64 default_value,
+                                        GParamFlags flags);
+
+GParamSpec * seedance_param_spec_enum  (const gchar * name,
+                                        const gchar * nick,
+                                        const gchar * blurb,
+                                        GType enum_type,
+                                        gint default_value,
                                         GParamFlags flags);
 
 G_END_DECLS

@@ -561,6 +561,20 @@ seedance_request_check_numbers (const SeedanceRequest * request,
   return TRUE;
 }
 
+/* A value set by number (g_object_set) that is none of the enum's. */
+static gboolean
+check_enum (GType type, gint value, SeedanceField field, GError ** error)
+{
+  gchar *nicks;
+
+  if (seedance_enum_to_nick (type, value) != NULL)
+    return TRUE;
+  nicks = seedance_enum_nicks (type);
+  field_error (error, field, "%d; allowed: %s", value, nicks);
+  g_free (nicks);
+  return FALSE;
+}
+
 /* The checks that need no file access. */
 static gboolean
 check_request (const SeedanceRequest * r, GError ** error)
@@ -590,14 +604,9 @@ check_request (const SeedanceRequest * r, GError ** error)
 
   if (!seedance_request_check_numbers (r, error))
     return FALSE;
-  if (seedance_enum_to_nick (GST_TYPE_SEEDANCE_RATIO, r->ratio) == NULL)
-    return field_error (error, SEEDANCE_FIELD_RATIO, "unknown value %d",
-        r->ratio);
-  if (seedance_enum_to_nick (GST_TYPE_SEEDANCE_RESOLUTION,
-          r->resolution) == NULL)
-    return field_error (error, SEEDANCE_FIELD_RESOLUTION, "unknown value %d",
-        r->resolution);
-  return TRUE;
+  return check_enum (GST_TYPE_SEEDANCE_RATIO, r->ratio, SEEDANCE_FIELD_RATIO,
+      error) && check_enum (GST_TYPE_SEEDANCE_RESOLUTION, r->resolution,
+      SEEDANCE_FIELD_RESOLUTION, error);
 }
 
 /* The least an image value adds to the body: its text, or for a local

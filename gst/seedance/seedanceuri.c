@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "seedanceuri.h"
+#include "seedanceenums.h"
 #include "seedanceerror.h"
 
 /* Characters left as they are in a canonical URI, beside the unreserved
@@ -147,19 +148,6 @@ parse_boolean (const gchar * s, gboolean * b)
   return FALSE;
 }
 
-static gchar *
-enum_nicks (GParamSpec * pspec)
-{
-  GEnumClass *klass = G_PARAM_SPEC_ENUM (pspec)->enum_class;
-  GString *nicks = g_string_new (NULL);
-  guint i;
-
-  for (i = 0; i < klass->n_values; i++)
-    g_string_append_printf (nicks, "%s%s", i ? ", " : "",
-        klass->values[i].value_nick);
-  return g_string_free (nicks, FALSE);
-}
-
 /**
  * seedance_uri_parse_value:
  * @pspec: the property a key names
@@ -242,7 +230,7 @@ seedance_uri_parse_value (GParamSpec * pspec, GPtrArray * strings,
     gchar *nicks;
 
     if (e == NULL) {
-      nicks = enum_nicks (pspec);
+      nicks = seedance_enum_nicks (G_PARAM_SPEC_VALUE_TYPE (pspec));
       g_value_unset (value);
       seedance_uri_set_error (error, "'%s' must be one of %s, not '%s'", key,
           nicks, s);
@@ -305,8 +293,12 @@ seedance_uri_append_value (GString * uri, GParamSpec * pspec,
   else if (G_VALUE_HOLDS_INT64 (value))
     text = g_strdup_printf ("%" G_GINT64_FORMAT, g_value_get_int64 (value));
   else if (G_VALUE_HOLDS_ENUM (value))
-    text = g_strdup (g_enum_get_value (G_PARAM_SPEC_ENUM (pspec)->enum_class,
-            g_value_get_enum (value))->value_nick);
+    /* A number set that is none of the values (the element refuses it at
+     * start) is written as a number, which set_uri() refuses too. */
+    text = g_strdup (seedance_enum_to_nick (G_VALUE_TYPE (value),
+            g_value_get_enum (value)));
+  if (text == NULL && G_VALUE_HOLDS_ENUM (value))
+    text = g_strdup_printf ("%d", g_value_get_enum (value));
   g_return_if_fail (text != NULL);
   append_pair (uri, key, text);
   g_free (text);

@@ -150,6 +150,43 @@ GST_START_TEST (test_gobject_set)
 
 GST_END_TEST;
 
+/* An enum set by a number that is none of its values (g_object_set, or a
+ * binding that passes ints): kept without a GLib warning, and refused at
+ * start naming the values allowed, instead of the default being paid. */
+static const struct
+{
+  const gchar *property;
+  gint value;
+  const gchar *message;
+} enum_cases[] = {
+  {"ratio", 99, "Invalid property 'ratio': 99; allowed: 21:9, 16:9, 4:3, "
+        "1:1, 3:4, 9:16"},
+  {"resolution", -1, "Invalid property 'resolution': -1; allowed: 480p, "
+        "720p"},
+};
+
+GST_START_TEST (test_enum_number_refused)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstMessage *msg;
+  gint stored;
+
+  seedance_test_fixture_launch_fakesink (f);
+  g_object_set (f->src, "prompt", "x", enum_cases[__i__].property,
+      enum_cases[__i__].value, NULL);
+  g_object_get (f->src, enum_cases[__i__].property, &stored, NULL);
+  fail_unless_equals_int (stored, enum_cases[__i__].value);
+  msg = seedance_test_fixture_fail_to_start (f);
+  seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
+      GST_RESOURCE_ERROR_SETTINGS, enum_cases[__i__].message);
+  gst_message_unref (msg);
+  fail_unless_equals_int (seedance_test_fixture_count_requests (f, NULL,
+          NULL), 0);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* Resuming a task builds no request, yet a number out of range is still an
  * error: it was asked for, and would be sent by the next submission. */
 GST_START_TEST (test_resume_refuses)
@@ -435,6 +472,8 @@ ranges_suite (void)
   tc = tcase_create ("c");
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_gobject_set, 0, G_N_ELEMENTS (range_cases));
+  tcase_add_loop_test (tc, test_enum_number_refused, 0,
+      G_N_ELEMENTS (enum_cases));
   tcase_add_test (tc, test_resume_refuses);
   tcase_add_loop_test (tc, test_launch_line, 0, G_N_ELEMENTS (range_cases));
 
