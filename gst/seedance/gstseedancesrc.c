@@ -1025,8 +1025,15 @@ gst_seedance_src_check_downstream (GstSeedanceSrc * src,
         GST_ELEMENT_NAME (src), bang ? ". Its prompt is '!': on a "
         "gst-launch-1.0 line, 'prompt= ! ...' takes the '!' as the value; "
         "give the prompt in quotes" : "");
-    *detail = peer ? g_strdup_printf ("linked to %s:%s, which leads nowhere",
-        GST_DEBUG_PAD_NAME (peer)) : g_strdup ("src pad not linked");
+    if (peer) {
+      gchar *peer_path = gst_object_get_path_string (GST_OBJECT (peer));
+
+      *detail = g_strdup_printf ("linked to %s, which leads nowhere",
+          peer_path);
+      g_free (peer_path);
+    } else {
+      *detail = g_strdup ("src pad not linked");
+    }
   } else {
     GstElement *peer_element = gst_pad_get_parent_element (peer);
     GstCaps *peer_caps = gst_pad_peer_query_caps (pad, NULL);
