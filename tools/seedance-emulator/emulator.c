@@ -114,6 +114,7 @@ struct _SeedanceEmulator
   /* Server thread only: slow answers waiting (Deferred) and hand-written
    * download answers in progress (RawWriter), ended by stop(). */
   GList *deferred;
+  gint n_held;                  /* answers held back now (atomic) */
   GList *writers;
 
   /* Start handshake with the server thread. */
@@ -1121,6 +1122,7 @@ deferred_free (gpointer data)
   Deferred *deferred = data;
 
   deferred->self->deferred = g_list_remove (deferred->self->deferred, deferred);
+  g_atomic_int_add (&deferred->self->n_held, -1);
   g_signal_handler_disconnect (deferred->msg, deferred->finished_id);
   g_object_unref (deferred->msg);
   g_free (deferred);
@@ -1155,6 +1157,7 @@ defer_answer (SeedanceEmulator * self, SoupServerMessage * msg,
   /* The context holds the source until it has run or stop() destroys it. */
   g_source_unref (deferred->source);
   self->deferred = g_list_prepend (self->deferred, deferred);
+  g_atomic_int_inc (&self->n_held);
 
   g_object_set_data (G_OBJECT (msg), DEFERRED_KEY, GINT_TO_POINTER (TRUE));
   soup_server_message_pause (msg);
@@ -3155,4 +3158,19 @@ seedance_emulator_list_tasks (SeedanceEmulator * emulator)
   g_mutex_unlock (&emulator->lock);
   g_ptr_array_free (tasks, TRUE);
   return ids;
+}
+
+/**
+ * seedance_emulator_count_held:
+ * @emulator: an emulator
+ *
+ * Returns: how many answers a slow fault (slow=MS) holds back right now:
+ * a test can act while a request is in flight, not before or after it.
+ */
+guint
+seedance_emulator_count_held (SeedanceEmulator * emulator)
+{
+  g_return_val_if_fail (emulator != NULL, 0);
+
+  return g_atomic_int_get (&emulator->n_held);
 }

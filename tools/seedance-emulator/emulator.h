@@ -136,6 +136,9 @@ void              seedance_emulator_clear_faults (SeedanceEmulator * emulator);
 /* Number of faults waiting to be consumed (one that lasts forever counts). */
 guint             seedance_emulator_count_faults (SeedanceEmulator * emulator);
 
+/* Answers a slow fault holds back right now. */
+guint             seedance_emulator_count_held (SeedanceEmulator * emulator);
+
 /* The ids of every task created (whatever answer its submission got),
  * oldest first; free with g_strfreev(). */
 gchar **          seedance_emulator_list_tasks (SeedanceEmulator * emulator);
