@@ -38,11 +38,13 @@
 #define ELEMENT_CACHE_MODE GST_SEEDANCE_CACHE_MODE_OFF
 #define ELEMENT_CACHE_DIR "/nonexistent/fuzz-cache-dir"
 #define ELEMENT_CACHE_SIZE 7
+#define ELEMENT_REQUESTS_PER_MINUTE 13
+#define ELEMENT_LAST_FRAME_LOCATION "/nonexistent/fuzz-last-frame.png"
 
 /* The properties no URI may name, in either spelling. */
 static const gchar *const element_properties[] = {
   "api-key", "api-key-file", "api-url", "model", "cache-mode", "cache-dir",
-  "cache-size",
+  "cache-size", "last-frame-location", "requests-per-minute",
 };
 
 static GstElement *
@@ -54,7 +56,9 @@ new_source (void)
   g_object_set (src, "api-key", ELEMENT_KEY, "api-key-file", ELEMENT_KEY_FILE,
       "api-url", ELEMENT_API_URL, "model", ELEMENT_MODEL,
       "cache-mode", ELEMENT_CACHE_MODE, "cache-dir", ELEMENT_CACHE_DIR,
-      "cache-size", (guint) ELEMENT_CACHE_SIZE, NULL);
+      "cache-size", (guint) ELEMENT_CACHE_SIZE, "last-frame-location",
+      ELEMENT_LAST_FRAME_LOCATION, "requests-per-minute",
+      (guint) ELEMENT_REQUESTS_PER_MINUTE, NULL);
   return src;
 }
 
@@ -84,9 +88,9 @@ static void
 check_element_settings (GstElement * element, const gchar * uri)
 {
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (element);
-  gchar *key_file, *api_url, *model, *cache_dir;
+  gchar *key_file, *api_url, *model, *cache_dir, *last_frame;
   GstSeedanceCacheMode cache_mode;
-  guint cache_size;
+  guint cache_size, requests_per_minute;
   gboolean key_kept;
 
   GST_OBJECT_LOCK (src);
@@ -96,7 +100,8 @@ check_element_settings (GstElement * element, const gchar * uri)
 
   g_object_get (src, "api-key-file", &key_file, "api-url", &api_url,
       "model", &model, "cache-mode", &cache_mode, "cache-dir", &cache_dir,
-      "cache-size", &cache_size, NULL);
+      "cache-size", &cache_size, "last-frame-location", &last_frame,
+      "requests-per-minute", &requests_per_minute, NULL);
   FUZZ_CHECK (g_strcmp0 (key_file, ELEMENT_KEY_FILE) == 0,
       "'%s' changed the api-key-file to '%s'", uri, key_file);
   FUZZ_CHECK (g_strcmp0 (api_url, ELEMENT_API_URL) == 0,
@@ -109,6 +114,11 @@ check_element_settings (GstElement * element, const gchar * uri)
       "'%s' changed the cache-dir to '%s'", uri, cache_dir);
   FUZZ_CHECK (cache_size == ELEMENT_CACHE_SIZE,
       "'%s' changed the cache-size to %u", uri, cache_size);
+  FUZZ_CHECK (g_strcmp0 (last_frame, ELEMENT_LAST_FRAME_LOCATION) == 0,
+      "'%s' changed the last-frame-location to '%s'", uri, last_frame);
+  FUZZ_CHECK (requests_per_minute == ELEMENT_REQUESTS_PER_MINUTE,
+      "'%s' changed the requests-per-minute to %u", uri, requests_per_minute);
+  g_free (last_frame);
   g_free (key_file);
   g_free (api_url);
   g_free (model);

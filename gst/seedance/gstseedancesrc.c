@@ -119,6 +119,7 @@ enum
   PROP_CACHE_DIR,
   PROP_CACHE_SIZE,
   PROP_LAST_FRAME_LOCATION,
+  PROP_REQUESTS_PER_MINUTE,
   N_PROPERTIES
 };
 
@@ -135,6 +136,7 @@ G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
 #define DEFAULT_TIMEOUT 1800
 #define DEFAULT_CACHE_MODE GST_SEEDANCE_CACHE_MODE_REUSE
 #define DEFAULT_CACHE_SIZE 4096
+#define MAX_REQUESTS_PER_MINUTE 100000
 /* How often a source waiting for another one's submission looks again. */
 #define JOURNAL_LOCK_POLL_MS 50
 /* How long a journal update waits for the entry's lock. */
@@ -360,6 +362,22 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
       "File the clip's last frame (a PNG, JPEG or WebP image) is written to "
       "on every run, from the cache on a rerun; needs return-last-frame=true "
       "and an existing directory", NULL, flags);
+  /**
+   * GstSeedanceSrc:requests-per-minute:
+   *
+   * The key's request budget: every source of the key in the process, and
+   * in the processes that share its cache-dir, spaces its API requests
+   * (submissions and task queries, not downloads) evenly within it, and
+   * a 429 pauses them all. poll-interval is what one source asks for;
+   * the budget wins. The environment variable MODELLIX_REQUESTS_PER_MINUTE
+   * sets the default. A URI cannot set it.
+   */
+  properties[PROP_REQUESTS_PER_MINUTE] =
+      seedance_param_spec_uint ("requests-per-minute", "Requests per minute",
+      "The API key's request budget, shared by every source of the key (and "
+      "by processes sharing cache-dir), 0 to 100000 a minute, 0 = no limit; "
+      "default: MODELLIX_REQUESTS_PER_MINUTE, else the API's 100", 0,
+      MAX_REQUESTS_PER_MINUTE, SEEDANCE_DEFAULT_REQUESTS_PER_MINUTE, flags);
 
   g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
 
@@ -442,6 +460,27 @@ gst_seedance_src_allocation_probe (GstPad * pad, GstPadProbeInfo * info,
   return GST_PAD_PROBE_OK;
 }
 
+/* The default of requests-per-minute: MODELLIX_REQUESTS_PER_MINUTE, else
+ * the API's limit. A value that is no number is an error (@error) at
+ * start, never a silent default. */
+static guint
+environment_requests_per_minute (GError ** error)
+{
+  const gchar *env = g_getenv ("MODELLIX_REQUESTS_PER_MINUTE");
+  guint64 value;
+
+  if (env == NULL || *env == '\0')
+    return SEEDANCE_DEFAULT_REQUESTS_PER_MINUTE;
+  if (g_ascii_string_to_unsigned (env, 10, 0, MAX_REQUESTS_PER_MINUTE,
+          &value, NULL))
+    return value;
+  seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
+      "Invalid environment variable MODELLIX_REQUESTS_PER_MINUTE: '%s'; "
+      "allowed: 0 (no limit) to %u requests a minute", env,
+      MAX_REQUESTS_PER_MINUTE);
+  return SEEDANCE_DEFAULT_REQUESTS_PER_MINUTE;
+}
+
 static const gchar *
 environment_api_url (void)
 {
@@ -459,6 +498,7 @@ gst_seedance_src_init (GstSeedanceSrc * src)
   src->model = g_strdup (SEEDANCE_DEFAULT_MODEL);
   src->cache_mode = DEFAULT_CACHE_MODE;
   src->cache_size = DEFAULT_CACHE_SIZE;
+  src->requests_per_minute = SEEDANCE_DEFAULT_REQUESTS_PER_MINUTE;
   gst_seedance_src_reset_uri_properties (src);
 
   src->download.total_size = -1;
@@ -642,6 +682,10 @@ gst_seedance_src_set_property (GObject * object, guint prop_id,
       g_free (src->last_frame_location);
       src->last_frame_location = g_value_dup_string (value);
       break;
+    case PROP_REQUESTS_PER_MINUTE:
+      src->requests_per_minute = g_value_get_uint (value);
+      src->requests_per_minute_set = TRUE;
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -753,6 +797,10 @@ gst_seedance_src_get_property (GObject * object, guint prop_id,
       break;
     case PROP_LAST_FRAME_LOCATION:
       g_value_set_string (value, src->last_frame_location);
+      break;
+    case PROP_REQUESTS_PER_MINUTE:
+      g_value_set_uint (value, src->requests_per_minute_set ?
+          src->requests_per_minute : environment_requests_per_minute (NULL));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -966,6 +1014,38 @@ gst_seedance_src_former_fingerprints (const gchar * api_url,
   return (GStrv) g_ptr_array_free (names, FALSE);
 }
 
+/* Every source of a key spends one budget: this process's, shared with
+ * the other processes through a state file beside the journal (without
+ * the journal, this process's alone). */
+static void
+gst_seedance_src_join_budget (GstSeedanceSrc * src, const gchar * origin,
+    const gchar * api_key, guint requests_per_minute)
+{
+  SeedanceBudget *budget = seedance_budget_get (origin, api_key,
+      requests_per_minute);
+  GError *error = NULL;
+
+  if (src->journal) {
+    gchar *name = g_strconcat (seedance_budget_get_id (budget), ".budget",
+        NULL);
+    gint fd = seedance_journal_open_file (src->journal, name, &error);
+
+    if (fd >= 0) {
+      seedance_budget_share (budget, fd);
+    } else {
+      GST_ELEMENT_WARNING (src, RESOURCE, OPEN_READ_WRITE, ("The key's "
+              "request budget is not shared with other processes: %s",
+              error->message), (NULL));
+      g_error_free (error);
+    }
+    g_free (name);
+  }
+  GST_DEBUG_OBJECT (src, "the key's request budget: %u a minute",
+      seedance_budget_get_limit (budget));
+  seedance_client_set_budget (src->client, budget);
+  seedance_budget_unref (budget);
+}
+
 /* A generated clip is paid for: it must have somewhere to go that takes
  * an MP4, or nothing is generated. Checked before the state change and
  * again just before the submission (a pipeline may be relinked meanwhile);
@@ -1074,9 +1154,10 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
   const gchar *key_source = "api-key";
   gboolean task_failed;
   gchar *last_frame_location, *detail = NULL;
-  gboolean forget_task = FALSE;
+  gboolean forget_task = FALSE, rpm_set;
   GError *error = NULL;
   gboolean ok = FALSE;
+  guint requests_per_minute;
 
   gst_seedance_src_reset (src);
 
@@ -1098,7 +1179,13 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
   if (src->api_key_from_environment)
     key_source = "MODELLIX_API_KEY";
   last_frame_location = g_strdup (src->last_frame_location);
+  requests_per_minute = src->requests_per_minute;
+  rpm_set = src->requests_per_minute_set;
   GST_OBJECT_UNLOCK (src);
+  if (!rpm_set)
+    requests_per_minute = environment_requests_per_minute (&error);
+  if (error)
+    goto done;
 
   if (api_key_file && *api_key_file) {
     clear_secret (&api_key);
@@ -1161,6 +1248,7 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
   src->client = seedance_client_new (origin, api_key, model);
   if (src->run_timeout > 0)
     seedance_client_set_io_timeout (src->client, src->run_timeout);
+  gst_seedance_src_join_budget (src, origin, api_key, requests_per_minute);
   GST_INFO_OBJECT (src, "ready to %s at %s", src->run_task_id ?
       "resume a task" : "submit a task", origin);
   src->prepared = ok = TRUE;
@@ -2918,8 +3006,8 @@ gst_seedance_src_uri_get_protocols (GType type)
 
 /* A URI comes from playlists, projects and links the user did not write:
  * it describes the request and how long to wait for it, never where the
- * key goes (api-url, model) or where files are written (cache-*,
- * last-frame-location). */
+ * key goes (api-url, model), how fast it is spent (requests-per-minute)
+ * or where files are written (cache-*, last-frame-location). */
 static gboolean
 is_uri_property (guint prop_id)
 {
@@ -2932,6 +3020,7 @@ is_uri_property (guint prop_id)
     case PROP_CACHE_DIR:
     case PROP_CACHE_SIZE:
     case PROP_LAST_FRAME_LOCATION:
+    case PROP_REQUESTS_PER_MINUTE:
       return FALSE;
     default:
       return prop_id >= PROP_PROMPT && prop_id < N_PROPERTIES;
@@ -3038,10 +3127,10 @@ gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
     if (pspec && pspec->owner_type == GST_TYPE_SEEDANCE_SRC
         && !is_uri_property (pspec->param_id)) {
       seedance_uri_set_error (error, "'%s' is not allowed in a URI: a URI "
-          "describes the request, never where the key goes (api-url, model) "
-          "or where files go (cache-mode, cache-dir, cache-size, "
-          "last-frame-location); set '%s' on the element", pspec->name,
-          pspec->name);
+          "describes the request, never where the key goes (api-url, model), "
+          "how fast it is spent (requests-per-minute) or where files go "
+          "(cache-mode, cache-dir, cache-size, last-frame-location); set "
+          "'%s' on the element", pspec->name, pspec->name);
       goto done;
     }
     if (pspec == NULL || pspec->owner_type != GST_TYPE_SEEDANCE_SRC) {

@@ -51,6 +51,8 @@ struct _GstSeedanceSrc
   gchar *last_frame_location;   /* file the last frame is written to */
   gboolean setting_uri;         /* set_uri() is setting the properties */
   gboolean api_key_from_environment;    /* api_key is MODELLIX_API_KEY's */
+  guint requests_per_minute;    /* the key's budget, 0 = none */
+  gboolean requests_per_minute_set;     /* else MODELLIX_REQUESTS_PER_MINUTE */
   gboolean task_failed;         /* task_id was last seen failed */
 
   /* Per run, set in prepare() and used by the streaming thread only. */

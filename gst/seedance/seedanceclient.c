@@ -38,6 +38,9 @@ GST_DEBUG_CATEGORY_STATIC (seedance_client_debug);
 #define HTTP_TOO_MANY_REQUESTS 429
 /* A Retry-After longer than this is taken as this. */
 #define MAX_RETRY_AFTER_MS (15 * 60 * 1000)
+/* How long every source of a key waits after a 429 that says nothing of
+ * when to come back. */
+#define RATE_LIMITED_PAUSE_MS 2000
 /* Ceiling of the backoff between retries of a failed request. */
 #define RETRY_CEILING_MS 30000
 /* An API answer that takes longer than this to arrive whole is given up,
@@ -53,6 +56,7 @@ struct _SeedanceClient
   gchar *authorization;         /* "Bearer <key>", only for the API origin */
   const gchar *key;             /* the key, inside authorization */
   gchar *model;
+  SeedanceBudget *budget;       /* the key's, NULL: none */
 };
 
 static void
@@ -472,6 +476,22 @@ seedance_client_new (const gchar * origin, const gchar * api_key,
  * Lowers the 60-s bound of a stalled request, so that a short timeout
  * property is not overrun by a request that hangs.
  */
+/**
+ * seedance_client_set_budget:
+ * @budget: (transfer none): the key's request budget
+ *
+ * Every API request of @client (not downloads) waits for a slot of
+ * @budget first, and a 429 pauses @budget.
+ */
+void
+seedance_client_set_budget (SeedanceClient * client, SeedanceBudget * budget)
+{
+  g_return_if_fail (client != NULL);
+
+  g_clear_pointer (&client->budget, seedance_budget_unref);
+  client->budget = budget ? seedance_budget_ref (budget) : NULL;
+}
+
 void
 seedance_client_set_io_timeout (SeedanceClient * client, guint seconds)
 {
@@ -494,7 +514,43 @@ seedance_client_free (SeedanceClient * client)
   memset (client->authorization, 0, strlen (client->authorization));
   g_free (client->authorization);
   g_free (client->model);
+  g_clear_pointer (&client->budget, seedance_budget_unref);
   g_free (client);
+}
+
+/**
+ * seedance_parse_rate_limit_reset:
+ * @value: (nullable): an X-RateLimit-Reset header: the Unix time (seconds)
+ *   when requests are allowed again, or, from servers that send a small
+ *   number, the seconds until then
+ * @now: the current time
+ *
+ * Returns: milliseconds until the reset (at most MAX_RETRY_AFTER_MS), or
+ * -1 when @value is none of those.
+ */
+gint64
+seedance_parse_rate_limit_reset (const gchar * value, GDateTime * now)
+{
+  guint64 seconds;
+  gchar *text;
+  gboolean ok;
+  gint64 ms;
+
+  if (value == NULL)
+    return -1;
+  text = g_strstrip (g_strdup (value));
+  ok = g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &seconds, NULL);
+  g_free (text);
+  if (!ok)
+    return -1;
+  /* Before 2001 as a date: a count of seconds. */
+  if (seconds < G_GUINT64_CONSTANT (1000000000))
+    ms = seconds > MAX_RETRY_AFTER_MS / 1000 ? MAX_RETRY_AFTER_MS :
+        (gint64) seconds *1000;
+  else
+    ms = ((gint64) MIN (seconds, (guint64) G_MAXINT64 / 1000) -
+        g_date_time_to_unix (now)) * 1000;
+  return CLAMP (ms, 0, MAX_RETRY_AFTER_MS);
 }
 
 /**
@@ -744,6 +800,12 @@ api_exchange (SeedanceClient * client, const gchar * method,
   answer->http_status = 0;
   answer->retry_after_ms = -1;
 
+  /* Every API request spends one of the key's slots: it waits for its
+   * turn among all the sources of the key (seedancebudget.c). */
+  if (client->budget && !seedance_budget_acquire (client->budget, deadline,
+          cancellable, error))
+    return FALSE;
+
   ex->msg = soup_message_new (method, url);
   if (ex->msg == NULL) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
@@ -774,13 +836,19 @@ api_exchange (SeedanceClient * client, const gchar * method,
   answer->http_status = soup_message_get_status (ex->msg);
   if (answer->http_status == HTTP_TOO_MANY_REQUESTS
       || answer->http_status >= 500) {
+    SoupMessageHeaders *got = soup_message_get_response_headers (ex->msg);
     GDateTime *now = g_date_time_new_now_utc ();
 
-    answer->retry_after_ms = seedance_parse_retry_after
-        (soup_message_headers_get_one (soup_message_get_response_headers
-            (ex->msg), "Retry-After"), now);
+    answer->retry_after_ms = MAX (seedance_parse_retry_after
+        (soup_message_headers_get_one (got, "Retry-After"), now),
+        seedance_parse_rate_limit_reset (soup_message_headers_get_one (got,
+                "X-RateLimit-Reset"), now));
     g_date_time_unref (now);
   }
+  /* Too many requests for the key: every source of it waits. */
+  if (answer->http_status == HTTP_TOO_MANY_REQUESTS && client->budget)
+    seedance_budget_slow_down (client->budget,
+        MAX (answer->retry_after_ms, RATE_LIMITED_PAUSE_MS));
 
   ex->body = read_answer (in, seedance_deadline_get_cancellable (watch), error);
   g_object_unref (in);

@@ -12,6 +12,7 @@
 
 #include <gio/gio.h>
 
+#include "seedancebudget.h"
 #include "seedancedeadline.h"
 #include "seedancetask.h"
 
@@ -97,6 +98,8 @@ void            seedance_client_free (SeedanceClient * client);
 
 void            seedance_client_set_io_timeout (SeedanceClient * client,
                                                 guint seconds);
+void            seedance_client_set_budget (SeedanceClient * client,
+                                            SeedanceBudget * budget);
 
 gchar *         seedance_client_submit (SeedanceClient * client,
                                         const gchar * body, gsize length,
@@ -144,6 +147,8 @@ gint64          seedance_backoff_ms (guint base_ms, guint attempt);
 
 gint64          seedance_parse_retry_after (const gchar * value,
                                             GDateTime * now);
+gint64          seedance_parse_rate_limit_reset (const gchar * value,
+                                                 GDateTime * now);
 gboolean        seedance_parse_content_range (const gchar * value,
                                               guint64 * start,
                                               gint64 * total);

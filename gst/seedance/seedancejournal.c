@@ -1045,6 +1045,38 @@ done:
   return entry;
 }
 
+/**
+ * seedance_journal_open_file:
+ * @name: a file name of the cache's own in the journal directory
+ *
+ * Opens (creating it 0600 if needed) another file of the cache in the
+ * journal directory, for reading and writing, with the rules of the
+ * journal's own files: never through a symlink, a regular file with one
+ * name only, never blocking on a FIFO.
+ *
+ * Returns: the file descriptor, or -1 with @error set.
+ */
+gint
+seedance_journal_open_file (SeedanceJournal * journal, const gchar * name,
+    GError ** error)
+{
+  struct stat st;
+  gint fd;
+
+  fd = open_regular (journal, name, O_RDWR | O_CREAT, &st);
+  if (fd >= 0 && st.st_nlink != 1) {
+    close (fd);
+    fd = -1;
+    errno = EMLINK;
+  }
+  if (fd < 0)
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+        "cannot open %s beside %s: %s", name, journal->path, errno == EINVAL ?
+        "it is not a regular file" : errno == EMLINK ? "it is a hard link" :
+        errno == ELOOP ? "it is a symbolic link" : g_strerror (errno));
+  return fd;
+}
+
 const gchar *
 seedance_journal_get_path (SeedanceJournal * journal)
 {

@@ -86,6 +86,10 @@ SeedanceJournalEntry *seedance_journal_adopt (SeedanceJournal * journal,
                                               const gchar * dir,
                                               const gchar * old_fingerprint);
 
+gint                 seedance_journal_open_file (SeedanceJournal * journal,
+                                                 const gchar * name,
+                                                 GError ** error);
+
 const gchar *        seedance_journal_get_path (SeedanceJournal * journal);
 const gchar *        seedance_journal_get_lock_path (SeedanceJournal * journal);
 const gchar *        seedance_journal_get_clip_path (SeedanceJournal * journal);

@@ -39,7 +39,7 @@
  * may set besides (task-id, poll-interval, timeout) and the 8 it may not
  * (the key, its file, its origin, the model, the cache and the last
  * frame's file). The handler adds none. */
-#define N_OWN_PROPERTIES 24
+#define N_OWN_PROPERTIES 25
 
 /* What the application sets on the element and no URI may change: each
  * differs from the default. */
@@ -49,6 +49,7 @@
 #define ELEMENT_CACHE_MODE "resume"
 #define ELEMENT_CACHE_DIR "/tmp/seedance element cache"
 #define ELEMENT_LAST_FRAME_LOCATION "/tmp/seedance element last.png"
+#define ELEMENT_REQUESTS_PER_MINUTE 9137
 #define ELEMENT_CACHE_SIZE 77
 
 /* ------------------------------------------------------------------------ */
@@ -180,7 +181,8 @@ set_element_settings (GstElement * src)
   g_object_set (src, "api-key", ELEMENT_KEY, "api-key-file", ELEMENT_KEY_FILE,
       "api-url", ELEMENT_API_URL, "model", ELEMENT_MODEL,
       "cache-dir", ELEMENT_CACHE_DIR, "cache-size", (guint) ELEMENT_CACHE_SIZE,
-      "last-frame-location", ELEMENT_LAST_FRAME_LOCATION, NULL);
+      "last-frame-location", ELEMENT_LAST_FRAME_LOCATION,
+      "requests-per-minute", (guint) ELEMENT_REQUESTS_PER_MINUTE, NULL);
   gst_util_set_object_arg (G_OBJECT (src), "cache-mode", ELEMENT_CACHE_MODE);
 }
 
@@ -198,6 +200,8 @@ assert_element_settings (GstElement * src)
   assert_property (src, "cache-dir", ELEMENT_CACHE_DIR);
   assert_property (src, "cache-size", cache_size);
   assert_property (src, "last-frame-location", ELEMENT_LAST_FRAME_LOCATION);
+  assert_property (src, "requests-per-minute",
+      G_STRINGIFY (ELEMENT_REQUESTS_PER_MINUTE));
   g_free (cache_size);
 }
 
@@ -209,7 +213,9 @@ assert_uri_hides_element_settings (const gchar * uri)
   const gchar *forbidden[] = { "api-key", "api_key", "api-url", "api_url",
     "model", "cache", ELEMENT_KEY, "element-key-file", "4321",
     "element-model", "element%20cache", "resume", "77",
-    "last-frame-location", "last_frame_location", "element%20last"
+    "last-frame-location", "last_frame_location", "element%20last",
+    "requests-per-minute", "requests_per_minute",
+    G_STRINGIFY (ELEMENT_REQUESTS_PER_MINUTE)
   };
   guint i;
 
@@ -433,7 +439,8 @@ GST_START_TEST (test_protocols_and_type)
       "audio-urls,cache-dir,cache-mode,cache-size,camera-fixed,duration,"
       "execution-expires-after,first-frame-image,generate-audio,"
       "last-frame-image,last-frame-location,model,poll-interval,prompt,ratio,"
-      "reference-images," "resolution,return-last-frame,seed,task-id,timeout");
+      "reference-images,requests-per-minute,resolution,return-last-frame,seed,"
+      "task-id,timeout");
   g_free (properties);
   g_ptr_array_unref (names);
 
@@ -818,6 +825,8 @@ static const RefusedKeyCase refused_key_cases[] = {
   {"seedance://?prompt=p&return_last_frame=true&last_frame_location=x.png",
       "last-frame-location"},
   {"seedance://?last-frame-location=", "last-frame-location"},
+  {"seedance://?requests-per-minute=0", "requests-per-minute"},
+  {"seedance://?prompt=p&requests_per_minute=100000", "requests-per-minute"},
   /* Refused whatever else is wrong after it. */
   {"seedance://?cache-dir=/tmp/x&colour=red", "cache-dir"},
 };
@@ -1514,6 +1523,8 @@ GST_START_TEST (test_get_uri_hides_element_settings)
   g_object_set (src, "api-key-file", ELEMENT_KEY_FILE, NULL);
   assert_uri (src, "seedance://");
   g_object_set (src, "last-frame-location", ELEMENT_LAST_FRAME_LOCATION, NULL);
+  assert_uri (src, "seedance://");
+  g_object_set (src, "requests-per-minute", (guint) 7, NULL);
   assert_uri (src, "seedance://");
   g_object_set (src, "api-key", ELEMENT_KEY, NULL);
   assert_uri (src, "seedance://");

@@ -478,6 +478,37 @@ GST_START_TEST (test_retry_after)
 
 GST_END_TEST;
 
+/* X-RateLimit-Reset: the Unix time when the key may ask again, or from
+ * some servers the seconds until then; capped like Retry-After. */
+GST_START_TEST (test_rate_limit_reset)
+{
+  GDateTime *now = g_date_time_new_utc (2026, 11, 25, 8, 0, 0);
+  gchar *in_30s = g_strdup_printf ("%" G_GINT64_FORMAT,
+      g_date_time_to_unix (now) + 30);
+  gchar *ago = g_strdup_printf ("%" G_GINT64_FORMAT,
+      g_date_time_to_unix (now) - 30);
+
+  fail_unless_equals_int64 (seedance_parse_rate_limit_reset (in_30s, now),
+      30000);
+  fail_unless_equals_int64 (seedance_parse_rate_limit_reset (ago, now), 0);
+  fail_unless_equals_int64 (seedance_parse_rate_limit_reset (" 12 ", now),
+      12000);
+  fail_unless_equals_int64 (seedance_parse_rate_limit_reset
+      ("99999999999999999999", now), -1);
+  fail_unless_equals_int64 (seedance_parse_rate_limit_reset ("9999999999",
+          now), 15 * 60 * 1000);
+  fail_unless_equals_int64 (seedance_parse_rate_limit_reset (NULL, now), -1);
+  fail_unless_equals_int64 (seedance_parse_rate_limit_reset ("", now), -1);
+  fail_unless_equals_int64 (seedance_parse_rate_limit_reset ("-5", now), -1);
+  fail_unless_equals_int64 (seedance_parse_rate_limit_reset ("soon", now), -1);
+
+  g_free (ago);
+  g_free (in_30s);
+  g_date_time_unref (now);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_content_range)
 {
   static const gchar *bad[] = {
@@ -1101,6 +1132,7 @@ parsers_suite (void)
   tcase_add_test (tc, test_submit_answer);
   tcase_add_test (tc, test_error_answer_message);
   tcase_add_test (tc, test_retry_after);
+  tcase_add_test (tc, test_rate_limit_reset);
   tcase_add_test (tc, test_content_range);
   tcase_add_test (tc, test_api_url);
   tcase_add_test (tc, test_model);

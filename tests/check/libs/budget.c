@@ -1,0 +1,274 @@
+/* gst-seedance: the key's request budget alone
+ * Copyright (C) 2026 gst-seedance developers
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2 of the License, or (at your option) any later version.
+ */
+
+/* SeedanceBudget without the element: slots never closer than the limit
+ * allows, one budget per key and origin in a process, budgets sharing a
+ * state file sharing their slots and pauses (as processes do), a 429's
+ * pause, cancellation and the deadline, a hostile state file. Times are
+ * asserted as lower bounds only (never faster than the limit), which a
+ * loaded machine cannot break; the upper bounds are generous. */
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "seedancetestutils.h"
+#include "seedancebudget.h"
+#include "seedanceerror.h"
+
+#define KEY "sk-test-0123456789abcdef"
+/* 600 a minute: a slot every 102 ms (the 2 % margin included). */
+#define PER_MINUTE 600
+#define SPACING_US (60 * G_USEC_PER_SEC / PER_MINUTE)
+
+/* A scratch state file, as a cache directory holds one. */
+static gint
+open_state (const gchar * path)
+{
+  gint fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  fail_unless (fd >= 0);
+  return fd;
+}
+
+static gchar *
+scratch_path (const gchar * name)
+{
+  gchar *dir = g_dir_make_tmp ("seedance-budget-XXXXXX", NULL);
+  gchar *path = g_build_filename (dir, name, NULL);
+
+  g_free (dir);
+  return path;
+}
+
+static void
+remove_scratch (gchar * path)
+{
+  gchar *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (dir);
+  g_free (path);
+}
+
+static void
+acquire_ok (SeedanceBudget * budget)
+{
+  GError *error = NULL;
+
+  fail_unless (seedance_budget_acquire (budget, 0, NULL, &error), "%s",
+      error ? error->message : "");
+}
+
+/* N acquires take at least (N - 1) slots, whoever asks. */
+GST_START_TEST (test_slots_spaced)
+{
+  SeedanceBudget *budget = seedance_budget_get ("http://127.0.0.1:1", KEY,
+      PER_MINUTE);
+  gint64 start = g_get_monotonic_time ();
+  guint i;
+
+  fail_unless_equals_int (seedance_budget_get_limit (budget), PER_MINUTE);
+  for (i = 0; i < 10; i++)
+    acquire_ok (budget);
+  fail_unless (g_get_monotonic_time () - start >= 9 * SPACING_US,
+      "10 slots in %" G_GINT64_FORMAT " us", g_get_monotonic_time () - start);
+  seedance_budget_unref (budget);
+}
+
+GST_END_TEST;
+
+/* One budget per key and origin: the sources of a key share it, and the
+ * stricter limit wins; another key or origin has a budget of its own. */
+GST_START_TEST (test_one_budget_per_key)
+{
+  SeedanceBudget *a = seedance_budget_get ("http://127.0.0.1:1", KEY, 0);
+  SeedanceBudget *b = seedance_budget_get ("http://127.0.0.1:1", KEY, 60);
+  SeedanceBudget *c = seedance_budget_get ("http://127.0.0.1:1", KEY, 600);
+  SeedanceBudget *other_key = seedance_budget_get ("http://127.0.0.1:1",
+      "sk-other-0123456789abcdef", 600);
+  SeedanceBudget *other_origin = seedance_budget_get ("http://127.0.0.1:2",
+      KEY, 600);
+
+  fail_unless (a == b && b == c);
+  fail_unless_equals_int (seedance_budget_get_limit (a), 60);
+  fail_if (other_key == a || other_origin == a || other_key == other_origin);
+  /* The id says nothing of the key. */
+  fail_unless_equals_int (strlen (seedance_budget_get_id (a)), 64);
+  fail_if (strstr (seedance_budget_get_id (a), KEY) != NULL);
+
+  seedance_budget_unref (other_origin);
+  seedance_budget_unref (other_key);
+  seedance_budget_unref (c);
+  seedance_budget_unref (b);
+  seedance_budget_unref (a);
+}
+
+GST_END_TEST;
+
+/* Two budgets sharing a state file (two processes of one key, here two
+ * origins in one process, each with its own open file) take their slots
+ * one after the other: together never faster than the limit. */
+GST_START_TEST (test_state_file_shared)
+{
+  gchar *path = scratch_path ("key.budget");
+  SeedanceBudget *a = seedance_budget_get ("http://127.0.0.1:3", KEY,
+      PER_MINUTE);
+  SeedanceBudget *b = seedance_budget_get ("http://127.0.0.1:4", KEY,
+      PER_MINUTE);
+  gint64 start;
+  guint i;
+
+  seedance_budget_share (a, open_state (path));
+  seedance_budget_share (b, open_state (path));
+  start = g_get_monotonic_time ();
+  for (i = 0; i < 5; i++) {
+    acquire_ok (a);
+    acquire_ok (b);
+  }
+  fail_unless (g_get_monotonic_time () - start >= 9 * SPACING_US,
+      "10 slots of two sharers in %" G_GINT64_FORMAT " us",
+      g_get_monotonic_time () - start);
+
+  seedance_budget_unref (b);
+  seedance_budget_unref (a);
+  remove_scratch (path);
+}
+
+GST_END_TEST;
+
+/* A 429 pauses every sharer of the key, even one without a limit. */
+GST_START_TEST (test_slow_down_pauses_sharers)
+{
+  gchar *path = scratch_path ("key.budget");
+  SeedanceBudget *a = seedance_budget_get ("http://127.0.0.1:5", KEY, 0);
+  SeedanceBudget *b = seedance_budget_get ("http://127.0.0.1:6", KEY, 0);
+  gint64 start;
+
+  seedance_budget_share (a, open_state (path));
+  seedance_budget_share (b, open_state (path));
+  start = g_get_monotonic_time ();
+  seedance_budget_slow_down (a, 500);
+  acquire_ok (b);
+  fail_unless (g_get_monotonic_time () - start >= 500 * 1000,
+      "the pause lasted %" G_GINT64_FORMAT " us",
+      g_get_monotonic_time () - start);
+
+  seedance_budget_unref (b);
+  seedance_budget_unref (a);
+  remove_scratch (path);
+}
+
+GST_END_TEST;
+
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+cancel_soon (gpointer data)
+{
+  g_usleep (50 * 1000);
+  cancel_cb (data);
+  return NULL;
+}
+
+/* A source that leaves while it waits for its slot leaves at once; a slot
+ * past the deadline is refused without waiting. */
+GST_START_TEST (test_cancel_and_deadline)
+{
+  SeedanceBudget *budget = seedance_budget_get ("http://127.0.0.1:7", KEY, 6);
+  GCancellable *cancellable = g_cancellable_new ();
+  GError *error = NULL;
+  GThread *thread;
+  gint64 start;
+
+  /* The first slot is now, the next 10 s away. */
+  acquire_ok (budget);
+  start = g_get_monotonic_time ();
+  fail_if (seedance_budget_acquire (budget, start + G_USEC_PER_SEC, NULL,
+          &error));
+  fail_unless (g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT));
+  fail_unless (g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  thread = g_thread_new ("cancel", cancel_soon, cancellable);
+  start = g_get_monotonic_time ();
+  fail_if (seedance_budget_acquire (budget, 0, cancellable, &error));
+  fail_unless (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  fail_unless (g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC,
+      "the cancel took %" G_GINT64_FORMAT " us", g_get_monotonic_time () -
+      start);
+  g_clear_error (&error);
+  g_thread_join (thread);
+
+  g_object_unref (cancellable);
+  seedance_budget_unref (budget);
+}
+
+GST_END_TEST;
+
+/* What another process (or anyone who can write the file) left there is
+ * read as untrusted: garbage is ignored, and a slot or pause an hour or
+ * more ahead (a clock that jumped) does not stall the key. */
+static const gchar *hostile_states[] = {
+  "garbage",
+  "99999999999999999999 99999999999999999999\n",
+  "-5 -7\n",
+  "",
+};
+
+GST_START_TEST (test_hostile_state_file)
+{
+  gchar *path = scratch_path ("key.budget");
+  SeedanceBudget *budget = seedance_budget_get ("http://127.0.0.1:8", KEY,
+      PER_MINUTE);
+  gchar *far = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+      g_get_real_time () + G_GINT64_CONSTANT (7200) * G_USEC_PER_SEC,
+      g_get_real_time () + G_GINT64_CONSTANT (7200) * G_USEC_PER_SEC);
+  const gchar *state = __i__ < (gint) G_N_ELEMENTS (hostile_states) ?
+      hostile_states[__i__] : far;
+  gint64 start;
+
+  fail_unless (g_file_set_contents (path, state, -1, NULL));
+  seedance_budget_share (budget, open_state (path));
+  start = g_get_monotonic_time ();
+  acquire_ok (budget);
+  fail_unless (g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC);
+
+  g_free (far);
+  seedance_budget_unref (budget);
+  remove_scratch (path);
+}
+
+GST_END_TEST;
+
+static Suite *
+budget_suite (void)
+{
+  Suite *s = suite_create ("budget");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_slots_spaced);
+  tcase_add_test (tc, test_one_budget_per_key);
+  tcase_add_test (tc, test_state_file_shared);
+  tcase_add_test (tc, test_slow_down_pauses_sharers);
+  tcase_add_test (tc, test_cancel_and_deadline);
+  tcase_add_loop_test (tc, test_hostile_state_file, 0,
+      G_N_ELEMENTS (hostile_states) + 1);
+  return s;
+}
+
+SEEDANCE_CHECK_MAIN (budget);
