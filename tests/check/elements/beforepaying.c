@@ -506,7 +506,9 @@ GST_START_TEST (test_decides_again_after_giving_up)
   SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
   SeedanceTestRun *a, *b;
 
-  seedance_test_fixture_add_fault (f, "submit:429:retry-after=3");
+  /* A backoff far longer than the test needs to send its EOS (and which
+   * B waits out too: a 429 pauses every source of the key). */
+  seedance_test_fixture_add_fault (f, "submit:429:retry-after=8");
   seedance_test_fixture_add_fault (f, "submit:slow=2000");
   a = seedance_test_run_new (f, PROMPT, NULL, NULL);
   b = seedance_test_run_new (f, PROMPT, NULL, NULL);
@@ -514,7 +516,7 @@ GST_START_TEST (test_decides_again_after_giving_up)
   fail_unless_equals_int (gst_element_set_state (a->pipeline,
           GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
   seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
-  /* The 429 is answered: A waits 3 s to send again, and is ended. */
+  /* The 429 is answered: A waits to send again, and is ended. */
   gst_element_send_event (a->src, gst_event_new_eos ());
   seedance_test_assert_eos (seedance_test_wait_eos_or_error (a->bus,
           SEEDANCE_TEST_TIMEOUT));
