@@ -614,8 +614,10 @@ capture_gst_log (GstDebugCategory * category, GstDebugLevel level,
 {
   gchar *text;
 
-  /* The emulator stands for the API: it logs the fault spec it was given. */
-  if (g_str_equal (gst_debug_category_get_name (category), "seedance-emulator"))
+  /* The emulator stands for the API: it logs the fault spec it was given
+   * (in its categories, all named seedance-emulator*). */
+  if (g_str_has_prefix (gst_debug_category_get_name (category),
+          "seedance-emulator"))
     return;
   text = gst_debug_log_get_line (category, level, file, function, line,
       object, message);

@@ -428,8 +428,10 @@ capture_gst_log (GstDebugCategory * category, GstDebugLevel level,
   gchar *text;
 
   /* The emulator stands for the API: what it logs of the key it was sent
-   * (a fault spec echoing it) is no leak of the element's. */
-  if (g_str_equal (gst_debug_category_get_name (category), "seedance-emulator"))
+   * (a fault spec echoing it) is no leak of the element's. Its categories
+   * are all named seedance-emulator*. */
+  if (g_str_has_prefix (gst_debug_category_get_name (category),
+          "seedance-emulator"))
     return;
   /* The line exactly as GST_DEBUG would print it, object name included. */
   text = gst_debug_log_get_line (category, level, file, function, line,
