@@ -250,23 +250,8 @@ task_answer (SeedanceEmulator * self, EmulatorTask * task)
   JsonBuilder *builder;
   JsonNode *root;
   const gchar *status;
-  gint64 elapsed_ms;
 
-  elapsed_ms = (g_get_monotonic_time () - task->submitted) / 1000;
-  if (elapsed_ms < task->generation_ms / 3)
-    status = "pending";
-  else if (task->never_finish || elapsed_ms < task->generation_ms)
-    /* NOLINTNEXTLINE(bugprone-branch-clone): a fault outranks a render */
-    status = "processing";
-  else if (task->fail != NULL) {
-    fail = task->fail;
-    status = fail->fail_status;
-  } else if (task->render == RENDER_RUNNING)
-    status = "processing";
-  else if (task->render == RENDER_DONE)
-    status = "success";
-  else
-    status = "failed";
+  status = emulator_task_status (task, g_get_monotonic_time (), &fail);
 
   builder = json_builder_new ();
   emulator_begin_envelope_with_message (builder, fail != NULL &&

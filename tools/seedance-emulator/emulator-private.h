@@ -230,6 +230,8 @@ void emulator_mark_fault (SoupServerMessage * msg, const gchar * first,
 
 /* tasks.c: tasks and their clips */
 void emulator_task_free (EmulatorTask * task);
+const gchar *emulator_task_status (const EmulatorTask * task, gint64 now,
+    const Fault ** fail);
 void emulator_render_func (gpointer data, gpointer user_data);
 
 G_END_DECLS

@@ -90,6 +90,31 @@ emulator_task_free (EmulatorTask * task)
   g_free (task);
 }
 
+/* The status a query of @task shows at @now (g_get_monotonic_time()), and
+ * in @fail the fail fault that decided it (NULL for none); lock held. */
+const gchar *
+emulator_task_status (const EmulatorTask * task, gint64 now,
+    const Fault ** fail)
+{
+  gint64 elapsed_ms = (now - task->submitted) / 1000;
+
+  *fail = NULL;
+  if (elapsed_ms < task->generation_ms / 3)
+    return "pending";
+  /* never-finish outranks the time and the render. */
+  if (task->never_finish || elapsed_ms < task->generation_ms)
+    return "processing";
+  if (task->fail != NULL) {
+    *fail = task->fail;
+    return task->fail->fail_status;
+  }
+  if (task->render == RENDER_RUNNING)
+    return "processing";
+  if (task->render == RENDER_DONE)
+    return "success";
+  return "failed";
+}
+
 /* Writes beside @clip a copy padded to @bytes with a trailing "free" box
  * (a sparse run of zeros): still a valid MP4 that plays as @clip does. Reuses
  * a copy made before. */
