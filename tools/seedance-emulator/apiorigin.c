@@ -52,13 +52,13 @@ member_boolean (JsonObject * obj, const gchar * name, gboolean fallback)
   return json_object_get_boolean_member (obj, name);
 }
 
-/* Answers 401 and returns FALSE unless the request carries a bearer key
- * the emulator accepts. */
-static gboolean
+/* Returns the bearer key of the request when the emulator accepts it;
+ * otherwise answers 401 and returns NULL. */
+static gchar *
 check_auth (SeedanceEmulator * self, SoupServerMessage * msg)
 {
   const gchar *value;
-  gchar *key;
+  gchar *key = NULL;
   gboolean ok;
 
   value = soup_message_headers_get_one (soup_server_message_get_request_headers
@@ -78,14 +78,15 @@ check_auth (SeedanceEmulator * self, SoupServerMessage * msg)
       emulator_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "Unauthorized",
           "invalid API key");
     }
-    g_free (key);
   }
 
   ok = soup_server_message_get_status (msg) == 0;
-  if (!ok)
+  if (!ok) {
     soup_message_headers_replace (soup_server_message_get_response_headers
         (msg), "WWW-Authenticate", "Bearer");
-  return ok;
+    g_clear_pointer (&key, g_free);
+  }
+  return key;
 }
 
 static gchar *
@@ -135,7 +136,8 @@ submit_answer (SeedanceEmulator * self, EmulatorTask * task)
 }
 
 static void
-handle_submit (SeedanceEmulator * self, SoupServerMessage * msg)
+handle_submit (SeedanceEmulator * self, SoupServerMessage * msg,
+    const gchar * key)
 {
   JsonParser *parser;
   JsonObject *obj = NULL;
@@ -151,6 +153,12 @@ handle_submit (SeedanceEmulator * self, SoupServerMessage * msg)
     emulator_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "Bad Request", "%s",
         detail);
     g_free (detail);
+    g_object_unref (parser);
+    return;
+  }
+
+  /* Checked after the body, so that a bad one is told what to fix. */
+  if (!emulator_limits_admit_task (self, msg, key)) {
     g_object_unref (parser);
     return;
   }
@@ -181,6 +189,7 @@ handle_submit (SeedanceEmulator * self, SoupServerMessage * msg)
       g_strdup (member_string (obj, "first_frame_image", NULL));
 
   task = g_new0 (EmulatorTask, 1);
+  task->key = g_strdup (key);
   task->submitted = g_get_monotonic_time ();
   task->return_last_frame = member_boolean (obj, "return_last_frame", FALSE);
   task->params = params;
@@ -410,6 +419,7 @@ handle_api (SeedanceEmulator * self, SoupServerMessage * msg,
 {
   const gchar *method = soup_server_message_get_method (msg);
   gsize body_size;
+  gchar *key;
 
   body_size = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (msg),
           BODY_SIZE_KEY));
@@ -423,8 +433,15 @@ handle_api (SeedanceEmulator * self, SoupServerMessage * msg,
         path);
     return;
   }
-  if (!check_auth (self, msg))
+  key = check_auth (self, msg);
+  if (key == NULL)
     return;
+  /* Every request with an accepted key counts, whatever it asks for; one
+   * refused here meets no fault. */
+  if (!emulator_limits_admit_request (self, msg, key)) {
+    g_free (key);
+    return;
+  }
 
   if (g_str_has_prefix (path, TASKS_PREFIX)) {
     const gchar *task_id = path + strlen (TASKS_PREFIX);
@@ -450,10 +467,11 @@ handle_api (SeedanceEmulator * self, SoupServerMessage * msg,
     } else if (method != SOUP_METHOD_POST) {
       respond_method_not_allowed (msg, "POST");
     } else {
-      handle_submit (self, msg);
+      handle_submit (self, msg, key);
     }
     g_strfreev (parts);
   }
+  g_free (key);
 }
 
 void

@@ -39,6 +39,7 @@ G_BEGIN_DECLS
 #define SENT_STATUS_KEY "seedance-emulator-sent-status"
 #define DEFERRED_KEY "seedance-emulator-deferred"
 #define RANGE_KEY "seedance-emulator-range"
+#define LIMITED_KEY "seedance-emulator-limited"
 
 typedef enum
 {
@@ -50,6 +51,7 @@ typedef enum
 typedef struct
 {
   gchar *id;
+  gchar *key;                   /* the API key that submitted it */
   gint64 submitted;             /* g_get_monotonic_time() at submission */
   guint generation_ms;          /* as set when it was submitted */
   gboolean return_last_frame;
@@ -117,6 +119,13 @@ struct _SeedanceEmulator
   GHashTable *files;            /* name -> path, what /files/ serves */
   GPtrArray *requests;          /* SeedanceEmulatorRequest, oldest first */
   GPtrArray *faults;            /* Fault not consumed yet, in order */
+  /* limits.c */
+  guint rate_limit;             /* requests per window and key; 0 = none */
+  guint rate_window_ms;
+  guint max_concurrent_tasks;   /* per key; 0 = none */
+  GHashTable *rate_windows;     /* key -> GArray of the g_get_monotonic_time()
+                                 * of its requests in the window, oldest
+                                 * first */
 };
 
 /* An answer written by hand on the stolen connection, so that it can be
@@ -157,6 +166,7 @@ GST_DEBUG_CATEGORY_EXTERN (emulator_answers_debug);
 GST_DEBUG_CATEGORY_EXTERN (emulator_raw_debug);
 GST_DEBUG_CATEGORY_EXTERN (emulator_faults_debug);
 GST_DEBUG_CATEGORY_EXTERN (emulator_tasks_debug);
+GST_DEBUG_CATEGORY_EXTERN (emulator_limits_debug);
 
 /* requestlog.c: the request log */
 void emulator_log_request (SeedanceEmulator * self,
@@ -228,10 +238,17 @@ const gchar *emulator_resolve_origin (SeedanceEmulator * self,
 void emulator_mark_fault (SoupServerMessage * msg, const gchar * first,
     const gchar * second);
 
+/* limits.c: the per-key limits of the API origin */
+gboolean emulator_limits_admit_request (SeedanceEmulator * self,
+    SoupServerMessage * msg, const gchar * key);
+gboolean emulator_limits_admit_task (SeedanceEmulator * self,
+    SoupServerMessage * msg, const gchar * key);
+
 /* tasks.c: tasks and their clips */
 void emulator_task_free (EmulatorTask * task);
 const gchar *emulator_task_status (const EmulatorTask * task, gint64 now,
     const Fault ** fail);
+gboolean emulator_task_running (const EmulatorTask * task, gint64 now);
 void emulator_render_func (gpointer data, gpointer user_data);
 
 G_END_DECLS

@@ -34,6 +34,7 @@
  *   rawwriter.c    answers written by hand on a stolen connection
  *   faultqueue.c   queued faults: taken by requests, given to tasks
  *   tasks.c        tasks, their rendering and clips
+ *   limits.c       the per-key rate and concurrent-task limits of the API
  */
 
 #include "emulator-private.h"
@@ -49,6 +50,7 @@ GST_DEBUG_CATEGORY (emulator_debug);
 #define DEFAULT_ADDRESS "127.0.0.1"
 #define DEFAULT_GENERATION_MS 3000
 #define RENDER_THREADS 2
+#define DEFAULT_RATE_WINDOW_MS 60000
 
 static void
 emulator_init_debug (void)
@@ -72,6 +74,9 @@ emulator_init_debug (void)
         "seedance-emulator-faults", 0, "seedance emulator: the fault queue");
     GST_DEBUG_CATEGORY_INIT (emulator_tasks_debug, "seedance-emulator-tasks",
         0, "seedance emulator: tasks and their clips");
+    GST_DEBUG_CATEGORY_INIT (emulator_limits_debug,
+        "seedance-emulator-limits", 0,
+        "seedance emulator: the per-key limits of the API");
     g_once_init_leave (&done, 1);
   }
 }
@@ -81,7 +86,9 @@ emulator_init_debug (void)
  * @config: the configuration to fill in
  *
  * Sets @config to the defaults: 127.0.0.1, ephemeral ports, any bearer key,
- * the default clip cache, 3000 ms generation time, moov at the end.
+ * the default clip cache, 3000 ms generation time, moov at the end, and
+ * no limits: no rate limit (over a window of 60000 ms once one is set)
+ * and no concurrent-task limit.
  */
 void
 seedance_emulator_config_init (SeedanceEmulatorConfig * config)
@@ -98,6 +105,10 @@ seedance_emulator_config_init (SeedanceEmulatorConfig * config)
   config->faststart = FALSE;
   config->request_func = NULL;
   config->request_func_data = NULL;
+  /* Off: the suites written before the limits must not meet them. */
+  config->rate_limit_per_minute = 0;
+  config->rate_limit_window_ms = DEFAULT_RATE_WINDOW_MS;
+  config->max_concurrent_tasks = 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -370,6 +381,7 @@ emulator_free (SeedanceEmulator * self)
   g_hash_table_unref (self->files);
   g_ptr_array_unref (self->requests);
   g_ptr_array_unref (self->faults);
+  g_hash_table_unref (self->rate_windows);
   g_free (self->address);
   g_free (self->api_key);
   g_free (self->cache_dir);
@@ -414,6 +426,10 @@ seedance_emulator_start (const SeedanceEmulatorConfig * config, GError ** error)
   self->generation_ms = config->generation_ms;
   self->request_func = config->request_func;
   self->request_func_data = config->request_func_data;
+  self->rate_limit = config->rate_limit_per_minute;
+  self->rate_window_ms = config->rate_limit_window_ms > 0 ?
+      config->rate_limit_window_ms : DEFAULT_RATE_WINDOW_MS;
+  self->max_concurrent_tasks = config->max_concurrent_tasks;
 
   cache_dir = config->clip_cache_dir;
   if (cache_dir == NULL)
@@ -433,6 +449,8 @@ seedance_emulator_start (const SeedanceEmulatorConfig * config, GError ** error)
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify)
       seedance_emulator_request_free);
   self->faults = g_ptr_array_new_with_free_func ((GDestroyNotify) fault_free);
+  self->rate_windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) g_array_unref);
   self->cancellable = g_cancellable_new ();
 
   if (g_mkdir_with_parents (self->cache_dir, 0755) != 0) {

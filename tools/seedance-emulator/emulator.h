@@ -39,7 +39,14 @@ typedef struct
                                  * it closed the connection without one */
   gchar *fault;                 /* the fault spec(s) that shaped the answer,
                                  * ", " separated; NULL for none */
+  gchar *limited;               /* the limit that refused it with a 429:
+                                 * SEEDANCE_EMULATOR_LIMITED_RATE or
+                                 * _CONCURRENCY; NULL when none did */
 } SeedanceEmulatorRequest;
+
+/* Why a limit refused a request (SeedanceEmulatorRequest.limited). */
+#define SEEDANCE_EMULATOR_LIMITED_RATE "rate"
+#define SEEDANCE_EMULATOR_LIMITED_CONCURRENCY "concurrency"
 
 /* Called on the emulator's thread for each request, once it is logged. */
 typedef void (*SeedanceEmulatorRequestFunc) (const SeedanceEmulatorRequest * request,
@@ -68,6 +75,18 @@ typedef struct
    * emulator's thread; NULL for none. */
   SeedanceEmulatorRequestFunc request_func;
   gpointer request_func_data;
+  /* Per-key limits of the API origin, as Modellix enforces them (see
+   * README.md): requests a key may make in any window of
+   * rate_limit_window_ms (a sliding window), and tasks it may have
+   * pending or processing at once; 0 = no limit. Both are 0 after
+   * seedance_emulator_config_init(), so a test meets no limit unless it
+   * sets one; the CLI sets 100 a minute and 10 tasks. */
+  guint rate_limit_per_minute;
+  /* The window's length: 60000 (a minute) after
+   * seedance_emulator_config_init(); 0 is taken as 60000. Tests shorten it
+   * (10 requests per 2000 ms) instead of waiting minutes. */
+  guint rate_limit_window_ms;
+  guint max_concurrent_tasks;
 } SeedanceEmulatorConfig;
 
 void              seedance_emulator_config_init (SeedanceEmulatorConfig * config);
@@ -142,6 +161,20 @@ guint             seedance_emulator_count_held (SeedanceEmulator * emulator);
 /* The ids of every task created (whatever answer its submission got),
  * oldest first; free with g_strfreev(). */
 gchar **          seedance_emulator_list_tasks (SeedanceEmulator * emulator);
+
+/* The limits of SeedanceEmulatorConfig, changed while running (thread-safe).
+ * A new rate limit or window applies to the next request, counted over
+ * the requests already in the window; window_ms 0 = 60000. */
+void              seedance_emulator_set_rate_limit (SeedanceEmulator * emulator,
+                                                    guint per_window,
+                                                    guint window_ms);
+void              seedance_emulator_set_max_concurrent_tasks (SeedanceEmulator * emulator,
+                                                              guint max_tasks);
+
+/* Number of logged requests a limit refused: @cause is
+ * SEEDANCE_EMULATOR_LIMITED_RATE, _CONCURRENCY, or NULL for either. */
+guint             seedance_emulator_count_limited (SeedanceEmulator * emulator,
+                                                   const gchar * cause);
 
 /* Checks a spec without an emulator (for a command line). */
 gboolean          seedance_emulator_check_fault (const gchar * spec,

@@ -38,6 +38,7 @@ seedance_emulator_request_free (SeedanceEmulatorRequest * request)
   g_free (request->range);
   g_free (request->body);
   g_free (request->fault);
+  g_free (request->limited);
   g_free (request);
 }
 
@@ -56,6 +57,7 @@ request_copy (const SeedanceEmulatorRequest * request)
   copy->body = g_strdup (request->body);
   copy->status = request->status;
   copy->fault = g_strdup (request->fault);
+  copy->limited = g_strdup (request->limited);
   return copy;
 }
 
@@ -130,13 +132,16 @@ emulator_log_request (SeedanceEmulator * self, SeedanceEmulatorOrigin origin,
   }
   request->status = answered_status (msg);
   request->fault = g_strdup (g_object_get_data (G_OBJECT (msg), FAULT_KEY));
+  request->limited = g_strdup (g_object_get_data (G_OBJECT (msg), LIMITED_KEY));
 
-  GST_DEBUG ("%s %s %s -> %u%s%s",
+  GST_DEBUG ("%s %s %s -> %u%s%s%s%s",
       origin == SEEDANCE_EMULATOR_ORIGIN_API ? "api" :
       origin == SEEDANCE_EMULATOR_ORIGIN_FILES ? "files" : "other",
       request->method, request->path, request->status,
       request->fault != NULL ? ", fault " : "",
-      request->fault != NULL ? request->fault : "");
+      request->fault != NULL ? request->fault : "",
+      request->limited != NULL ? ", limited: " : "",
+      request->limited != NULL ? request->limited : "");
 
   g_mutex_lock (&self->lock);
   g_ptr_array_add (self->requests, request);

@@ -77,6 +77,7 @@ void
 emulator_task_free (EmulatorTask * task)
 {
   g_free (task->id);
+  g_free (task->key);
   seedance_clip_params_free (task->params);
   g_free (task->clip_path);
   g_free (task->frame_path);
@@ -113,6 +114,19 @@ emulator_task_status (const EmulatorTask * task, gint64 now,
   if (task->render == RENDER_DONE)
     return "success";
   return "failed";
+}
+
+/* Whether @task is still pending or processing at @now, as the
+ * concurrency limit counts it: a fail fault ends it whatever status word
+ * it shows. Lock held. */
+gboolean
+emulator_task_running (const EmulatorTask * task, gint64 now)
+{
+  const Fault *fail;
+  const gchar *status = emulator_task_status (task, now, &fail);
+
+  return fail == NULL && (strcmp (status, "pending") == 0 ||
+      strcmp (status, "processing") == 0);
 }
 
 /* Writes beside @clip a copy padded to @bytes with a trailing "free" box
