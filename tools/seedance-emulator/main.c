@@ -31,7 +31,7 @@ static void
 print_request (const SeedanceEmulatorRequest * request, gpointer user_data)
 {
   /* Never the Authorization value: the key is a secret. */
-  g_printerr ("seedance-emulator: %s %s %s%s%s %u%s%s%s\n",
+  g_printerr ("seedance-emulator: %s %s %s%s%s %u%s%s%s%s%s%s\n",
       request->origin == SEEDANCE_EMULATOR_ORIGIN_API ? "api" :
       request->origin == SEEDANCE_EMULATOR_ORIGIN_FILES ? "files" : "other",
       request->method, request->path,
@@ -39,10 +39,29 @@ print_request (const SeedanceEmulatorRequest * request, gpointer user_data)
       request->query != NULL ? request->query : "", request->status,
       request->fault != NULL ? " (fault " : "",
       request->fault != NULL ? request->fault : "",
-      request->fault != NULL ? ")" : "");
+      request->fault != NULL ? ")" : "",
+      request->limited != NULL ? " (" : "",
+      request->limited != NULL ? request->limited : "",
+      request->limited != NULL ? " limit)" : "");
 }
 
-#define FAULT_HELP \
+/* Modellix's documented 100 a minute; its concurrent-task limit is not
+ * published, 10 stands for it. */
+#define CLI_RATE_LIMIT 100
+#define CLI_MAX_CONCURRENT_TASKS 10
+
+#define LIMITS_HELP \
+"Limits per API key (tools/seedance-emulator/README.md): any window of\n" \
+"  --rate-limit-window-ms (a sliding window) accepts --rate-limit requests of\n" \
+"  a key, submissions and task queries alike (not the files origin); more are\n" \
+"  answered 429 with Retry-After and X-RateLimit-Limit, -Remaining, -Reset,\n" \
+"  and do not count. A submission while a key has --max-concurrent-tasks\n" \
+"  tasks pending or processing is answered 429 and creates no task. 0 turns\n" \
+"  a limit off. The library (tests) defaults to no limits; this program to\n" \
+"  100 a minute and 10 tasks.\n" \
+"\n"
+
+#define FAULT_HELP LIMITS_HELP \
 "Faults (--fault SPEC, repeatable; see tools/seedance-emulator/README.md):\n" \
 "  SPEC := TARGET:KIND[=VALUE][:OPTION[=VALUE]]...   values are %-decoded\n" \
 "  Every fault lasts for count=N requests or tasks (default 1; count=forever);\n" \
@@ -93,6 +112,8 @@ main (int argc, char **argv)
 {
   gchar *address = NULL, *api_key = NULL, *cache_dir = NULL;
   gint api_port = 0, files_port = 0, generation_ms = 3000, pad_clip_mb = 0;
+  gint rate_limit = CLI_RATE_LIMIT, rate_window_ms = 60000;
+  gint max_concurrent_tasks = CLI_MAX_CONCURRENT_TASKS;
   gboolean faststart = FALSE;
   gchar **faults = NULL;
   gchar *pad_fault = NULL;
@@ -115,6 +136,14 @@ main (int argc, char **argv)
     {"clip-cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &cache_dir,
         "Where rendered clips are cached (default: $SEEDANCE_EMULATOR_CACHE "
           "or ~/.cache/seedance-emulator)", "DIR"},
+    {"rate-limit", 0, 0, G_OPTION_ARG_INT, &rate_limit,
+        "Requests a key may make per window (default 100, Modellix's; "
+          "0: no limit)", "N"},
+    {"rate-limit-window-ms", 0, 0, G_OPTION_ARG_INT, &rate_window_ms,
+        "Length of the rate limit's sliding window (default 60000)", "MS"},
+    {"max-concurrent-tasks", 0, 0, G_OPTION_ARG_INT, &max_concurrent_tasks,
+        "Tasks a key may have pending or processing at once (default 10; "
+          "0: no limit)", "N"},
     {"fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &faults,
         "Inject a fault (repeatable; see below)", "SPEC"},
     {"pad-clip-mb", 0, 0, G_OPTION_ARG_INT, &pad_clip_mb,
@@ -141,9 +170,11 @@ main (int argc, char **argv)
   g_option_context_free (context);
 
   if (api_port < 0 || api_port > 65535 || files_port < 0 ||
-      files_port > 65535 || generation_ms < 0 || pad_clip_mb < 0) {
-    g_printerr ("seedance-emulator: ports are 0..65535, --generation-ms and "
-        "--pad-clip-mb are not negative\n");
+      files_port > 65535 || generation_ms < 0 || pad_clip_mb < 0 ||
+      rate_limit < 0 || rate_window_ms <= 0 || max_concurrent_tasks < 0) {
+    g_printerr ("seedance-emulator: ports are 0..65535, --generation-ms, "
+        "--pad-clip-mb, --rate-limit and --max-concurrent-tasks are not "
+        "negative, --rate-limit-window-ms is positive\n");
     return 2;
   }
   if (pad_clip_mb > 0)
@@ -169,6 +200,9 @@ main (int argc, char **argv)
   config.faststart = faststart;
   config.clip_cache_dir = cache_dir;
   config.request_func = print_request;
+  config.rate_limit_per_minute = rate_limit;
+  config.rate_limit_window_ms = rate_window_ms;
+  config.max_concurrent_tasks = max_concurrent_tasks;
 
   emulator = seedance_emulator_start (&config, &error);
   if (emulator == NULL) {
