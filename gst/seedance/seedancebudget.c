@@ -337,11 +337,12 @@ gboolean
 seedance_budget_acquire (SeedanceBudget * budget, gint64 deadline,
     GCancellable * cancellable, GError ** error)
 {
-  gint64 now, slot, wait;
-  gboolean shared;
+  gint64 now, slot, wait, paused_seen;
+  gboolean shared, paused_again;
 
   g_return_val_if_fail (budget != NULL, FALSE);
 
+again:
   g_mutex_lock (&budget->lock);
   now = g_get_real_time ();
   shared = lock_state (budget, now);
@@ -361,19 +362,32 @@ seedance_budget_acquire (SeedanceBudget * budget, gint64 deadline,
   if (budget->per_minute > 0)
     budget->next_slot = slot + (gint64) (60 * G_USEC_PER_SEC *
         SPACING_MARGIN / budget->per_minute);
+  paused_seen = budget->paused_until;
   if (shared)
     unlock_state (budget);
   g_mutex_unlock (&budget->lock);
 
-  if (wait > 0)
-    GST_LOG ("budget %.12s: next slot in %" G_GINT64_FORMAT " ms",
-        budget->id, wait / 1000);
-  if (wait > 0 && !seedance_sleep_until (g_get_monotonic_time () + wait,
-          cancellable)) {
+  if (wait <= 0)
+    return TRUE;
+  GST_LOG ("budget %.12s: next slot in %" G_GINT64_FORMAT " ms", budget->id,
+      wait / 1000);
+  if (!seedance_sleep_until (g_get_monotonic_time () + wait, cancellable)) {
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
         "cancelled while waiting for the key's request budget");
     return FALSE;
   }
+  /* A 429 while this slot was awaited pauses it too: the slot is given up
+   * and a new one taken after the pause, behind the sources already
+   * queued there. */
+  g_mutex_lock (&budget->lock);
+  now = g_get_real_time ();
+  if (lock_state (budget, now))
+    flock (budget->fd, LOCK_UN);
+  paused_again = budget->paused_until != paused_seen
+      && budget->paused_until > now;
+  g_mutex_unlock (&budget->lock);
+  if (paused_again)
+    goto again;
   return TRUE;
 }
 
