@@ -7,6 +7,8 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
+#include <glib/gstdio.h>
+
 #include "benchutils.h"
 
 /* The tests' environment: the plugin from this build, no proxy lookups,
@@ -75,4 +77,25 @@ seedance_bench_max_ms (GArray * samples)
 {
   g_array_sort (samples, compare_int64);
   return g_array_index (samples, gint64, samples->len - 1) / 1000.0;
+}
+
+/* Removes @path and everything under it, never through a symlink: best
+ * effort, for the benchmarks' scratch directories. */
+void
+seedance_bench_remove_tree (const gchar * path)
+{
+  GDir *dir;
+  const gchar *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK)
+      && (dir = g_dir_open (path, 0, NULL)) != NULL) {
+    while ((name = g_dir_read_name (dir)) != NULL) {
+      gchar *child = g_build_filename (path, name, NULL);
+
+      seedance_bench_remove_tree (child);
+      g_free (child);
+    }
+    g_dir_close (dir);
+  }
+  (void) g_remove (path);
 }

@@ -38,6 +38,8 @@ SeedanceEmulator * seedance_bench_start_emulator (guint generation_ms,
 gdouble            seedance_bench_median_ms (GArray * samples);
 gdouble            seedance_bench_max_ms (GArray * samples);
 
+void               seedance_bench_remove_tree (const gchar * path);
+
 G_END_DECLS
 
 #endif /* __SEEDANCE_BENCH_UTILS_H__ */

@@ -115,30 +115,11 @@ set_counting (Bench * bench, gboolean counting)
 }
 
 static void
-remove_tree (const gchar * path)
-{
-  GDir *dir;
-  const gchar *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK)
-      && (dir = g_dir_open (path, 0, NULL)) != NULL) {
-    while ((name = g_dir_read_name (dir)) != NULL) {
-      gchar *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-      g_free (child);
-    }
-    g_dir_close (dir);
-  }
-  (void) g_remove (path);       /* best effort: a scratch directory */
-}
-
-static void
 remove_cache_dir (void)
 {
   if (cache_dir == NULL)
     return;
-  remove_tree (cache_dir);
+  seedance_bench_remove_tree (cache_dir);
   g_clear_pointer (&cache_dir, g_free);
 }
 

@@ -9,6 +9,8 @@
 #   sanitizers  every suite built with ASan and UBSan (tools/sanitize.sh,
 #               ./build-sanitize)
 #   valgrind    every suite under valgrind's memcheck (tools/valgrind.sh)
+#   benches     every program of bench/ once, with small settings
+#               (tools/benches.sh): a benchmark that breaks fails CI
 #
 # SEEDANCE_STAGES picks some ("suites lint"); meson test options go to the
 # stages that run suites. A stage fails on any failed check, any sanitizer
@@ -20,7 +22,7 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$top/tools/setup.sh"
 
-all_stages="suites lint fuzz sanitizers valgrind"
+all_stages="suites lint fuzz sanitizers valgrind benches"
 stages=${SEEDANCE_STAGES:-$all_stages}
 for stage in $stages; do
   if [[ " $all_stages " != *" $stage "* ]]; then
@@ -43,6 +45,7 @@ for stage in $stages; do
     fuzz) cmd=(bash "$top/tools/fuzz.sh" "${SEEDANCE_FUZZ_SECONDS:-60}") ;;
     sanitizers) cmd=(bash "$top/tools/sanitize.sh" "$@") ;;
     valgrind) cmd=(bash "$top/tools/valgrind.sh" "$@") ;;
+    benches) cmd=(bash "$top/tools/benches.sh") ;;
   esac
   echo "=== $stage"
   start=$(date +%s)
