@@ -2138,6 +2138,28 @@ gst_seedance_src_announce_cached (GstSeedanceSrc * src)
   return GST_FLOW_OK;
 }
 
+/* On the submission's thread: the server created no task (a 429, or no
+ * connection) and the submission goes again later. The news, as a
+ * seedance-task message, tells the user why nothing has happened yet. */
+static void
+gst_seedance_src_submission_retry (gpointer user_data, const GError * why,
+    gint64 delay_ms)
+{
+  GstSeedanceSrc *src = user_data;
+  GstStructure *s = gst_structure_new ("seedance-task",
+      "task-id", G_TYPE_STRING, NULL,
+      "status", G_TYPE_STRING, "retrying",
+      "elapsed", G_TYPE_DOUBLE, (gdouble) (g_get_monotonic_time () -
+          src->run_start) / G_USEC_PER_SEC,
+      "reason", G_TYPE_STRING, why->message,
+      "retry-in", G_TYPE_DOUBLE, delay_ms / 1000.0, NULL);
+
+  GST_INFO_OBJECT (src, "no task was created (%s): submitting again in %"
+      G_GINT64_FORMAT " ms", why->message, delay_ms);
+  gst_element_post_message (GST_ELEMENT (src),
+      gst_message_new_element (GST_OBJECT (src), s));
+}
+
 static void
 gst_seedance_src_submission_done (gpointer user_data)
 {
@@ -2286,7 +2308,8 @@ again:
     src->submission_done = FALSE;
     src->submission = seedance_submission_start (src->client, src->body,
         src->body_length, gst_seedance_src_deadline (src), src->run_timeout,
-        gst_seedance_src_submission_done, src);
+        gst_seedance_src_submission_retry, gst_seedance_src_submission_done,
+        src);
     started = TRUE;
   }
   g_mutex_unlock (&src->wait_lock);

@@ -36,6 +36,7 @@ struct _SeedanceSubmission
   GBytes *body;
   gint64 deadline;              /* monotonic us, 0 = none */
   guint timeout;                /* the property it comes from, in s */
+  SeedanceSubmissionRetryFunc retry;
   SeedanceSubmissionDoneFunc done;
   gpointer user_data;
   GThread *thread;
@@ -106,6 +107,8 @@ submission_thread (gpointer data)
     }
     GST_INFO ("submission not accepted (%s), retrying in %" G_GINT64_FORMAT
         " ms", s->error->message, delay);
+    if (s->retry)
+      s->retry (s->user_data, s->error, delay);
     g_clear_error (&s->error);
     if (!submission_wait (s, delay)) {
       g_set_error_literal (&s->error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -130,6 +133,8 @@ submission_thread (gpointer data)
  * @length: its length
  * @deadline: monotonic time (us) after which no attempt starts, 0 for none
  * @timeout: the timeout property @deadline comes from, for the error text
+ * @retry: (nullable): called on the submission's thread before each wait
+ *   to send it again
  * @done: called on the submission's thread once it has ended
  * @user_data: for @done
  *
@@ -138,7 +143,8 @@ submission_thread (gpointer data)
 SeedanceSubmission *
 seedance_submission_start (SeedanceClient * client, const gchar * body,
     gsize length, gint64 deadline, guint timeout,
-    SeedanceSubmissionDoneFunc done, gpointer user_data)
+    SeedanceSubmissionRetryFunc retry, SeedanceSubmissionDoneFunc done,
+    gpointer user_data)
 {
   static gsize debug_initialized = 0;
   SeedanceSubmission *s = g_new0 (SeedanceSubmission, 1);
@@ -153,6 +159,7 @@ seedance_submission_start (SeedanceClient * client, const gchar * body,
   s->body = g_bytes_new (body, length);
   s->deadline = deadline;
   s->timeout = timeout;
+  s->retry = retry;
   s->done = done;
   s->user_data = user_data;
   s->cancellable = g_cancellable_new ();

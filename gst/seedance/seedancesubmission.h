@@ -19,11 +19,18 @@ typedef struct _SeedanceSubmission SeedanceSubmission;
 /* Called once, on the submission's thread, when it has ended. */
 typedef void (*SeedanceSubmissionDoneFunc) (gpointer user_data);
 
+/* Called on the submission's thread when the server certainly created no
+ * task (@why) and the submission will be sent again in @delay_ms. */
+typedef void (*SeedanceSubmissionRetryFunc) (gpointer user_data,
+                                             const GError * why,
+                                             gint64 delay_ms);
+
 SeedanceSubmission *seedance_submission_start (SeedanceClient * client,
                                                const gchar * body,
                                                gsize length,
                                                gint64 deadline,
                                                guint timeout,
+                                               SeedanceSubmissionRetryFunc retry,
                                                SeedanceSubmissionDoneFunc done,
                                                gpointer user_data);
 
