@@ -294,34 +294,6 @@ unlock_state (SeedanceBudget * budget)
 }
 
 /**
- * seedance_sleep_until:
- * @until: monotonic time, in us
- *
- * Returns: FALSE when @cancellable (nullable) was cancelled before @until.
- */
-gboolean
-seedance_sleep_until (gint64 until, GCancellable * cancellable)
-{
-  GPollFD pfd;
-  gboolean pollable = cancellable
-      && g_cancellable_make_pollfd (cancellable, &pfd);
-  gint64 now;
-
-  while (!g_cancellable_is_cancelled (cancellable)
-      && (now = g_get_monotonic_time ()) < until) {
-    gint64 ms = (until - now + 999) / 1000;
-
-    if (pollable)
-      g_poll (&pfd, 1, (gint) MIN (ms, G_MAXINT));
-    else
-      g_usleep (MIN (until - now, G_USEC_PER_SEC));
-  }
-  if (pollable)
-    g_cancellable_release_fd (cancellable);
-  return !g_cancellable_is_cancelled (cancellable);
-}
-
-/**
  * seedance_budget_acquire:
  * @deadline: monotonic time (us) past which the request is not sent, 0 for
  *   none

@@ -12,6 +12,8 @@
 
 #include <gio/gio.h>
 
+#include "seedancedeadline.h"
+
 G_BEGIN_DECLS
 
 /* What Modellix allows a key, in requests a minute. */
@@ -35,9 +37,6 @@ gboolean        seedance_budget_acquire (SeedanceBudget * budget,
                                          GError ** error);
 void            seedance_budget_slow_down (SeedanceBudget * budget,
                                            gint64 ms);
-
-gboolean        seedance_sleep_until (gint64 until,
-                                      GCancellable * cancellable);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeedanceBudget, seedance_budget_unref)
 

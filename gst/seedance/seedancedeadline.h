@@ -29,6 +29,9 @@ GCancellable *    seedance_deadline_get_cancellable (SeedanceDeadline * deadline
 gboolean          seedance_deadline_expired (SeedanceDeadline * deadline);
 void              seedance_deadline_reset (SeedanceDeadline * deadline);
 
+gboolean          seedance_sleep_until (gint64 until,
+                                        GCancellable * cancellable);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeedanceDeadline, seedance_deadline_free)
 
 G_END_DECLS

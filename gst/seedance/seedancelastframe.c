@@ -37,6 +37,7 @@
 #include <gst/gst.h>
 
 #include "seedanceclipcache.h"
+#include "seedancedeadline.h"
 #include "seedanceerror.h"
 #include "seedancelastframe.h"
 #include "seedancerequest.h"
@@ -692,21 +693,6 @@ out:
   return ok;
 }
 
-/* Sleeps @ms; FALSE when @cancellable was cancelled meanwhile. */
-static gboolean
-sleep_cancellable (GCancellable * cancellable, gint64 ms)
-{
-  GPollFD pfd;
-
-  if (cancellable == NULL || !g_cancellable_make_pollfd (cancellable, &pfd)) {
-    g_usleep (ms * 1000);
-    return !g_cancellable_is_cancelled (cancellable);
-  }
-  g_poll (&pfd, 1, (gint) MIN (ms, G_MAXINT));
-  g_cancellable_release_fd (cancellable);
-  return !g_cancellable_is_cancelled (cancellable);
-}
-
 /**
  * seedance_last_frame_query_task:
  * @deadline: the run's timeout (monotonic us), 0 for none
@@ -747,7 +733,8 @@ seedance_last_frame_query_task (SeedanceClient * client, const gchar * task_id,
     GST_INFO ("querying task %s failed (%s), retrying in %" G_GINT64_FORMAT
         " ms", task_id, err->message, wait);
     g_error_free (err);
-    if (!sleep_cancellable (cancellable, wait)) {
+    if (!seedance_sleep_until (g_get_monotonic_time () + wait * 1000,
+            cancellable)) {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
           "cancelled");
       return NULL;

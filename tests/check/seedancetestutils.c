@@ -1002,3 +1002,22 @@ seedance_test_assert_same_bytes (const gchar * a, const gchar * b)
   g_free (da);
   g_free (db);
 }
+
+void
+seedance_test_wait_task_status (GstBus * bus, const gchar * status)
+{
+  for (;;) {
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, SEEDANCE_TEST_TIMEOUT,
+        GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
+    gboolean found;
+
+    fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT,
+        "no seedance-task message '%s'", status);
+    found = gst_message_has_name (msg, "seedance-task")
+        && g_strcmp0 (gst_structure_get_string (gst_message_get_structure
+            (msg), "status"), status) == 0;
+    gst_message_unref (msg);
+    if (found)
+      return;
+  }
+}

@@ -325,6 +325,11 @@ guint64              seedance_test_tree_bytes (const gchar * path);
 void                 seedance_test_assert_same_bytes (const gchar * a,
                                                       const gchar * b);
 
+/* Pops @bus's messages until the seedance-task message of @status; fails
+ * on an error or after SEEDANCE_TEST_TIMEOUT. */
+void                 seedance_test_wait_task_status (GstBus * bus,
+                                                     const gchar * status);
+
 G_END_DECLS
 
 #endif /* __SEEDANCE_TEST_UTILS_H__ */

@@ -475,26 +475,6 @@ run_on_full_disk (SeedanceTestFixture * f, const gchar * settings, gchar ** out)
   return status;
 }
 
-/* Waits for the seedance-task message of @status on @bus. */
-static void
-wait_task_status (GstBus * bus, const gchar * status)
-{
-  for (;;) {
-    GstMessage *msg = gst_bus_timed_pop_filtered (bus, SEEDANCE_TEST_TIMEOUT,
-        GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
-    gboolean found;
-
-    fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT,
-        "no seedance-task message '%s'", status);
-    found = gst_message_has_name (msg, "seedance-task")
-        && g_strcmp0 (gst_structure_get_string (gst_message_get_structure
-            (msg), "status"), status) == 0;
-    gst_message_unref (msg);
-    if (found)
-      return;
-  }
-}
-
 /* The next progress message of @bus whose text has @needle. */
 static void
 wait_progress (GstBus * bus, const gchar * needle)
@@ -536,7 +516,7 @@ GST_START_TEST (test_decides_again_after_giving_up)
   fail_unless_equals_int (gst_element_set_state (a->pipeline,
           GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
   /* A read the 429 and waits to send again ("retrying"): it is ended. */
-  wait_task_status (a->bus, "retrying");
+  seedance_test_wait_task_status (a->bus, "retrying");
   seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
   gst_element_send_event (a->src, gst_event_new_eos ());
   seedance_test_assert_eos (seedance_test_wait_eos_or_error (a->bus,

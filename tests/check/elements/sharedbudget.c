@@ -264,20 +264,7 @@ GST_START_TEST (test_stop_while_queued)
   fail_unless_equals_int (gst_element_set_state (r->pipeline,
           GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
   /* The task exists: its first poll waits for a slot a minute away. */
-  for (;;) {
-    GstMessage *msg = gst_bus_timed_pop_filtered (r->bus,
-        SEEDANCE_TEST_TIMEOUT, GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
-    gboolean submitted;
-
-    fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT,
-        "the task was not submitted");
-    submitted = gst_message_has_name (msg, "seedance-task")
-        && g_strcmp0 (gst_structure_get_string (gst_message_get_structure
-            (msg), "status"), "submitted") == 0;
-    gst_message_unref (msg);
-    if (submitted)
-      break;
-  }
+  seedance_test_wait_task_status (r->bus, "submitted");
   start = g_get_monotonic_time ();
   fail_unless_equals_int (gst_element_set_state (r->pipeline,
           GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
