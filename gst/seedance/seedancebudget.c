@@ -25,7 +25,6 @@
 #endif
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -232,7 +231,9 @@ static void
 read_state (SeedanceBudget * budget, gint64 now)
 {
   gchar text[STATE_MAX + 1];
+  gchar **numbers;
   gint64 next = 0, paused = 0;
+  gboolean ok;
   gssize n;
 
   do
@@ -241,8 +242,13 @@ read_state (SeedanceBudget * budget, gint64 now)
   if (n <= 0)
     return;
   text[n] = '\0';
-  if (sscanf (text, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT, &next,
-          &paused) != 2)
+  numbers = g_strsplit (g_strchomp (text), " ", 3);
+  ok = g_strv_length (numbers) == 2
+      && g_ascii_string_to_signed (numbers[0], 10, 0, G_MAXINT64, &next, NULL)
+      && g_ascii_string_to_signed (numbers[1], 10, 0, G_MAXINT64, &paused,
+      NULL);
+  g_strfreev (numbers);
+  if (!ok)
     return;
   budget->next_slot = MAX (budget->next_slot, sane_time (next, now));
   budget->paused_until = MAX (budget->paused_until, sane_time (paused, now));

@@ -803,8 +803,10 @@ api_exchange (SeedanceClient * client, const gchar * method,
   /* Every API request spends one of the key's slots: it waits for its
    * turn among all the sources of the key (seedancebudget.c). */
   if (client->budget && !seedance_budget_acquire (client->budget, deadline,
-          cancellable, error))
+          cancellable, error)) {
+    g_free (url);
     return FALSE;
+  }
 
   ex->msg = soup_message_new (method, url);
   if (ex->msg == NULL) {

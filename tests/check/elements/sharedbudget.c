@@ -52,7 +52,7 @@ branches (guint n, const gchar * prefix, const gchar * settings)
   for (i = 0; i < n; i++)
     g_string_append_printf (d, "seedancesrc name=s%u prompt=\"%s %u\" "
         "duration=4 resolution=480p generate-audio=false poll-interval=50 "
-        "requests-per-minute=%u %s ! fakesink ", i, prefix, i, LIMIT,
+        "requests-per-minute=%u %s ! fakesink ", i, prefix, i, (guint) LIMIT,
         settings ? settings : "");
   return g_string_free (d, FALSE);
 }
