@@ -139,6 +139,9 @@ G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
 #define MAX_REQUESTS_PER_MINUTE 100000
 /* How often a source waiting for another one's submission looks again. */
 #define JOURNAL_LOCK_POLL_MS 50
+/* How often a source following another's run of its request looks at it:
+ * it only waits, and sends nothing meanwhile. */
+#define SHARED_RUN_POLL_MS 20
 /* How long a journal update waits for the entry's lock. */
 #define JOURNAL_UPDATE_WAIT_MS 2000
 #define DEFAULT_BLOCKSIZE (64 * 1024)
@@ -186,6 +189,9 @@ static void gst_seedance_src_describe_last_frame (GstSeedanceSrc * src,
 static GstFlowReturn gst_seedance_src_deliver_last_frame (GstSeedanceSrc *
     src, const SeedanceTask * task);
 static guint gst_seedance_src_stall_s (GstSeedanceSrc * src);
+static void gst_seedance_src_release_run (GstSeedanceSrc * src,
+    gboolean cached, const GError * failure);
+static void gst_seedance_src_give_up_cache (GstSeedanceSrc * src);
 static gboolean gst_seedance_src_start (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_stop (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_unlock (GstBaseSrc * bsrc);
@@ -443,6 +449,8 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   src->cache_given_up = FALSE;
   src->prepared = FALSE;
   g_clear_pointer (&src->last_frame, seedance_last_frame_free);
+  gst_seedance_src_release_run (src, FALSE, NULL);
+  src->run_joined = FALSE;
 }
 
 /* The clip is plain bytes in system memory: the allocation query is
@@ -1505,10 +1513,34 @@ gst_seedance_src_interrupted (GstSeedanceSrc * src)
   g_mutex_lock (&src->wait_lock);
   ending = src->stopping || src->ending;
   g_mutex_unlock (&src->wait_lock);
-  if (ending)
+  if (ending) {
     gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_CANCELED,
         "cancelled");
+    /* Nobody waits for a run that stopped; a flush only pauses it. */
+    gst_seedance_src_release_run (src, FALSE, NULL);
+  }
   return GST_FLOW_FLUSHING;
+}
+
+/* A failure that every source of this same request would meet in turn,
+ * so that the sources following this one's run meet it at once: the
+ * request refused, the key's, the task's own. Any other (a timeout of
+ * this source's, its disk, its network) leaves them to go on. */
+static gboolean
+gst_seedance_src_shares_failure (const GError * error)
+{
+  if (error->domain != SEEDANCE_ERROR)
+    return FALSE;
+  switch (error->code) {
+    case SEEDANCE_ERROR_BAD_REQUEST:
+    case SEEDANCE_ERROR_UNAUTHORIZED:
+    case SEEDANCE_ERROR_PAYMENT_REQUIRED:
+    case SEEDANCE_ERROR_OUTCOME_UNKNOWN:
+    case SEEDANCE_ERROR_TASK_FAILED:
+      return TRUE;
+    default:
+      return FALSE;
+  }
 }
 
 /* Ends a run on an error (taken): its progress, then the error, posted
@@ -1520,6 +1552,8 @@ gst_seedance_src_post_failure_at (GstSeedanceSrc * src, GError * error,
 {
   GST_WARNING_OBJECT (src, "%s%s%s", error->message, detail ? ": " : "",
       detail ? detail : "");
+  gst_seedance_src_release_run (src, FALSE,
+      gst_seedance_src_shares_failure (error) ? error : NULL);
   gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_ERROR, "%s",
       error->message);
   gst_seedance_src_post_error_at (src, error, status, detail, file, function,
@@ -1588,6 +1622,101 @@ gst_seedance_src_remaining_ms (GstSeedanceSrc * src)
   if (deadline == 0)
     return G_MAXINT64;
   return (deadline - g_get_monotonic_time ()) / 1000;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Identical requests of this process share one run (seedancesharedrun.c) */
+
+/* The leader concludes the shared run: @cached, its task failed
+ * (@failure), or neither, when a follower goes on in its place. A
+ * follower only leaves it. */
+static void
+gst_seedance_src_release_run (GstSeedanceSrc * src, gboolean cached,
+    const GError * failure)
+{
+  if (src->shared_run == NULL)
+    return;
+  if (src->leads_run)
+    seedance_shared_run_conclude (src->shared_run, cached, failure);
+  g_clear_pointer (&src->shared_run, seedance_shared_run_leave);
+  src->leads_run = FALSE;
+}
+
+/* Joins the run of this same request going in this process, if any, and
+ * follows it: nothing is sent (no POST, no poll, no download) until its
+ * leader has the clip in the cache, its task failed, or it left, when
+ * this source leads in its place, or until the task is done and the clip
+ * will not be cached in time for this source (see seedancesharedrun.c).
+ * Only runs that would play a cached clip share: cache-mode=reuse, with
+ * the journal. */
+static GstFlowReturn
+gst_seedance_src_follow_run (GstSeedanceSrc * src)
+{
+  GstObject *pipeline = GST_OBJECT (src), *parent;
+  gint64 next_report = 0;
+  GError *error = NULL;
+
+  /* Only compared, never used: no reference is kept. */
+  while ((parent = gst_object_get_parent (pipeline))) {
+    gst_object_unref (parent);
+    pipeline = parent;
+  }
+  /* Once a run; a flush only interrupts the wait. */
+  if (!src->run_joined) {
+    gchar *key = g_strconcat (src->fingerprint, "\n", src->run_cache_dir,
+        NULL);
+
+    src->run_joined = TRUE;
+    src->shared_run = seedance_shared_run_join (key, pipeline, &src->leads_run);
+    g_free (key);
+  }
+  while (!src->leads_run) {
+    gint64 now = g_get_monotonic_time (), remaining;
+
+    switch (seedance_shared_run_check (src->shared_run, pipeline, &error)) {
+      case SEEDANCE_SHARED_RUN_LEAD:
+        GST_INFO_OBJECT (src, "leading the run of this request in its "
+            "leader's place");
+        src->leads_run = TRUE;
+        continue;
+      case SEEDANCE_SHARED_RUN_CACHED:
+        GST_INFO_OBJECT (src, "the source that ran this same request has "
+            "its clip in the cache");
+        gst_seedance_src_release_run (src, FALSE, NULL);
+        return GST_FLOW_OK;
+      case SEEDANCE_SHARED_RUN_FAILED:
+        gst_seedance_src_release_run (src, FALSE, NULL);
+        g_prefix_error (&error, "Another source of this process ran this "
+            "same request: ");
+        return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0, NULL);
+      case SEEDANCE_SHARED_RUN_DOWNLOAD_ALONE:
+        GST_INFO_OBJECT (src, "the task of this same request is done, but "
+            "its clip will not be cached in time: downloading it here");
+        gst_seedance_src_release_run (src, FALSE, NULL);
+        return GST_FLOW_OK;
+      case SEEDANCE_SHARED_RUN_GOING:
+        break;
+    }
+    if (now >= next_report) {
+      GST_INFO_OBJECT (src, "following another source of this process, "
+          "which runs this same request");
+      gst_seedance_src_post_progress (src, src->progress_open ?
+          GST_PROGRESS_TYPE_CONTINUE : GST_PROGRESS_TYPE_START,
+          "waiting for another source, which runs this same request");
+      next_report = now + PROGRESS_EVERY_US;
+    }
+    remaining = gst_seedance_src_remaining_ms (src);
+    if (remaining <= 0) {
+      g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT,
+          "Waited timeout=%u s for another source of this process, which "
+          "runs this same request, and gave up: this source sent nothing. "
+          "Its task goes on; run again to play its clip", src->run_timeout);
+      return GST_SEEDANCE_SRC_FAIL (src, error, 0);
+    }
+    if (!gst_seedance_src_wait (src, MIN (SHARED_RUN_POLL_MS, remaining)))
+      return gst_seedance_src_interrupted (src);
+  }
+  return GST_FLOW_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1888,6 +2017,7 @@ gst_seedance_src_consult_journal (GstSeedanceSrc * src)
       && src->run_cache_mode == GST_SEEDANCE_CACHE_MODE_REUSE
       && gst_seedance_src_open_cached_clip (src, entry)) {
     GST_INFO_OBJECT (src, "playing the cached clip of task %s", entry->task_id);
+    gst_seedance_src_release_run (src, TRUE, NULL);
   } else if (state == SEEDANCE_TASK_FAILED
       || (state == SEEDANCE_TASK_SUCCEEDED
           && (src->run_cache_mode == GST_SEEDANCE_CACHE_MODE_RESUME
@@ -1923,10 +2053,11 @@ gst_seedance_src_cache_bytes (GstSeedanceSrc * src, guint64 offset,
   gboolean took;
 
   seedance_clip_writer_write (src->clip_writer, offset, data, size);
+  if (src->shared_run)
+    seedance_shared_run_touch (src->shared_run);
   if (seedance_clip_writer_is_broken (src->clip_writer)) {
     /* Its part file goes now, not at the end of the run. */
-    g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
-    src->cache_given_up = TRUE;
+    gst_seedance_src_give_up_cache (src);
     return;
   }
   if (!seedance_clip_writer_is_complete (src->clip_writer))
@@ -1936,6 +2067,7 @@ gst_seedance_src_cache_bytes (GstSeedanceSrc * src, guint64 offset,
   if (sha == NULL) {
     GST_WARNING_OBJECT (src, "not caching the clip: %s", error->message);
     g_error_free (error);
+    gst_seedance_src_release_run (src, FALSE, NULL);
     return;
   }
 
@@ -1958,7 +2090,18 @@ gst_seedance_src_cache_bytes (GstSeedanceSrc * src, guint64 offset,
   }
   if (src->clip_fd >= 0)
     seedance_download_clear (&src->download);
+  gst_seedance_src_release_run (src, src->clip_fd >= 0, NULL);
   g_free (sha);
+}
+
+/* This run's clip will not be in the cache: what is written of it goes,
+ * and the sources following this run download it on their own. */
+static void
+gst_seedance_src_give_up_cache (GstSeedanceSrc * src)
+{
+  g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
+  src->cache_given_up = TRUE;
+  gst_seedance_src_release_run (src, FALSE, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2610,8 +2753,7 @@ gst_seedance_src_request_clip (GstSeedanceSrc * src, guint64 offset,
      * played, but never cached for good. */
     GST_INFO_OBJECT (src, "the file host gives no validator: a clip read "
         "in more than one answer is not cached");
-    g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
-    src->cache_given_up = TRUE;
+    gst_seedance_src_give_up_cache (src);
   }
   return TRUE;
 }
@@ -2652,9 +2794,14 @@ gst_seedance_src_open_download (GstSeedanceSrc * src, guint64 offset)
     if (src->clip_writer == NULL) {
       GST_WARNING_OBJECT (src, "not caching the clip: %s", error->message);
       g_clear_error (&error);
-      src->cache_given_up = TRUE;
+      gst_seedance_src_give_up_cache (src);
     }
   }
+  /* Nothing will be cached for the sources following this run. */
+  if (src->clip_writer == NULL)
+    gst_seedance_src_release_run (src, FALSE, NULL);
+  else if (src->shared_run)
+    seedance_shared_run_touch (src->shared_run);
   return GST_FLOW_OK;
 }
 
@@ -2858,11 +3005,18 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
     if (src->run_start == 0)
       src->run_start = g_get_monotonic_time ();
   decide:
+    if (src->journal && src->run_task_id == NULL
+        && src->run_cache_mode == GST_SEEDANCE_CACHE_MODE_REUSE
+        && (!src->run_joined || (src->shared_run && !src->leads_run))
+        && (ret = gst_seedance_src_follow_run (src)) != GST_FLOW_OK)
+      return ret;
     if (src->journal && !src->journal_consulted && src->run_task_id == NULL
         && (ret = gst_seedance_src_consult_journal (src)) != GST_FLOW_OK)
       return ret;
     if (src->clip_fd >= 0) {
-      gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_START,
+      /* One START a run, though it waited for another pipeline first. */
+      gst_seedance_src_post_progress (src, src->progress_open ?
+          GST_PROGRESS_TYPE_CONTINUE : GST_PROGRESS_TYPE_START,
           "%s: playing the cached clip", src->run_task_id);
       if ((ret = gst_seedance_src_announce_cached (src)) != GST_FLOW_OK)
         return ret;
@@ -2896,8 +3050,10 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   if (src->clip_fd >= 0)
     return gst_seedance_src_create_from_clip (src, offset, length, outbuf);
 
-  if (src->content_size >= 0 && offset >= (guint64) src->content_size)
+  if (src->content_size >= 0 && offset >= (guint64) src->content_size) {
+    gst_seedance_src_release_run (src, FALSE, NULL);
     return GST_FLOW_EOS;
+  }
 
   if (src->download.stream == NULL || offset != src->read_position) {
     GST_DEBUG_OBJECT (src, "opening the clip at byte %" G_GUINT64_FORMAT,
@@ -2921,8 +3077,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
     gst_buffer_unmap (buf, &map);
     gst_buffer_unref (buf);
     /* Nothing of it is cached. */
-    g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
-    src->cache_given_up = TRUE;
+    gst_seedance_src_give_up_cache (src);
     g_prefix_error (&error, "The clip of task %s cannot be played: ",
         src->run_task_id);
     return GST_SEEDANCE_SRC_FAIL (src, error, src->download.http_status);
@@ -2960,6 +3115,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
     }
     GST_DEBUG_OBJECT (src, "end of the clip at byte %" G_GUINT64_FORMAT,
         src->read_position);
+    gst_seedance_src_release_run (src, FALSE, NULL);
     return GST_FLOW_EOS;
   }
 

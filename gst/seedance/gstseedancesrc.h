@@ -21,6 +21,7 @@
 #include "seedancedeadline.h"
 #include "seedancesubmission.h"
 #include "seedancerequest.h"
+#include "seedancesharedrun.h"
 
 G_BEGIN_DECLS
 
@@ -94,6 +95,11 @@ struct _GstSeedanceSrc
   gboolean cache_given_up;      /* the clip cannot be cached this run */
   SeedanceLastFrame *last_frame;        /* with return-last-frame, when it
                                          * has a cache or a location */
+  /* Identical requests of this process share one run: this source leads
+   * it or follows it, until the leader concludes. */
+  SeedanceSharedRun *shared_run;
+  gboolean leads_run;
+  gboolean run_joined;          /* once per run */
 
   /* Cancellation of every query, download and wait; see unlock(). */
   GCancellable *cancellable;
