@@ -94,7 +94,7 @@ check_element_settings (GstElement * element, const gchar * uri)
   gboolean key_kept;
 
   GST_OBJECT_LOCK (src);
-  key_kept = g_strcmp0 (src->api_key, ELEMENT_KEY) == 0;
+  key_kept = g_strcmp0 (src->settings.api_key, ELEMENT_KEY) == 0;
   GST_OBJECT_UNLOCK (src);
   FUZZ_CHECK (key_kept, "'%s' changed the api-key", uri);
 

@@ -90,53 +90,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS ("video/quicktime"));
 
-/* The request properties come first, in SeedanceField order, so that
- * prop_id - PROP_PROMPT is the field. */
-enum
-{
-  PROP_0,
-  PROP_PROMPT,
-  PROP_FIRST_FRAME_IMAGE,
-  PROP_LAST_FRAME_IMAGE,
-  PROP_REFERENCE_IMAGES,
-  PROP_AUDIO_URLS,
-  PROP_CAMERA_FIXED,
-  PROP_DURATION,
-  PROP_EXECUTION_EXPIRES_AFTER,
-  PROP_GENERATE_AUDIO,
-  PROP_RATIO,
-  PROP_RESOLUTION,
-  PROP_RETURN_LAST_FRAME,
-  PROP_SEED,
-  PROP_API_KEY,
-  PROP_API_KEY_FILE,
-  PROP_API_URL,
-  PROP_MODEL,
-  PROP_TASK_ID,
-  PROP_POLL_INTERVAL,
-  PROP_TIMEOUT,
-  PROP_CACHE_MODE,
-  PROP_CACHE_DIR,
-  PROP_CACHE_SIZE,
-  PROP_LAST_FRAME_LOCATION,
-  PROP_REQUESTS_PER_MINUTE,
-  N_PROPERTIES
-};
-
-G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
-
-#define DEFAULT_POLL_INTERVAL 2000
-#define MIN_POLL_INTERVAL 10
-/* poll-interval and timeout stay below these, so that either in
- * milliseconds fits a gint. */
-#define MAX_POLL_INTERVAL (G_MAXINT / 1000)
-#define MAX_TIMEOUT (G_MAXINT / 1000)
-/* The shortest poll-interval a URI may ask for. */
-#define URI_MIN_POLL_INTERVAL 1000
-#define DEFAULT_TIMEOUT 1800
-#define DEFAULT_CACHE_MODE GST_SEEDANCE_CACHE_MODE_REUSE
-#define DEFAULT_CACHE_SIZE 4096
-#define MAX_REQUESTS_PER_MINUTE 100000
 /* How often a source waiting for another one's submission looks again. */
 #define JOURNAL_LOCK_POLL_MS 50
 /* How often a source following another's run of its request looks at it:
@@ -166,8 +119,6 @@ G_STATIC_ASSERT (PROP_SEED - PROP_PROMPT == SEEDANCE_FIELD_SEED);
 #define PROGRESS_EVERY_US (5 * G_USEC_PER_SEC)
 #define PROGRESS_CODE "generate"
 
-static GParamSpec *properties[N_PROPERTIES];
-
 static void gst_seedance_src_finalize (GObject * object);
 static void gst_seedance_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec);
@@ -182,7 +133,6 @@ static gboolean gst_seedance_src_check_not_uncertain (GstSeedanceSrc * src,
 static GstFlowReturn gst_seedance_src_interrupted (GstSeedanceSrc * src);
 static GstFlowReturn gst_seedance_src_conclude_submission (GstSeedanceSrc *
     src);
-static void gst_seedance_src_reset_uri_properties (GstSeedanceSrc * src);
 static void gst_seedance_src_update_size (GstSeedanceSrc * src, gint64 size);
 static void gst_seedance_src_describe_last_frame (GstSeedanceSrc * src,
     GstStructure * s);
@@ -202,8 +152,6 @@ static gboolean gst_seedance_src_query (GstBaseSrc * bsrc, GstQuery * query);
 static GstFlowReturn gst_seedance_src_create (GstBaseSrc * bsrc,
     guint64 offset, guint length, GstBuffer ** buffer);
 
-static void gst_seedance_src_uri_handler_init (gpointer g_iface,
-    gpointer iface_data);
 
 /* Errors are posted where they happen: GStreamer shows the call site's
  * file, function and line with each. */
@@ -232,160 +180,12 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
   GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-      GST_PARAM_MUTABLE_READY;
 
   gobject_class->finalize = gst_seedance_src_finalize;
   gobject_class->set_property = gst_seedance_src_set_property;
   gobject_class->get_property = gst_seedance_src_get_property;
 
-  properties[PROP_PROMPT] = g_param_spec_string ("prompt", "Prompt",
-      "Text describing the clip, 1 to 10000 characters (required). Refer to "
-      "inputs with placeholders such as [Image 1] or [Audio 1]", NULL, flags);
-  properties[PROP_FIRST_FRAME_IMAGE] =
-      g_param_spec_string ("first-frame-image", "First frame image",
-      "Starting frame: an http(s) URL, a data: URI, base64 image data or a "
-      "local image file (sent inline, at most 10 MiB). Not with "
-      "reference-images", NULL, flags);
-  properties[PROP_LAST_FRAME_IMAGE] =
-      g_param_spec_string ("last-frame-image", "Last frame image",
-      "Ending frame, in the same forms as first-frame-image. Not with "
-      "reference-images", NULL, flags);
-  properties[PROP_REFERENCE_IMAGES] =
-      gst_param_spec_array ("reference-images", "Reference images",
-      "1 to 9 images for style or subject guidance, in the same forms as "
-      "first-frame-image, e.g. \"<a.png,https://example.com/b.jpg>\". Not "
-      "with first-frame-image or last-frame-image",
-      g_param_spec_string ("image", "Image", "One reference image", NULL,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), flags);
-  properties[PROP_AUDIO_URLS] =
-      gst_param_spec_array ("audio-urls", "Audio URLs",
-      "1 to 3 http(s) URLs of reference audio (rhythm, voice style), e.g. "
-      "\"<https://example.com/beat.mp3>\"",
-      g_param_spec_string ("audio-url", "Audio URL", "One audio URL", NULL,
-          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS), flags);
-  properties[PROP_CAMERA_FIXED] =
-      g_param_spec_boolean ("camera-fixed", "Camera fixed",
-      "Keep the camera fixed during the clip", FALSE, flags);
-  /* The numbers' specs show their range without enforcing it: GObject
-   * would only warn about a value out of range and keep the old one, and
-   * the element would pay for the default. start() refuses it, naming it
-   * (see seedanceparamspecs.c). */
-  properties[PROP_DURATION] = seedance_param_spec_int ("duration", "Duration",
-      "Length of the clip in seconds, 4 to 15", SEEDANCE_DURATION_MIN,
-      SEEDANCE_DURATION_MAX, SEEDANCE_DURATION_DEFAULT, flags);
-  properties[PROP_EXECUTION_EXPIRES_AFTER] =
-      seedance_param_spec_int ("execution-expires-after",
-      "Execution expires after", "Seconds the task may stay queued or "
-      "running on the server before it expires, 3600 to 259200",
-      SEEDANCE_EXPIRES_MIN, SEEDANCE_EXPIRES_MAX, SEEDANCE_EXPIRES_DEFAULT,
-      flags);
-  properties[PROP_GENERATE_AUDIO] =
-      g_param_spec_boolean ("generate-audio", "Generate audio",
-      "Generate an audio track (AAC) with the video", TRUE, flags);
-  /* A number that is no ratio (g_object_set) is the element's to refuse,
-   * like the numbers: never the default silently paid for. */
-  properties[PROP_RATIO] = seedance_param_spec_enum ("ratio", "Ratio",
-      "Aspect ratio of the clip", GST_TYPE_SEEDANCE_RATIO,
-      GST_SEEDANCE_RATIO_1_1, flags);
-  properties[PROP_RESOLUTION] = seedance_param_spec_enum ("resolution",
-      "Resolution", "Resolution of the clip", GST_TYPE_SEEDANCE_RESOLUTION,
-      GST_SEEDANCE_RESOLUTION_720P, flags);
-  properties[PROP_RETURN_LAST_FRAME] =
-      g_param_spec_boolean ("return-last-frame", "Return last frame",
-      "Also return the clip's last frame as an image; its URL is in the "
-      "seedance-task message, see last-frame-location for a file", FALSE,
-      flags);
-  properties[PROP_SEED] = seedance_param_spec_int64 ("seed", "Seed",
-      "Random seed for reproducible clips, -1 to 4294967295; -1 = random",
-      SEEDANCE_SEED_MIN, SEEDANCE_SEED_MAX, SEEDANCE_SEED_DEFAULT, flags);
-
-  properties[PROP_API_KEY] = g_param_spec_string ("api-key", "API key",
-      "Modellix API key (default: the environment variable MODELLIX_API_KEY). "
-      "Sent only to api-url; reads back as \"" SEEDANCE_MASKED_KEY
-      "\" when set", NULL, flags);
-  /**
-   * GstSeedanceSrc:api-key-file:
-   *
-   * A file holding the key, read when the element starts: unlike api-key
-   * on a gst-launch-1.0 line, the key is then neither in the process's
-   * command line nor in the launch parser's log.
-   */
-  properties[PROP_API_KEY_FILE] =
-      g_param_spec_string ("api-key-file", "API key file",
-      "Regular file holding the Modellix API key on its first line, read at "
-      "start; when set it wins over api-key and MODELLIX_API_KEY. Keeps the "
-      "key off the command line", NULL, flags);
-  properties[PROP_API_URL] =
-      g_param_spec_string ("api-url", "API URL",
-      "Origin of the Modellix API; https, or http on a loopback host. The "
-      "environment variable MODELLIX_BASE_URL overrides the default",
-      SEEDANCE_DEFAULT_API_URL, flags);
-  properties[PROP_MODEL] =
-      g_param_spec_string ("model", "Model",
-      "Model as provider/model; requests go to "
-      "{api-url}/api/v1/{model}/async", SEEDANCE_DEFAULT_MODEL, flags);
-  properties[PROP_TASK_ID] =
-      g_param_spec_string ("task-id", "Task ID",
-      "Set to resume an existing task without paying again; after a "
-      "submission it holds the new task's id", NULL, flags);
-  properties[PROP_POLL_INTERVAL] =
-      seedance_param_spec_uint ("poll-interval", "Poll interval",
-      "Milliseconds between task queries, 10 to 2147483; after 30 s the "
-      "interval backs off towards 10 s", MIN_POLL_INTERVAL, MAX_POLL_INTERVAL,
-      DEFAULT_POLL_INTERVAL, flags);
-  properties[PROP_TIMEOUT] =
-      seedance_param_spec_uint ("timeout", "Timeout",
-      "Longest wait for the task in seconds, 0 to 2147483, 0 = no limit; the "
-      "task can be resumed afterwards with task-id", 0, MAX_TIMEOUT,
-      DEFAULT_TIMEOUT, flags);
-  properties[PROP_CACHE_MODE] =
-      g_param_spec_enum ("cache-mode", "Cache mode",
-      "What the task journal and clip cache in cache-dir do: reuse plays the "
-      "cached clip of a request made before or resumes its task, resume only "
-      "resumes unfinished tasks, off submits every time",
-      GST_TYPE_SEEDANCE_CACHE_MODE, DEFAULT_CACHE_MODE, flags);
-  properties[PROP_CACHE_DIR] =
-      g_param_spec_string ("cache-dir", "Cache directory",
-      "Where the task journal and the cached clips are "
-      "kept (NULL: $XDG_CACHE_HOME/gst-seedance); never holds the key", NULL,
-      flags);
-  properties[PROP_CACHE_SIZE] =
-      g_param_spec_uint ("cache-size", "Cache size",
-      "MiB of clips kept in cache-dir; the least recently used ones go "
-      "first", 0, G_MAXINT, DEFAULT_CACHE_SIZE, flags);
-  /**
-   * GstSeedanceSrc:last-frame-location:
-   *
-   * A file the clip's last frame is written to on every run, cached or
-   * not, before the clip's first byte goes downstream: set
-   * first-frame-image to it to chain the next shot. The frame is kept in
-   * the clip cache beside the clip, so a rerun writes it again for
-   * nothing. Needs return-last-frame=true; a URI cannot set it.
-   */
-  properties[PROP_LAST_FRAME_LOCATION] =
-      g_param_spec_string ("last-frame-location", "Last frame location",
-      "File the clip's last frame (a PNG, JPEG or WebP image) is written to "
-      "on every run, from the cache on a rerun; needs return-last-frame=true "
-      "and an existing directory", NULL, flags);
-  /**
-   * GstSeedanceSrc:requests-per-minute:
-   *
-   * The key's request budget: every source of the key in the process, and
-   * in the processes that share its cache-dir, spaces its API requests
-   * (submissions and task queries, not downloads) evenly within it, and
-   * a 429 pauses them all. poll-interval is what one source asks for;
-   * the budget wins. The environment variable MODELLIX_REQUESTS_PER_MINUTE
-   * sets the default. A URI cannot set it.
-   */
-  properties[PROP_REQUESTS_PER_MINUTE] =
-      seedance_param_spec_uint ("requests-per-minute", "Requests per minute",
-      "The API key's request budget, shared by every source of the key (and "
-      "by processes sharing cache-dir), 0 to 100000 a minute, 0 = no limit; "
-      "default: MODELLIX_REQUESTS_PER_MINUTE, else the API's 100", 0,
-      MAX_REQUESTS_PER_MINUTE, SEEDANCE_DEFAULT_REQUESTS_PER_MINUTE, flags);
-
-  g_object_class_install_properties (gobject_class, N_PROPERTIES, properties);
+  seedance_settings_install_properties (gobject_class);
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_seedance_src_change_state);
@@ -468,46 +268,10 @@ gst_seedance_src_allocation_probe (GstPad * pad, GstPadProbeInfo * info,
   return GST_PAD_PROBE_OK;
 }
 
-/* The default of requests-per-minute: MODELLIX_REQUESTS_PER_MINUTE, else
- * the API's limit. A value that is no number is an error (@error) at
- * start, never a silent default. */
-static guint
-environment_requests_per_minute (GError ** error)
-{
-  const gchar *env = g_getenv ("MODELLIX_REQUESTS_PER_MINUTE");
-  guint64 value;
-
-  if (env == NULL || *env == '\0')
-    return SEEDANCE_DEFAULT_REQUESTS_PER_MINUTE;
-  if (g_ascii_string_to_unsigned (env, 10, 0, MAX_REQUESTS_PER_MINUTE,
-          &value, NULL))
-    return value;
-  seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-      "Invalid environment variable MODELLIX_REQUESTS_PER_MINUTE: '%s'; "
-      "allowed: 0 (no limit) to %u requests a minute", env,
-      MAX_REQUESTS_PER_MINUTE);
-  return SEEDANCE_DEFAULT_REQUESTS_PER_MINUTE;
-}
-
-static const gchar *
-environment_api_url (void)
-{
-  const gchar *env = g_getenv ("MODELLIX_BASE_URL");
-
-  return env && *env ? env : SEEDANCE_DEFAULT_API_URL;
-}
-
 static void
 gst_seedance_src_init (GstSeedanceSrc * src)
 {
-  src->api_key = g_strdup (g_getenv ("MODELLIX_API_KEY"));
-  src->api_key_from_environment = src->api_key != NULL;
-  src->api_url = g_strdup (environment_api_url ());
-  src->model = g_strdup (SEEDANCE_DEFAULT_MODEL);
-  src->cache_mode = DEFAULT_CACHE_MODE;
-  src->cache_size = DEFAULT_CACHE_SIZE;
-  src->requests_per_minute = SEEDANCE_DEFAULT_REQUESTS_PER_MINUTE;
-  gst_seedance_src_reset_uri_properties (src);
+  seedance_settings_init (&src->settings);
 
   src->download.total_size = -1;
   src->clip_identity.size = -1;
@@ -525,29 +289,14 @@ gst_seedance_src_init (GstSeedanceSrc * src)
 }
 
 static void
-clear_secret (gchar ** secret)
-{
-  if (*secret)
-    memset (*secret, 0, strlen (*secret));
-  g_clear_pointer (secret, g_free);
-}
-
-static void
 gst_seedance_src_finalize (GObject * object)
 {
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (object);
 
   gst_seedance_src_reset (src);
-  seedance_request_clear (&src->settings);
-  clear_secret (&src->api_key);
-  g_free (src->api_key_file);
-  g_free (src->api_url);
-  g_free (src->model);
-  g_free (src->task_id);
+  seedance_settings_clear (&src->settings);
   g_free (src->task_fingerprint);
   g_free (src->uncertain_fingerprint);
-  g_free (src->cache_dir);
-  g_free (src->last_frame_location);
   g_object_unref (src->cancellable);
   g_mutex_clear (&src->wait_lock);
   g_cond_clear (&src->wait_cond);
@@ -555,160 +304,24 @@ gst_seedance_src_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
-/* A GstValueArray of strings into a NULL-terminated vector; an empty array
- * is no list at all. */
-static GStrv
-strv_from_value_array (const GValue * value)
-{
-  guint n = gst_value_array_get_size (value), i;
-  GStrv strv;
-
-  if (n == 0)
-    return NULL;
-  strv = g_new0 (gchar *, n + 1);
-  for (i = 0; i < n; i++) {
-    const GValue *item = gst_value_array_get_value (value, i);
-
-    strv[i] = g_strdup (G_VALUE_HOLDS_STRING (item) ?
-        g_value_get_string (item) : NULL);
-    if (strv[i] == NULL)
-      strv[i] = g_strdup ("");
-  }
-  return strv;
-}
-
-static void
-value_array_from_strv (GValue * value, GStrv strv)
-{
-  GValue item = G_VALUE_INIT;
-
-  g_value_init (&item, G_TYPE_STRING);
-  for (; strv && *strv; strv++) {
-    g_value_set_string (&item, *strv);
-    gst_value_array_append_value (value, &item);
-  }
-  g_value_unset (&item);
-}
-
 static void
 gst_seedance_src_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (object);
-  SeedanceRequest *r = &src->settings;
 
+  if (prop_id == SEEDANCE_PROP_0 || prop_id >= SEEDANCE_N_PROPERTIES) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
   GST_OBJECT_LOCK (src);
   if (GST_STATE (src) > GST_STATE_READY)
     goto wrong_state;
-
-  switch (prop_id) {
-    case PROP_PROMPT:
-      g_free (r->prompt);
-      r->prompt = g_value_dup_string (value);
-      break;
-    case PROP_FIRST_FRAME_IMAGE:
-      g_free (r->first_frame_image);
-      r->first_frame_image = g_value_dup_string (value);
-      break;
-    case PROP_LAST_FRAME_IMAGE:
-      g_free (r->last_frame_image);
-      r->last_frame_image = g_value_dup_string (value);
-      break;
-    case PROP_REFERENCE_IMAGES:
-      g_strfreev (r->reference_images);
-      r->reference_images = strv_from_value_array (value);
-      break;
-    case PROP_AUDIO_URLS:
-      g_strfreev (r->audio_urls);
-      r->audio_urls = strv_from_value_array (value);
-      break;
-    case PROP_CAMERA_FIXED:
-      r->camera_fixed = g_value_get_boolean (value);
-      break;
-    case PROP_DURATION:
-      r->duration = g_value_get_int (value);
-      break;
-    case PROP_EXECUTION_EXPIRES_AFTER:
-      r->execution_expires_after = g_value_get_int (value);
-      break;
-    case PROP_GENERATE_AUDIO:
-      r->generate_audio = g_value_get_boolean (value);
-      break;
-    case PROP_RATIO:
-      r->ratio = g_value_get_enum (value);
-      break;
-    case PROP_RESOLUTION:
-      r->resolution = g_value_get_enum (value);
-      break;
-    case PROP_RETURN_LAST_FRAME:
-      r->return_last_frame = g_value_get_boolean (value);
-      break;
-    case PROP_SEED:
-      r->seed = g_value_get_int64 (value);
-      break;
-    case PROP_API_KEY:
-      clear_secret (&src->api_key);
-      src->api_key = g_value_dup_string (value);
-      src->api_key_from_environment = FALSE;
-      break;
-    case PROP_API_KEY_FILE:
-      g_free (src->api_key_file);
-      src->api_key_file = g_value_dup_string (value);
-      break;
-    case PROP_API_URL:
-      g_free (src->api_url);
-      src->api_url = g_value_dup_string (value);
-      break;
-    case PROP_MODEL:
-      g_free (src->model);
-      src->model = g_value_dup_string (value);
-      break;
-    case PROP_TASK_ID:
-      g_free (src->task_id);
-      src->task_id = g_value_dup_string (value);
-      /* The user's id is resumed whatever the request says. */
-      g_clear_pointer (&src->task_fingerprint, g_free);
-      src->task_failed = FALSE;
-      break;
-    case PROP_POLL_INTERVAL:
-      src->poll_interval = g_value_get_uint (value);
-      break;
-    case PROP_TIMEOUT:
-      src->timeout = g_value_get_uint (value);
-      break;
-    case PROP_CACHE_MODE:
-      src->cache_mode = g_value_get_enum (value);
-      break;
-    case PROP_CACHE_DIR:
-      g_free (src->cache_dir);
-      src->cache_dir = g_value_dup_string (value);
-      break;
-    case PROP_CACHE_SIZE:
-      src->cache_size = g_value_get_uint (value);
-      break;
-    case PROP_LAST_FRAME_LOCATION:
-      g_free (src->last_frame_location);
-      src->last_frame_location = g_value_dup_string (value);
-      break;
-    case PROP_REQUESTS_PER_MINUTE:
-      src->requests_per_minute = g_value_get_uint (value);
-      src->requests_per_minute_set = TRUE;
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  /* Only fields the user set go into the request; the server applies its
-   * own defaults to the others. */
-  if (prop_id >= PROP_PROMPT && prop_id <= PROP_SEED) {
-    guint bit = 1u << (prop_id - PROP_PROMPT);
-
-    r->set_fields |= bit;
-    /* What a URI set is held to a URI's rules, until set again. */
-    if (src->setting_uri)
-      r->uri_fields |= bit;
-    else
-      r->uri_fields &= ~bit;
+  seedance_settings_set_property (&src->settings, prop_id, value);
+  if (prop_id == SEEDANCE_PROP_TASK_ID) {
+    /* The user's id is resumed whatever the request says. */
+    g_clear_pointer (&src->task_fingerprint, g_free);
+    src->task_failed = FALSE;
   }
   GST_OBJECT_UNLOCK (src);
   return;
@@ -728,92 +341,13 @@ gst_seedance_src_get_property (GObject * object, guint prop_id,
     GValue * value, GParamSpec * pspec)
 {
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (object);
-  SeedanceRequest *r = &src->settings;
 
-  GST_OBJECT_LOCK (src);
-  switch (prop_id) {
-    case PROP_PROMPT:
-      g_value_set_string (value, r->prompt);
-      break;
-    case PROP_FIRST_FRAME_IMAGE:
-      g_value_set_string (value, r->first_frame_image);
-      break;
-    case PROP_LAST_FRAME_IMAGE:
-      g_value_set_string (value, r->last_frame_image);
-      break;
-    case PROP_REFERENCE_IMAGES:
-      value_array_from_strv (value, r->reference_images);
-      break;
-    case PROP_AUDIO_URLS:
-      value_array_from_strv (value, r->audio_urls);
-      break;
-    case PROP_CAMERA_FIXED:
-      g_value_set_boolean (value, r->camera_fixed);
-      break;
-    case PROP_DURATION:
-      g_value_set_int (value, r->duration);
-      break;
-    case PROP_EXECUTION_EXPIRES_AFTER:
-      g_value_set_int (value, r->execution_expires_after);
-      break;
-    case PROP_GENERATE_AUDIO:
-      g_value_set_boolean (value, r->generate_audio);
-      break;
-    case PROP_RATIO:
-      g_value_set_enum (value, r->ratio);
-      break;
-    case PROP_RESOLUTION:
-      g_value_set_enum (value, r->resolution);
-      break;
-    case PROP_RETURN_LAST_FRAME:
-      g_value_set_boolean (value, r->return_last_frame);
-      break;
-    case PROP_SEED:
-      g_value_set_int64 (value, r->seed);
-      break;
-    case PROP_API_KEY:
-      /* The key is a secret: tell only whether one is set. */
-      g_value_set_string (value, src->api_key && *src->api_key ?
-          SEEDANCE_MASKED_KEY : NULL);
-      break;
-    case PROP_API_KEY_FILE:
-      g_value_set_string (value, src->api_key_file);
-      break;
-    case PROP_API_URL:
-      g_value_set_string (value, src->api_url);
-      break;
-    case PROP_MODEL:
-      g_value_set_string (value, src->model);
-      break;
-    case PROP_TASK_ID:
-      g_value_set_string (value, src->task_id);
-      break;
-    case PROP_POLL_INTERVAL:
-      g_value_set_uint (value, src->poll_interval);
-      break;
-    case PROP_TIMEOUT:
-      g_value_set_uint (value, src->timeout);
-      break;
-    case PROP_CACHE_MODE:
-      g_value_set_enum (value, src->cache_mode);
-      break;
-    case PROP_CACHE_DIR:
-      g_value_set_string (value, src->cache_dir);
-      break;
-    case PROP_CACHE_SIZE:
-      g_value_set_uint (value, src->cache_size);
-      break;
-    case PROP_LAST_FRAME_LOCATION:
-      g_value_set_string (value, src->last_frame_location);
-      break;
-    case PROP_REQUESTS_PER_MINUTE:
-      g_value_set_uint (value, src->requests_per_minute_set ?
-          src->requests_per_minute : environment_requests_per_minute (NULL));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
+  if (prop_id == SEEDANCE_PROP_0 || prop_id >= SEEDANCE_N_PROPERTIES) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
   }
+  GST_OBJECT_LOCK (src);
+  seedance_settings_get_property (&src->settings, prop_id, value);
   GST_OBJECT_UNLOCK (src);
 }
 
@@ -902,25 +436,6 @@ gst_seedance_src_post_error_at (GstSeedanceSrc * src, const GError * error,
       file, function, line, details);
 }
 
-static gboolean
-gst_seedance_src_check_task_id (const gchar * task_id, GError ** error)
-{
-  if (task_id && *task_id == '\0') {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-        "Invalid property 'task-id': it is empty (an unset shell variable?); "
-        "set the id of the task to resume, or leave task-id unset to submit "
-        "a new one");
-    return FALSE;
-  }
-  if (task_id == NULL || seedance_task_id_is_safe (task_id))
-    return TRUE;
-  seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-      "Invalid property 'task-id': '%s'; allowed: a task id as the API gives "
-      "it, 1 to 256 letters, digits, '-', '.', '_' or '~', not '.' or '..'",
-      task_id);
-  return FALSE;
-}
-
 /* A blocksize of 0 reads nothing: refused before anything is paid. */
 static gboolean
 gst_seedance_src_check_blocksize (GstSeedanceSrc * src, GError ** error)
@@ -931,26 +446,6 @@ gst_seedance_src_check_blocksize (GstSeedanceSrc * src, GError ** error)
       "Invalid property 'blocksize': 0; allowed: 1 or more bytes per buffer "
       "(default %d)", DEFAULT_BLOCKSIZE);
   return FALSE;
-}
-
-/* poll-interval and timeout, whose specs do not enforce their range. */
-static gboolean
-gst_seedance_src_check_wait (guint poll_interval, guint timeout,
-    GError ** error)
-{
-  if (poll_interval < MIN_POLL_INTERVAL || poll_interval > MAX_POLL_INTERVAL) {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-        "Invalid property 'poll-interval': %u; allowed: %d to %d ms",
-        poll_interval, MIN_POLL_INTERVAL, MAX_POLL_INTERVAL);
-    return FALSE;
-  }
-  if (timeout > MAX_TIMEOUT) {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-        "Invalid property 'timeout': %u; allowed: 0 (no limit) to %d seconds",
-        timeout, MAX_TIMEOUT);
-    return FALSE;
-  }
-  return TRUE;
 }
 
 /* The bound on a clip's size: far above any real clip, and for the tests
@@ -1156,84 +651,52 @@ gst_seedance_src_check_downstream (GstSeedanceSrc * src,
 static gboolean
 gst_seedance_src_prepare (GstSeedanceSrc * src)
 {
-  SeedanceRequest request;
-  gchar *api_key = NULL, *api_url = NULL, *model = NULL, *origin = NULL;
-  gchar *task_id, *task_fingerprint, *cache_dir, *api_key_file;
-  const gchar *key_source = "api-key";
-  gboolean task_failed;
-  gchar *last_frame_location, *detail = NULL;
-  gboolean forget_task = FALSE, rpm_set;
+  SeedanceSettings settings;
+  const SeedanceRequest *request = &settings.request;
+  gchar *origin = NULL, *task_fingerprint, *cache_dir, *detail = NULL;
+  gboolean task_failed, forget_task = FALSE;
   GError *error = NULL;
   gboolean ok = FALSE;
-  guint requests_per_minute;
 
   gst_seedance_src_reset (src);
 
   GST_OBJECT_LOCK (src);
-  seedance_request_copy (&request, &src->settings);
-  api_key = g_strdup (src->api_key);
-  api_key_file = g_strdup (src->api_key_file);
-  api_url = g_strdup (src->api_url);
-  model = g_strdup (src->model);
-  task_id = g_strdup (src->task_id);
+  seedance_settings_copy (&settings, &src->settings);
   task_fingerprint = g_strdup (src->task_fingerprint);
   task_failed = src->task_failed;
-  src->run_poll_interval = src->poll_interval;
-  src->run_timeout = src->timeout;
-  src->run_cache_mode = src->cache_mode;
-  src->run_cache_bytes = (guint64) src->cache_size * 1024 * 1024;
-  cache_dir = src->cache_dir && *src->cache_dir ? g_strdup (src->cache_dir) :
-      seedance_journal_default_dir ();
-  if (src->api_key_from_environment)
-    key_source = "MODELLIX_API_KEY";
-  last_frame_location = g_strdup (src->last_frame_location);
-  requests_per_minute = src->requests_per_minute;
-  rpm_set = src->requests_per_minute_set;
   GST_OBJECT_UNLOCK (src);
-  if (!rpm_set)
-    requests_per_minute = environment_requests_per_minute (&error);
-  if (error)
-    goto done;
+  src->run_poll_interval = settings.poll_interval;
+  src->run_timeout = settings.timeout;
+  src->run_cache_mode = settings.cache_mode;
+  src->run_cache_bytes = (guint64) settings.cache_size * 1024 * 1024;
+  cache_dir = settings.cache_dir && *settings.cache_dir ?
+      g_strdup (settings.cache_dir) : seedance_journal_default_dir ();
 
-  if (api_key_file && *api_key_file) {
-    clear_secret (&api_key);
-    if (!(api_key = seedance_read_key_file (api_key_file, &error)))
-      goto done;
-    key_source = "api-key-file";
-  }
-  if (!seedance_check_api_key (api_key, key_source, &error)
-      || !seedance_check_api_url (api_url, &origin, &error)
-      || !seedance_check_model (model, &error)
-      || !gst_seedance_src_check_task_id (task_id, &error)
-      /* Also when a task is resumed, which builds no request. */
-      || !seedance_request_check_numbers (&request, &error)
-      || !gst_seedance_src_check_wait (src->run_poll_interval,
-          src->run_timeout, &error)
+  if (!seedance_settings_check (&settings, &origin, &error)
       || !gst_seedance_src_check_blocksize (src, &error)
-      || !gst_seedance_src_read_max_clip_size (src, &error)
-      || !seedance_last_frame_check_location (last_frame_location, &request,
-          &error))
+      || !gst_seedance_src_read_max_clip_size (src, &error))
     goto done;
 
-  if (task_id && task_fingerprint == NULL) {
+  if (settings.task_id && task_fingerprint == NULL) {
     /* Resuming the user's task needs no request at all. */
-    src->run_task_id = g_strdup (task_id);
+    src->run_task_id = g_strdup (settings.task_id);
   } else {
-    src->body = seedance_request_build_body (&request, &src->body_length,
+    src->body = seedance_request_build_body (request, &src->body_length,
         &error);
     if (src->body == NULL)
       goto done;
-    src->fingerprint = seedance_request_fingerprint (origin, model, api_key,
-        src->body);
-    src->former_fingerprints = gst_seedance_src_former_fingerprints (api_url,
-        origin, model, api_key, src->body);
-    if (!gst_seedance_src_choose_task (src, task_id, task_fingerprint,
+    src->fingerprint = seedance_request_fingerprint (origin, settings.model,
+        settings.api_key, src->body);
+    src->former_fingerprints = gst_seedance_src_former_fingerprints
+        (settings.api_url, origin, settings.model, settings.api_key, src->body);
+    if (!gst_seedance_src_choose_task (src, settings.task_id, task_fingerprint,
             task_failed, &forget_task, &error))
       goto done;
   }
   /* The journal is opened (and its directories made) only for a run that
    * can play. */
-  if (!gst_seedance_src_check_downstream (src, request.prompt, &error, &detail))
+  if (!gst_seedance_src_check_downstream (src, request->prompt, &error,
+          &detail))
     goto done;
   if (src->fingerprint && src->run_cache_mode != GST_SEEDANCE_CACHE_MODE_OFF) {
     src->journal = seedance_journal_open (cache_dir, src->fingerprint, &error);
@@ -1250,24 +713,27 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
   }
 
   /* The frame needs somewhere to go: the cache, a location, or both. */
-  if (request.return_last_frame && (last_frame_location || src->journal))
-    src->last_frame = seedance_last_frame_new (last_frame_location,
+  if (request->return_last_frame && (settings.last_frame_location
+          || src->journal))
+    src->last_frame = seedance_last_frame_new (settings.last_frame_location,
         src->journal ? seedance_journal_get_frame_path (src->journal) : NULL);
-  src->client = seedance_client_new (origin, api_key, model);
+  src->client = seedance_client_new (origin, settings.api_key, settings.model);
   if (src->run_timeout > 0)
     seedance_client_set_io_timeout (src->client, src->run_timeout);
-  gst_seedance_src_join_budget (src, origin, api_key, requests_per_minute);
+  gst_seedance_src_join_budget (src, origin, settings.api_key,
+      settings.requests_per_minute);
   GST_INFO_OBJECT (src, "ready to %s at %s", src->run_task_id ?
       "resume a task" : "submit a task", origin);
   src->prepared = ok = TRUE;
   if (forget_task) {
     /* Only now: a refused state change leaves the property as it was. */
     GST_OBJECT_LOCK (src);
-    g_clear_pointer (&src->task_id, g_free);
+    g_clear_pointer (&src->settings.task_id, g_free);
     g_clear_pointer (&src->task_fingerprint, g_free);
     src->task_failed = FALSE;
     GST_OBJECT_UNLOCK (src);
-    g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_TASK_ID]);
+    g_object_notify_by_pspec (G_OBJECT (src), seedance_settings_get_pspec
+        (SEEDANCE_PROP_TASK_ID));
   }
 
 done:
@@ -1278,16 +744,10 @@ done:
   }
   if (!ok)
     gst_seedance_src_reset (src);
-  seedance_request_clear (&request);
-  clear_secret (&api_key);
-  g_free (api_url);
-  g_free (model);
+  seedance_settings_clear (&settings);
   g_free (origin);
-  g_free (task_id);
   g_free (task_fingerprint);
   g_free (cache_dir);
-  g_free (api_key_file);
-  g_free (last_frame_location);
   g_free (detail);
   return ok;
 }
@@ -1494,13 +954,14 @@ gst_seedance_src_set_task_id (GstSeedanceSrc * src, const gchar * task_id)
   g_free (src->run_task_id);
   src->run_task_id = g_strdup (task_id);
   GST_OBJECT_LOCK (src);
-  g_free (src->task_id);
-  src->task_id = g_strdup (task_id);
+  g_free (src->settings.task_id);
+  src->settings.task_id = g_strdup (task_id);
   g_free (src->task_fingerprint);
   src->task_fingerprint = g_strdup (src->fingerprint);
   src->task_failed = FALSE;
   GST_OBJECT_UNLOCK (src);
-  g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_TASK_ID]);
+  g_object_notify_by_pspec (G_OBJECT (src),
+      seedance_settings_get_pspec (SEEDANCE_PROP_TASK_ID));
 }
 
 /* Leaves create() on an interruption. A stop or an EOS ends the run, so
@@ -2583,7 +2044,8 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
       if (task->state == SEEDANCE_TASK_FAILED) {
         /* Never resumed implicitly again: a restart submits anew. */
         GST_OBJECT_LOCK (src);
-        src->task_failed = g_strcmp0 (src->task_id, src->run_task_id) == 0;
+        src->task_failed = g_strcmp0 (src->settings.task_id,
+            src->run_task_id) == 0;
         GST_OBJECT_UNLOCK (src);
         g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_TASK_FAILED,
             "Task %s failed on the server: %s", src->run_task_id,
@@ -3164,218 +2626,4 @@ gst_seedance_src_query (GstBaseSrc * bsrc, GstQuery * query)
     return TRUE;
   }
   return GST_BASE_SRC_CLASS (parent_class)->query (bsrc, query);
-}
-
-/* The seedance:// URI handler: the URI is the whole request, so what it
- * does not name goes back to its default; the key never goes in a URI. */
-
-static GstURIType
-gst_seedance_src_uri_get_type (GType type)
-{
-  return GST_URI_SRC;
-}
-
-static const gchar *const *
-gst_seedance_src_uri_get_protocols (GType type)
-{
-  static const gchar *protocols[] = { SEEDANCE_URI_SCHEME, NULL };
-
-  return protocols;
-}
-
-/* A URI comes from playlists, projects and links the user did not write:
- * it describes the request and how long to wait for it, never where the
- * key goes (api-url, model), how fast it is spent (requests-per-minute)
- * or where files are written (cache-*, last-frame-location). */
-static gboolean
-is_uri_property (guint prop_id)
-{
-  switch (prop_id) {
-    case PROP_API_KEY:
-    case PROP_API_KEY_FILE:
-    case PROP_API_URL:
-    case PROP_MODEL:
-    case PROP_CACHE_MODE:
-    case PROP_CACHE_DIR:
-    case PROP_CACHE_SIZE:
-    case PROP_LAST_FRAME_LOCATION:
-    case PROP_REQUESTS_PER_MINUTE:
-      return FALSE;
-    default:
-      return prop_id >= PROP_PROMPT && prop_id < N_PROPERTIES;
-  }
-}
-
-/* Connection properties, in the order a canonical URI gives them. */
-static const guint uri_connection_props[] = {
-  PROP_TASK_ID, PROP_POLL_INTERVAL, PROP_TIMEOUT,
-};
-
-static gchar *
-gst_seedance_src_uri_get_uri (GstURIHandler * handler)
-{
-  GstSeedanceSrc *src = GST_SEEDANCE_SRC (handler);
-  GString *uri = g_string_new (SEEDANCE_URI_SCHEME "://");
-  guint32 set_fields;
-  guint i;
-
-  GST_OBJECT_LOCK (src);
-  set_fields = src->settings.set_fields;
-  GST_OBJECT_UNLOCK (src);
-
-  for (i = PROP_PROMPT; i <= PROP_SEED; i++) {
-    GValue value = G_VALUE_INIT;
-
-    if (!(set_fields & (1u << (i - PROP_PROMPT))))
-      continue;
-    g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (properties[i]));
-    g_object_get_property (G_OBJECT (src), properties[i]->name, &value);
-    seedance_uri_append_value (uri, properties[i], &value);
-    g_value_unset (&value);
-  }
-  for (i = 0; i < G_N_ELEMENTS (uri_connection_props); i++) {
-    GParamSpec *pspec = properties[uri_connection_props[i]];
-    GValue value = G_VALUE_INIT;
-
-    g_value_init (&value, G_PARAM_SPEC_VALUE_TYPE (pspec));
-    g_object_get_property (G_OBJECT (src), pspec->name, &value);
-    if (!g_param_value_defaults (pspec, &value))
-      seedance_uri_append_value (uri, pspec, &value);
-    g_value_unset (&value);
-  }
-  return g_string_free (uri, FALSE);
-}
-
-/* Every URI property back to what a new element has; what a URI cannot
- * set (the key, its origin, the cache) stays as the application set it. */
-static void
-gst_seedance_src_reset_uri_properties (GstSeedanceSrc * src)
-{
-  GST_OBJECT_LOCK (src);
-  /* Clearing leaves the request as seedance_request_init() makes it. */
-  seedance_request_clear (&src->settings);
-  g_clear_pointer (&src->task_id, g_free);
-  g_clear_pointer (&src->task_fingerprint, g_free);
-  src->poll_interval = DEFAULT_POLL_INTERVAL;
-  src->timeout = DEFAULT_TIMEOUT;
-  GST_OBJECT_UNLOCK (src);
-}
-
-static gboolean
-gst_seedance_src_uri_set_uri (GstURIHandler * handler, const gchar * uri,
-    GError ** error)
-{
-  GstSeedanceSrc *src = GST_SEEDANCE_SRC (handler);
-  GPtrArray *pairs, *strings[N_PROPERTIES] = { NULL };
-  GValue values[N_PROPERTIES] = { G_VALUE_INIT };
-  gboolean ok = FALSE;
-  GstState state;
-  guint i;
-
-  /* No state change may come between the check and the last property. */
-  GST_STATE_LOCK (src);
-  GST_OBJECT_LOCK (src);
-  state = GST_STATE (src);
-  GST_OBJECT_UNLOCK (src);
-  if (state > GST_STATE_READY) {
-    g_set_error (error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
-        "The URI of %s can change only in the NULL and READY states",
-        GST_ELEMENT_NAME (src));
-    GST_STATE_UNLOCK (src);
-    return FALSE;
-  }
-
-  /* Everything is parsed before anything is set: a bad URI changes
-   * nothing. */
-  if ((pairs = seedance_uri_split (uri, error)) == NULL) {
-    GST_STATE_UNLOCK (src);
-    return FALSE;
-  }
-  for (i = 0; i < pairs->len; i += 2) {
-    const gchar *key = g_ptr_array_index (pairs, i);
-    GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
-        (src), key);
-
-    if (pspec == properties[PROP_API_KEY]
-        || pspec == properties[PROP_API_KEY_FILE]) {
-      seedance_uri_set_error (error, "'%s' must not be in a URI, where it "
-          "would be logged and shared; set the api-key or api-key-file "
-          "property, or MODELLIX_API_KEY", pspec->name);
-      goto done;
-    }
-    if (pspec && pspec->owner_type == GST_TYPE_SEEDANCE_SRC
-        && !is_uri_property (pspec->param_id)) {
-      seedance_uri_set_error (error, "'%s' is not allowed in a URI: a URI "
-          "describes the request, never where the key goes (api-url, model), "
-          "how fast it is spent (requests-per-minute) or where files go "
-          "(cache-mode, cache-dir, cache-size, last-frame-location); set "
-          "'%s' on the element", pspec->name, pspec->name);
-      goto done;
-    }
-    if (pspec == NULL || pspec->owner_type != GST_TYPE_SEEDANCE_SRC) {
-      seedance_uri_set_error (error, "unknown key '%s'; the keys are the "
-          "properties of seedancesrc (gst-inspect-1.0 seedancesrc), such as "
-          "prompt, duration or ratio", key);
-      goto done;
-    }
-    if (g_ptr_array_index (pairs, i + 1) == NULL) {
-      seedance_uri_set_error (error, "'%s' has no value; write %s=value", key,
-          key);
-      goto done;
-    }
-    if (strings[pspec->param_id] == NULL)
-      strings[pspec->param_id] = g_ptr_array_new ();
-    g_ptr_array_add (strings[pspec->param_id], g_ptr_array_index (pairs,
-            i + 1));
-  }
-  for (i = 0; i < N_PROPERTIES; i++) {
-    if (strings[i] && !seedance_uri_parse_value (properties[i], strings[i],
-            &values[i], error))
-      goto done;
-  }
-  /* Polls spend the key's request budget: a link may slow them down,
-   * never speed them up past one a second. */
-  if (G_IS_VALUE (&values[PROP_POLL_INTERVAL])
-      && g_value_get_uint (&values[PROP_POLL_INTERVAL]) < URI_MIN_POLL_INTERVAL) {
-    seedance_uri_set_error (error, "'poll-interval' is %u ms; in a URI "
-        "allowed: %u ms or more, so that a link cannot spend the key's "
-        "request budget (set a shorter poll-interval on the element)",
-        g_value_get_uint (&values[PROP_POLL_INTERVAL]), URI_MIN_POLL_INTERVAL);
-    goto done;
-  }
-
-  gst_seedance_src_reset_uri_properties (src);
-  GST_OBJECT_LOCK (src);
-  src->setting_uri = TRUE;
-  GST_OBJECT_UNLOCK (src);
-  for (i = 0; i < N_PROPERTIES; i++) {
-    if (G_IS_VALUE (&values[i]))
-      g_object_set_property (G_OBJECT (src), properties[i]->name, &values[i]);
-  }
-  GST_OBJECT_LOCK (src);
-  src->setting_uri = FALSE;
-  GST_OBJECT_UNLOCK (src);
-  ok = TRUE;
-
-done:
-  for (i = 0; i < N_PROPERTIES; i++) {
-    if (strings[i])
-      g_ptr_array_unref (strings[i]);
-    if (G_IS_VALUE (&values[i]))
-      g_value_unset (&values[i]);
-  }
-  g_ptr_array_unref (pairs);
-  GST_STATE_UNLOCK (src);
-  return ok;
-}
-
-static void
-gst_seedance_src_uri_handler_init (gpointer g_iface, gpointer iface_data)
-{
-  GstURIHandlerInterface *iface = (GstURIHandlerInterface *) g_iface;
-
-  iface->get_type = gst_seedance_src_uri_get_type;
-  iface->get_protocols = gst_seedance_src_uri_get_protocols;
-  iface->get_uri = gst_seedance_src_uri_get_uri;
-  iface->set_uri = gst_seedance_src_uri_set_uri;
 }

@@ -21,6 +21,7 @@
 #include "seedancedeadline.h"
 #include "seedancesubmission.h"
 #include "seedancerequest.h"
+#include "seedancesettings.h"
 #include "seedancesharedrun.h"
 
 G_BEGIN_DECLS
@@ -34,26 +35,11 @@ struct _GstSeedanceSrc
   GstBaseSrc parent;
 
   /* Properties, under the object lock. */
-  SeedanceRequest settings;     /* the request fields */
-  gchar *api_key;               /* secret: never logged or read back */
-  gchar *api_key_file;          /* file holding the key, wins when set */
-  gchar *api_url;
-  gchar *model;
-  gchar *task_id;               /* to resume; set once a task exists */
+  SeedanceSettings settings;
   gchar *task_fingerprint;      /* request the element submitted task_id
                                  * for; NULL when the user set task_id */
   gchar *uncertain_fingerprint; /* request whose submission was cut off
                                  * after it was sent: never resent */
-  guint poll_interval;          /* ms before the first poll */
-  guint timeout;                /* s for the whole wait, 0 = none */
-  GstSeedanceCacheMode cache_mode;
-  gchar *cache_dir;             /* NULL: $XDG_CACHE_HOME/gst-seedance */
-  guint cache_size;             /* MiB of clips kept */
-  gchar *last_frame_location;   /* file the last frame is written to */
-  gboolean setting_uri;         /* set_uri() is setting the properties */
-  gboolean api_key_from_environment;    /* api_key is MODELLIX_API_KEY's */
-  guint requests_per_minute;    /* the key's budget, 0 = none */
-  gboolean requests_per_minute_set;     /* else MODELLIX_REQUESTS_PER_MINUTE */
   gboolean task_failed;         /* task_id was last seen failed */
 
   /* Per run, set in prepare() and used by the streaming thread only. */
@@ -115,6 +101,10 @@ struct _GstSeedanceSrc
 };
 
 GST_ELEMENT_REGISTER_DECLARE (seedancesrc);
+
+/* The GstURIHandler interface (gstseedancesrcuri.c). */
+G_GNUC_INTERNAL
+void gst_seedance_src_uri_handler_init (gpointer g_iface, gpointer iface_data);
 
 G_END_DECLS
 
