@@ -164,9 +164,14 @@ run (SeedanceEmulator * emulator, Log * log, guint n, gboolean shared, guint id)
   r.n_429 = log->n_429;
   r.peak = peak (log->times);
   g_mutex_unlock (&log->lock);
-  /* What the budget forces: each task's submission and the query that
-   * finds it done, one slot each, and no task done before it ran. */
-  r.ideal = MAX (2 * n * spacing, task_seconds + 2 * spacing);
+  /* What the budget forces, counting each request as the whole slot it
+   * takes: 2 n requests (a submission and the query that finds the task
+   * done) take 2 n slots; and the n submissions are spaced too, so the
+   * last one goes at (n - 1) slots, its task is done a task later, and
+   * the query that sees it done takes one more slot: n slots + a task.
+   * (Whichever is longer; with 20-s tasks and 0.612-s slots the second
+   * up to N = 32.) */
+  r.ideal = MAX (2 * n * spacing, n * spacing + task_seconds);
 
   gst_object_unref (bus);
   gst_object_unref (pipeline);
