@@ -2194,6 +2194,8 @@ gst_seedance_src_conclude_submission (GstSeedanceSrc * src)
   gst_seedance_src_journal_record_submission (src, task_id,
       g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN));
   if (task_id) {
+    /* Its polls queue by the task's age, behind older tasks'. */
+    seedance_client_set_priority (src->client, g_get_monotonic_time ());
     gst_seedance_src_set_task_id (src, task_id);
     /* The id is news the user needs at once: with it a task that is
      * interrupted later can be resumed instead of paid twice. */
@@ -2855,8 +2857,12 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
 
   if (src->video_url == NULL && src->clip_fd < 0) {
     /* timeout bounds the whole wait, submission included, across flushes */
-    if (src->run_start == 0)
+    if (src->run_start == 0) {
       src->run_start = g_get_monotonic_time ();
+      /* The budget serves older runs first: a submission or a resumed
+       * task's polls queue by the run's start. */
+      seedance_client_set_priority (src->client, src->run_start);
+    }
   decide:
     if (src->journal && !src->journal_consulted && src->run_task_id == NULL
         && (ret = gst_seedance_src_consult_journal (src)) != GST_FLOW_OK)
