@@ -470,14 +470,6 @@ seedance_client_new (const gchar * origin, const gchar * api_key,
 }
 
 /**
- * seedance_client_set_io_timeout:
- * @client: a client that sent nothing yet, in the thread that made it
- * @seconds: how long a request may make no progress, 1..60
- *
- * Lowers the 60-s bound of a stalled request, so that a short timeout
- * property is not overrun by a request that hangs.
- */
-/**
  * seedance_client_set_budget:
  * @budget: (transfer none): the key's request budget
  *
@@ -512,6 +504,14 @@ seedance_client_set_priority (SeedanceClient * client, gint64 priority)
   client->priority = priority;
 }
 
+/**
+ * seedance_client_set_io_timeout:
+ * @client: a client that sent nothing yet, in the thread that made it
+ * @seconds: how long a request may make no progress, 1..60
+ *
+ * Lowers the 60-s bound of a stalled request, so that a short timeout
+ * property is not overrun by a request that hangs.
+ */
 void
 seedance_client_set_io_timeout (SeedanceClient * client, guint seconds)
 {
