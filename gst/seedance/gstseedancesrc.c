@@ -2352,7 +2352,9 @@ static GstFlowReturn
 gst_seedance_src_poll (GstSeedanceSrc * src)
 {
   gint64 start = src->run_start, last_progress = g_get_monotonic_time ();
-  gint64 interval = src->run_poll_interval;
+  /* The backoff counts from the first poll: a submission queued in the
+   * key's budget made the task no older. */
+  gint64 polling_since = last_progress, interval = src->run_poll_interval;
   gchar *last_status = NULL;
   guint failures = 0, bad_answers = 0;
   SeedanceAnswer answer = { 0, -1 };
@@ -2453,7 +2455,7 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
       seedance_task_free (task);
 
       wait = interval;
-      if (elapsed >= POLL_STEADY_US)
+      if (now - polling_since >= POLL_STEADY_US)
         interval = MIN (interval * POLL_BACKOFF_FACTOR,
             MAX (POLL_CEILING_MS, (gint64) src->run_poll_interval));
     }
