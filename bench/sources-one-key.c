@@ -94,13 +94,20 @@ run (SeedanceEmulator * emulator, Log * log, guint n, gboolean shared, guint id)
   GstBus *bus;
   gint64 start;
   gint clips = 0;
-  guint i, failed = 0;
+  guint i;
+  /* The names of the sources that posted an error: a failed source posts
+   * two (its own, then basesrc's "Internal data stream error"). */
+  GHashTable *failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
   gdouble spacing = window_ms / 1000.0 / limit * 1.02;
 
   for (i = 0; i < n; i++)
     g_string_append_printf (d, "seedancesrc name=s%u prompt=\"run %u source "
         "%u\" duration=4 resolution=480p generate-audio=false timeout=3600 "
-        "requests-per-minute=%u cache-dir=\"%s\" ! fakesink name=k%u ", i,
+        "requests-per-minute=%u cache-dir=\"%s\" ! fakesink name=k%u "
+        /* Each stream on its own: a failed source's sink, never prerolled,
+         * must not hold the others in preroll (a hang). */
+        "async=false ", i,
         id, i, shared ? (guint) (limit * 60000.0 / window_ms) : 0, cache, i);
   pipeline = gst_parse_launch (d->str, &error);
   if (pipeline == NULL)
@@ -136,7 +143,7 @@ run (SeedanceEmulator * emulator, Log * log, guint n, gboolean shared, guint id)
     die ("the pipeline of %u sources did not start", n);
   /* Until every source's stream ended: an EOS at its sink, or its error
    * (which ends that source only). */
-  while ((guint) g_atomic_int_get (&clips) + failed < n) {
+  while ((guint) g_atomic_int_get (&clips) + g_hash_table_size (failed) < n) {
     GstMessage *msg = gst_bus_timed_pop_filtered (bus, 100 * GST_MSECOND,
         GST_MESSAGE_ERROR);
 
@@ -145,7 +152,9 @@ run (SeedanceEmulator * emulator, Log * log, guint n, gboolean shared, guint id)
       die ("%u sources: not over after an hour", n);
     if (msg == NULL)
       continue;
-    if (failed++ < 3) {
+    if (g_hash_table_add (failed,
+            g_strdup (GST_OBJECT_NAME (GST_MESSAGE_SRC (msg))))
+        && g_hash_table_size (failed) <= 3) {
       GError *err = NULL;
 
       gst_message_parse_error (msg, &err, NULL);
@@ -164,10 +173,16 @@ run (SeedanceEmulator * emulator, Log * log, guint n, gboolean shared, guint id)
   r.n_429 = log->n_429;
   r.peak = peak (log->times);
   g_mutex_unlock (&log->lock);
-  /* What the budget forces: each task's submission and the query that
-   * finds it done, one slot each, and no task done before it ran. */
-  r.ideal = MAX (2 * n * spacing, task_seconds + 2 * spacing);
+  /* What the budget forces, counting each request as the whole slot it
+   * takes: 2 n requests (a submission and the query that finds the task
+   * done) take 2 n slots; and the n submissions are spaced too, so the
+   * last one goes at (n - 1) slots, its task is done a task later, and
+   * the query that sees it done takes one more slot: n slots + a task.
+   * (Whichever is longer; with 20-s tasks and 0.612-s slots the second
+   * up to N = 32.) */
+  r.ideal = MAX (2 * n * spacing, n * spacing + task_seconds);
 
+  g_hash_table_unref (failed);
   gst_object_unref (bus);
   gst_object_unref (pipeline);
   g_string_free (d, TRUE);

@@ -1798,6 +1798,8 @@ gst_seedance_src_conclude_submission (GstSeedanceSrc * src)
   gst_seedance_src_journal_record_submission (src, task_id,
       g_error_matches (error, SEEDANCE_ERROR, SEEDANCE_ERROR_OUTCOME_UNKNOWN));
   if (task_id) {
+    /* Its polls queue by the task's age, behind older tasks'. */
+    seedance_client_set_priority (src->client, g_get_monotonic_time ());
     gst_seedance_src_set_task_id (src, task_id);
     /* The id is news the user needs at once: with it a task that is
      * interrupted later can be resumed instead of paid twice. */
@@ -1954,7 +1956,9 @@ static GstFlowReturn
 gst_seedance_src_poll (GstSeedanceSrc * src)
 {
   gint64 start = src->run_start, last_progress = g_get_monotonic_time ();
-  gint64 interval = src->run_poll_interval;
+  /* The backoff counts from the first poll: a submission queued in the
+   * key's budget made the task no older. */
+  gint64 polling_since = last_progress, interval = src->run_poll_interval;
   gchar *last_status = NULL;
   guint failures = 0, bad_answers = 0;
   SeedanceAnswer answer = { 0, -1 };
@@ -2056,7 +2060,7 @@ gst_seedance_src_poll (GstSeedanceSrc * src)
       seedance_task_free (task);
 
       wait = interval;
-      if (elapsed >= POLL_STEADY_US)
+      if (now - polling_since >= POLL_STEADY_US)
         interval = MIN (interval * POLL_BACKOFF_FACTOR,
             MAX (POLL_CEILING_MS, (gint64) src->run_poll_interval));
     }
@@ -2464,8 +2468,12 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
 
   if (src->video_url == NULL && src->clip_fd < 0) {
     /* timeout bounds the whole wait, submission included, across flushes */
-    if (src->run_start == 0)
+    if (src->run_start == 0) {
       src->run_start = g_get_monotonic_time ();
+      /* The budget serves older runs first: a submission or a resumed
+       * task's polls queue by the run's start. */
+      seedance_client_set_priority (src->client, src->run_start);
+    }
   decide:
     if (src->journal && src->run_task_id == NULL
         && src->run_cache_mode == GST_SEEDANCE_CACHE_MODE_REUSE

@@ -14,11 +14,22 @@
  * directory take them from one state file there (flock), so 16 sources
  * or 16 processes ask no faster than one client may.
  *
- * Slots are spaced evenly, first come first served: a client that never
- * bursts is safe under any window, where a token bucket's burst can
- * exceed a sliding window. A 429 pauses every source of the key until
- * the server's Retry-After (or X-RateLimit-Reset). Downloads go to the
- * file host and take no slot. */
+ * Slots are spaced evenly: a client that never bursts is safe under any
+ * window, where a token bucket's burst can exceed a sliding window. A 429
+ * pauses every source of the key until the server's Retry-After (or
+ * X-RateLimit-Reset). Downloads go to the file host and take no slot.
+ *
+ * Who gets a slot is decided by priority, not by arrival: under
+ * contention a poll of a task that is not done yet would take the slot
+ * that the oldest task (most likely done) needs. Each request gives a
+ * priority, the monotonic time its run began waiting for this step (a
+ * submission: the run's start; a poll: its task's creation), the smaller
+ * first. In a process the waiters queue sorted by it; one of them, the
+ * holder, reserves the key's next slot (in the state file when there is
+ * one, so processes still take evenly spaced slots in turn) and sleeps
+ * until it, then hands it to the best waiter present at that moment. A
+ * waiter that leaves (cancelled, past its deadline) leaves at once, and a
+ * holder that leaves hands its reserved slot to another waiter. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -46,6 +57,14 @@ GST_DEBUG_CATEGORY_STATIC (seedance_budget_debug);
 /* The state file's text: two numbers and a newline. */
 #define STATE_MAX 64
 
+/* One caller of seedance_budget_acquire(), on its stack, in the queue. */
+typedef struct
+{
+  gint64 priority;              /* monotonic us, the smaller first */
+  guint64 seq;                  /* arrival, among equal priorities */
+  gboolean granted;             /* a slot was handed to it */
+} Waiter;
+
 struct _SeedanceBudget
 {
   gint ref_count;               /* atomic */
@@ -56,6 +75,13 @@ struct _SeedanceBudget
   gint64 next_slot;             /* real time, us: the next free slot */
   gint64 paused_until;          /* real time, us: no slot before this */
   gint fd;                      /* the shared state file, -1: this process */
+
+  GCond cond;                   /* a slot was handed over, a holder left, a
+                                 * waiter was cancelled */
+  GQueue waiters;               /* Waiter *, sorted by priority */
+  guint64 seq;
+  Waiter *holder;               /* the waiter sleeping until held_slot */
+  gint64 held_slot;             /* real time, us, 0: none reserved */
 };
 
 static GMutex registry_lock;
@@ -131,6 +157,8 @@ seedance_budget_get (const gchar * origin, const gchar * api_key,
     budget->per_minute = requests_per_minute;
     budget->fd = -1;
     g_mutex_init (&budget->lock);
+    g_cond_init (&budget->cond);
+    g_queue_init (&budget->waiters);
     g_hash_table_insert (registry, budget->id, budget);
     GST_DEBUG ("budget %.12s: %u requests a minute", id, requests_per_minute);
   }
@@ -164,6 +192,7 @@ seedance_budget_unref (SeedanceBudget * budget)
 
   if (budget->fd >= 0)
     close (budget->fd);
+  g_cond_clear (&budget->cond);
   g_mutex_clear (&budget->lock);
   g_free (budget->id);
   g_free (budget);
@@ -299,74 +328,193 @@ unlock_state (SeedanceBudget * budget)
   flock (budget->fd, LOCK_UN);
 }
 
-/**
- * seedance_budget_acquire:
- * @deadline: monotonic time (us) past which the request is not sent, 0 for
- *   none
- *
- * Waits for the key's next free slot, then lets one API request go. The
- * slot is the caller's once this is called: one that is cancelled is
- * lost to everyone, which only ever slows the key down.
- *
- * Returns: FALSE with a SEEDANCE_ERROR_TIMEOUT error when the slot is past
- * @deadline (nothing waited), or G_IO_ERROR_CANCELLED.
- */
-gboolean
-seedance_budget_acquire (SeedanceBudget * budget, gint64 deadline,
-    GCancellable * cancellable, GError ** error)
+/* The key's next free slot, reserved for this process: written to the
+ * state file at once, so another process takes the one after. Called with
+ * the lock held. */
+static void
+reserve_slot (SeedanceBudget * budget)
 {
-  gint64 now, slot, wait, paused_seen;
-  gboolean shared, paused_again;
+  gint64 now = g_get_real_time (), slot;
+  gboolean shared = lock_state (budget, now);
 
-  g_return_val_if_fail (budget != NULL, FALSE);
+  slot = MAX (now, budget->paused_until);
+  if (budget->per_minute > 0) {
+    slot = MAX (slot, budget->next_slot);
+    budget->next_slot = slot + (gint64) (60 * G_USEC_PER_SEC *
+        SPACING_MARGIN / budget->per_minute);
+  }
+  budget->held_slot = slot;
+  if (shared)
+    unlock_state (budget);
+  GST_LOG ("budget %.12s: slot reserved in %" G_GINT64_FORMAT " ms",
+      budget->id, (slot - now) / 1000);
+}
 
-again:
-  g_mutex_lock (&budget->lock);
-  now = g_get_real_time ();
-  shared = lock_state (budget, now);
+/* The earliest slot a waiter could have now, real time: what the deadline
+ * is checked against before waiting. Called with the lock held. */
+static gint64
+earliest_slot (SeedanceBudget * budget, gint64 now)
+{
+  gint64 slot;
+
+  if (budget->held_slot != 0)
+    return MAX (now, budget->held_slot);
+  if (lock_state (budget, now))
+    flock (budget->fd, LOCK_UN);
   slot = MAX (now, budget->paused_until);
   if (budget->per_minute > 0)
     slot = MAX (slot, budget->next_slot);
-  wait = slot - now;
-  if (deadline != 0 && g_get_monotonic_time () + wait > deadline) {
-    if (shared)
-      flock (budget->fd, LOCK_UN);
-    g_mutex_unlock (&budget->lock);
+  return slot;
+}
+
+static gint
+compare_waiters (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const Waiter *x = a, *y = b;
+
+  if (x->priority != y->priority)
+    return x->priority < y->priority ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Called by whoever cancels a waiter's cancellable: the waiter wakes at
+ * once and leaves. */
+static void
+cancelled_cb (GCancellable * cancellable, SeedanceBudget * budget)
+{
+  g_mutex_lock (&budget->lock);
+  g_cond_broadcast (&budget->cond);
+  g_mutex_unlock (&budget->lock);
+}
+
+/* The holder's slot has come: to the best waiter present, unless a 429
+ * paused the key since it was reserved (then a slot after the pause is
+ * reserved instead). Called with the lock held. */
+static void
+hand_over (SeedanceBudget * budget, gint64 now)
+{
+  Waiter *best;
+
+  if (lock_state (budget, now))
+    flock (budget->fd, LOCK_UN);
+  if (budget->paused_until > now) {
+    reserve_slot (budget);
+    return;
+  }
+  best = g_queue_pop_head (&budget->waiters);
+  best->granted = TRUE;
+  budget->held_slot = 0;
+  budget->holder = NULL;
+  g_cond_broadcast (&budget->cond);
+}
+
+/**
+ * seedance_budget_acquire:
+ * @priority: monotonic time (us) this request's step began waiting, the
+ *   smaller served first: a submission gives its run's start, a poll its
+ *   task's creation. 0: now (first come first served among those)
+ * @deadline: monotonic time (us) past which the request is not sent, 0 for
+ *   none
+ *
+ * Waits for one of the key's slots, then lets one API request go. Each
+ * slot goes, when its time comes, to the waiter of the smallest @priority
+ * present then, whenever it arrived. A 429's pause (see
+ * seedance_budget_slow_down()) holds every waiter until it ends.
+ *
+ * Returns: FALSE with a SEEDANCE_ERROR_TIMEOUT error when no slot can be
+ * had before @deadline (at once when the next free slot is already past
+ * it, else when the deadline comes), or G_IO_ERROR_CANCELLED as soon as
+ * @cancellable is cancelled.
+ */
+gboolean
+seedance_budget_acquire (SeedanceBudget * budget, gint64 priority,
+    gint64 deadline, GCancellable * cancellable, GError ** error)
+{
+  Waiter waiter = { 0, };
+  gulong handler = 0;
+  gint64 now, real_now;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (budget != NULL, FALSE);
+
+  waiter.priority = priority != 0 ? priority : g_get_monotonic_time ();
+  /* Not under the lock: the callback takes it, and is called at once when
+   * @cancellable is already cancelled. */
+  if (cancellable)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb),
+        budget, NULL);
+
+  g_mutex_lock (&budget->lock);
+  waiter.seq = budget->seq++;
+  real_now = g_get_real_time ();
+  if (deadline != 0 && g_get_monotonic_time () + earliest_slot (budget,
+          real_now) - real_now > deadline) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT,
         "the key's request budget (%u a minute) has no slot before the "
         "timeout", budget->per_minute);
-    return FALSE;
+    goto out;
   }
-  if (budget->per_minute > 0)
-    budget->next_slot = slot + (gint64) (60 * G_USEC_PER_SEC *
-        SPACING_MARGIN / budget->per_minute);
-  paused_seen = budget->paused_until;
-  if (shared)
-    unlock_state (budget);
-  g_mutex_unlock (&budget->lock);
+  g_queue_insert_sorted (&budget->waiters, &waiter, compare_waiters, NULL);
 
-  if (wait <= 0)
-    return TRUE;
-  GST_LOG ("budget %.12s: next slot in %" G_GINT64_FORMAT " ms", budget->id,
-      wait / 1000);
-  if (!seedance_sleep_until (g_get_monotonic_time () + wait, cancellable)) {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-        "cancelled while waiting for the key's request budget");
-    return FALSE;
+  for (;;) {
+    if (waiter.granted) {
+      ok = TRUE;
+      break;
+    }
+    if (g_cancellable_is_cancelled (cancellable)) {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+          "cancelled while waiting for the key's request budget");
+      break;
+    }
+    now = g_get_monotonic_time ();
+    if (deadline != 0 && now >= deadline) {
+      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_TIMEOUT,
+          "the key's request budget (%u a minute) gave no slot before the "
+          "timeout", budget->per_minute);
+      break;
+    }
+    /* One waiter at a time holds the process's reserved slot; one that
+     * left (its slot, if any, is inherited) is replaced. */
+    if (budget->holder == NULL) {
+      budget->holder = &waiter;
+      if (budget->held_slot == 0)
+        reserve_slot (budget);
+    }
+    if (budget->holder == &waiter) {
+      gint64 end;
+
+      real_now = g_get_real_time ();
+      if (real_now >= budget->held_slot) {
+        hand_over (budget, real_now);
+        continue;
+      }
+      end = now + budget->held_slot - real_now;
+      g_cond_wait_until (&budget->cond, &budget->lock,
+          deadline != 0 ? MIN (end, deadline) : end);
+    } else if (deadline != 0) {
+      g_cond_wait_until (&budget->cond, &budget->lock, deadline);
+    } else {
+      g_cond_wait (&budget->cond, &budget->lock);
+    }
   }
-  /* A 429 while this slot was awaited pauses it too: the slot is given up
-   * and a new one taken after the pause, behind the sources already
-   * queued there. */
-  g_mutex_lock (&budget->lock);
-  now = g_get_real_time ();
-  if (lock_state (budget, now))
-    flock (budget->fd, LOCK_UN);
-  paused_again = budget->paused_until != paused_seen
-      && budget->paused_until > now;
+
+  if (!ok) {
+    g_queue_remove (&budget->waiters, &waiter);
+    if (budget->holder == &waiter) {
+      /* Another waiter inherits the slot; with none left it is lost,
+       * which only ever slows the key down. */
+      budget->holder = NULL;
+      if (g_queue_is_empty (&budget->waiters))
+        budget->held_slot = 0;
+      g_cond_broadcast (&budget->cond);
+    }
+  }
+out:
   g_mutex_unlock (&budget->lock);
-  if (paused_again)
-    goto again;
-  return TRUE;
+  /* Not under the lock either: it waits for a callback in flight. */
+  if (handler)
+    g_cancellable_disconnect (cancellable, handler);
+  return ok;
 }
 
 /**

@@ -32,6 +32,7 @@ const gchar *   seedance_budget_get_id (SeedanceBudget * budget);
 guint           seedance_budget_get_limit (SeedanceBudget * budget);
 
 gboolean        seedance_budget_acquire (SeedanceBudget * budget,
+                                         gint64 priority,
                                          gint64 deadline,
                                          GCancellable * cancellable,
                                          GError ** error);

@@ -57,6 +57,7 @@ struct _SeedanceClient
   const gchar *key;             /* the key, inside authorization */
   gchar *model;
   SeedanceBudget *budget;       /* the key's, NULL: none */
+  gint64 priority;              /* in the budget's queue, 0: arrival */
 };
 
 static void
@@ -469,14 +470,6 @@ seedance_client_new (const gchar * origin, const gchar * api_key,
 }
 
 /**
- * seedance_client_set_io_timeout:
- * @client: a client that sent nothing yet, in the thread that made it
- * @seconds: how long a request may make no progress, 1..60
- *
- * Lowers the 60-s bound of a stalled request, so that a short timeout
- * property is not overrun by a request that hangs.
- */
-/**
  * seedance_client_set_budget:
  * @budget: (transfer none): the key's request budget
  *
@@ -492,6 +485,33 @@ seedance_client_set_budget (SeedanceClient * client, SeedanceBudget * budget)
   client->budget = budget ? seedance_budget_ref (budget) : NULL;
 }
 
+/**
+ * seedance_client_set_priority:
+ * @priority: monotonic time (us) the current step of the run began: the
+ *   run's start while it submits (or resumes a task), its task's creation
+ *   once it polls. 0: each request queues by its arrival
+ *
+ * The priority of @client's next requests in the key's budget (see
+ * seedance_budget_acquire()): the smaller is served first, so the oldest
+ * task, the likeliest to be done, is polled first. Called while no
+ * request of @client is in flight.
+ */
+void
+seedance_client_set_priority (SeedanceClient * client, gint64 priority)
+{
+  g_return_if_fail (client != NULL);
+
+  client->priority = priority;
+}
+
+/**
+ * seedance_client_set_io_timeout:
+ * @client: a client that sent nothing yet, in the thread that made it
+ * @seconds: how long a request may make no progress, 1..60
+ *
+ * Lowers the 60-s bound of a stalled request, so that a short timeout
+ * property is not overrun by a request that hangs.
+ */
 void
 seedance_client_set_io_timeout (SeedanceClient * client, guint seconds)
 {
@@ -802,8 +822,8 @@ api_exchange (SeedanceClient * client, const gchar * method,
 
   /* Every API request spends one of the key's slots: it waits for its
    * turn among all the sources of the key (seedancebudget.c). */
-  if (client->budget && !seedance_budget_acquire (client->budget, deadline,
-          cancellable, error)) {
+  if (client->budget && !seedance_budget_acquire (client->budget,
+          client->priority, deadline, cancellable, error)) {
     g_free (url);
     return FALSE;
   }

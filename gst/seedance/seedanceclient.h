@@ -100,6 +100,8 @@ void            seedance_client_set_io_timeout (SeedanceClient * client,
                                                 guint seconds);
 void            seedance_client_set_budget (SeedanceClient * client,
                                             SeedanceBudget * budget);
+void            seedance_client_set_priority (SeedanceClient * client,
+                                              gint64 priority);
 
 gchar *         seedance_client_submit (SeedanceClient * client,
                                         const gchar * body, gsize length,
