@@ -18,7 +18,7 @@
 
 #include "fuzz.h"
 #include "seedanceerror.h"
-#include "seedancetask.h"
+#include "seedanceanswer.h"
 
 #define MAX_ID_LENGTH 256
 #define MAX_TEXT_LENGTH 2048

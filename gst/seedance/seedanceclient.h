@@ -14,7 +14,7 @@
 
 #include "seedancebudget.h"
 #include "seedancedeadline.h"
-#include "seedancetask.h"
+#include "seedanceanswer.h"
 
 G_BEGIN_DECLS
 

@@ -14,7 +14,7 @@
 
 #include "seedanceclient.h"
 #include "seedancerequest.h"
-#include "seedancetask.h"
+#include "seedanceanswer.h"
 
 G_BEGIN_DECLS
 

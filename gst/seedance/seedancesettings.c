@@ -22,7 +22,7 @@
 #include "seedancelastframe.h"
 #include "seedanceparamspecs.h"
 #include "seedancesettings.h"
-#include "seedancetask.h"
+#include "seedanceanswer.h"
 
 #define DEFAULT_POLL_INTERVAL 2000
 #define MIN_POLL_INTERVAL 10

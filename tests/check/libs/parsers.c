@@ -20,7 +20,7 @@
 #include "seedanceerror.h"
 #include "seedancejournal.h"
 #include "seedancerequest.h"
-#include "seedancetask.h"
+#include "seedanceanswer.h"
 #include "seedancetestutils.h"
 
 static SeedanceTask *

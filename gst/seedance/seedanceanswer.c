@@ -14,7 +14,7 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
-#include "seedancetask.h"
+#include "seedanceanswer.h"
 #include "seedanceerror.h"
 
 /* json-glib recurses per nesting level; the envelope needs about five. */

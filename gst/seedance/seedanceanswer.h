@@ -7,8 +7,8 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
-#ifndef __SEEDANCE_TASK_H__
-#define __SEEDANCE_TASK_H__
+#ifndef __SEEDANCE_ANSWER_H__
+#define __SEEDANCE_ANSWER_H__
 
 #include <glib.h>
 
@@ -62,4 +62,4 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeedanceTask, seedance_task_free)
 
 G_END_DECLS
 
-#endif /* __SEEDANCE_TASK_H__ */
+#endif /* __SEEDANCE_ANSWER_H__ */
