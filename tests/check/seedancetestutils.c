@@ -908,10 +908,11 @@ seedance_test_run_to_eos (SeedanceTestFixture * f, const gchar * prompt,
 }
 
 void
-seedance_test_fixture_poll_requests (SeedanceTestFixture * f,
+seedance_test_fixture_await_requests (SeedanceTestFixture * f,
     const gchar * method, const gchar * path_prefix, guint count)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () +
+      SEEDANCE_TEST_TIMEOUT / GST_USECOND;
 
   while (seedance_test_fixture_count_requests (f, method, path_prefix) < count) {
     fail_unless (g_get_monotonic_time () < deadline, "fewer than %u %s %s* "
@@ -919,6 +920,13 @@ seedance_test_fixture_poll_requests (SeedanceTestFixture * f,
         path_prefix ? path_prefix : "");
     g_usleep (5000);
   }
+}
+
+void
+seedance_test_fixture_poll_requests (SeedanceTestFixture * f,
+    const gchar * method, const gchar * path_prefix, guint count)
+{
+  seedance_test_fixture_await_requests (f, method, path_prefix, count);
   fail_unless_equals_int (seedance_test_fixture_count_requests (f, method,
           path_prefix), count);
 }

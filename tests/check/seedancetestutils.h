@@ -294,9 +294,17 @@ gchar *              seedance_test_run_to_eos (SeedanceTestFixture * f,
                                                const gchar * out,
                                                const gchar * settings);
 
+/* For runs with pipelines of their own: polls the emulator's log until it
+ * has at least @count matching requests; fails after
+ * SEEDANCE_TEST_TIMEOUT. */
+void                 seedance_test_fixture_await_requests (SeedanceTestFixture * f,
+                                                           const gchar * method,
+                                                           const gchar * path_prefix,
+                                                           guint count);
+
 /* Like seedance_test_fixture_expect_requests(), for runs with pipelines
- * of their own: polls the emulator's log (for up to 10 s) until it has
- * @count matching requests, then asserts there are exactly @count. */
+ * of their own: awaits @count matching requests, then asserts there are
+ * exactly @count. */
 void                 seedance_test_fixture_poll_requests (SeedanceTestFixture * f,
                                                           const gchar * method,
                                                           const gchar * path_prefix,

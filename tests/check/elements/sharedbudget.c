@@ -94,21 +94,6 @@ pipeline_at (SeedanceTestFixture * f, const gchar * description, guint n)
   return pipeline;
 }
 
-/* Waits until the emulator logged at least @count requests of @method to
- * @path_prefix. */
-static void
-wait_for_requests (SeedanceTestFixture * f, const gchar * method,
-    const gchar * path_prefix, guint count)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (seedance_test_fixture_count_requests (f, method, path_prefix) < count) {
-    fail_unless (g_get_monotonic_time () < deadline, "fewer than %u %s %s",
-        count, method, path_prefix);
-    g_usleep (10 * 1000);
-  }
-}
-
 /* 16 sources in one gst-launch-1.0 line: every clip, zero 429s. */
 GST_START_TEST (test_sixteen_sources_one_pipeline)
 {
@@ -228,7 +213,7 @@ GST_START_TEST (test_429_storm_slows_every_source)
 
   fail_unless_equals_int (gst_element_set_state (pipeline,
           GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
-  wait_for_requests (f, "GET", SEEDANCE_TEST_TASKS_PATH, 1);
+  seedance_test_fixture_await_requests (f, "GET", SEEDANCE_TEST_TASKS_PATH, 1);
   start = g_get_monotonic_time ();
   seedance_test_fixture_add_fault (f, "poll:429:retry-after=2:count=5");
   seedance_test_assert_eos (seedance_test_wait_eos_or_error (bus,

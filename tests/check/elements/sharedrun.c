@@ -30,18 +30,14 @@ play_in_thread (gpointer data)
   return seedance_test_run_play (data, SEEDANCE_TEST_TIMEOUT);
 }
 
-/* Waits until the emulator logged @n requests like these. */
+/* The clip at @path plays whole: the 4 s every run asks for. */
 static void
-await_requests (SeedanceTestFixture * f, const gchar * method,
-    const gchar * path, guint n)
+assert_whole_clip (const gchar * path)
 {
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  GstDiscovererInfo *info = seedance_test_discover_file (path);
 
-  while (count (f, method, path) < n) {
-    fail_unless (g_get_monotonic_time () < end, "%u %s %s requests never came",
-        n, method, path);
-    g_usleep (10 * 1000);
-  }
+  seedance_test_assert_duration (info, 4 * GST_SECOND);
+  g_object_unref (info);
 }
 
 /* Plays @r until its source says it follows another's run; the caller
@@ -164,7 +160,6 @@ GST_START_TEST (test_leader_stops)
   SeedanceTestFixture *f;
   SeedanceTestRun *a, *b;
   gchar *b_path;
-  GstDiscovererInfo *info;
 
   seedance_test_config_init (&config);
   config.generation_ms = 3000;
@@ -174,7 +169,7 @@ GST_START_TEST (test_leader_stops)
   b = seedance_test_run_new (f, PROMPT, b_path, NULL);
   fail_unless_equals_int (gst_element_set_state (a->pipeline,
           GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
-  await_requests (f, "POST", NULL, 1);
+  seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
   start_following (b);
   fail_unless_equals_int (gst_element_set_state (a->pipeline,
           GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
@@ -183,9 +178,7 @@ GST_START_TEST (test_leader_stops)
 
   fail_unless_equals_int (count (f, "POST", NULL), 1);
   fail_unless_equals_int (count (f, "GET", SEEDANCE_TEST_FILES_PATH), 1);
-  info = seedance_test_discover_file (b_path);
-  seedance_test_assert_duration (info, 4 * GST_SECOND);
-  g_object_unref (info);
+  assert_whole_clip (b_path);
 
   seedance_test_run_free (a);
   seedance_test_run_free (b);
@@ -212,7 +205,7 @@ GST_START_TEST (test_task_failure_shared)
   b = seedance_test_run_new (f, PROMPT, NULL, NULL);
   fail_unless_equals_int (gst_element_set_state (a->pipeline,
           GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
-  await_requests (f, "POST", NULL, 1);
+  seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
   start_following (b);
 
   msg = seedance_test_wait_eos_or_error (a->bus, SEEDANCE_TEST_TIMEOUT);
@@ -246,7 +239,6 @@ GST_START_TEST (test_paused_leader_holds_nobody)
   SeedanceTestRun *a = seedance_test_run_new (f, PROMPT, NULL,
       "blocksize=4096");
   SeedanceTestRun *b;
-  GstDiscovererInfo *info;
 
   fail_unless_equals_int (gst_element_set_state (a->pipeline,
           GST_STATE_PAUSED), GST_STATE_CHANGE_ASYNC);
@@ -257,9 +249,7 @@ GST_START_TEST (test_paused_leader_holds_nobody)
 
   fail_unless_equals_int (count (f, "POST", NULL), 1);
   fail_unless_equals_int (count (f, "GET", SEEDANCE_TEST_FILES_PATH), 2);
-  info = seedance_test_discover_file (b_path);
-  seedance_test_assert_duration (info, 4 * GST_SECOND);
-  g_object_unref (info);
+  assert_whole_clip (b_path);
 
   seedance_test_run_free (a);
   seedance_test_run_free (b);
@@ -285,7 +275,7 @@ GST_START_TEST (test_follower_stops)
   a = seedance_test_run_new (f, PROMPT, NULL, NULL);
   b = seedance_test_run_new (f, PROMPT, NULL, NULL);
   ta = g_thread_new ("a", play_in_thread, a);
-  await_requests (f, "POST", NULL, 1);
+  seedance_test_fixture_poll_requests (f, "POST", NULL, 1);
   start_following (b);
   start = g_get_monotonic_time ();
   fail_unless_equals_int (gst_element_set_state (b->pipeline,
