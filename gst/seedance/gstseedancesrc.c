@@ -2580,6 +2580,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   gboolean cached;
   gsize filled = 0;
   guint status = 0;
+  gint64 stop;
 
   if (src->video_url == NULL && !seedance_reader_has_cached_clip (src->reader)) {
     /* timeout bounds the whole wait, submission included, across flushes */
@@ -2633,8 +2634,12 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   seedance_reader_configure (src->reader, src->client, src->journal,
       src->run_task_id, src->run_cache_bytes, src->max_clip_size,
       src->run_timeout);
+  /* A segment's stop (bytes) ends the download there. */
+  GST_OBJECT_LOCK (src);
+  stop = bsrc->segment.stop == G_MAXUINT64 ? -1 : (gint64) bsrc->segment.stop;
+  GST_OBJECT_UNLOCK (src);
   while ((result = seedance_reader_prepare (src->reader, src->video_url,
-              offset, &length, &status, &error))
+              offset, stop, &length, &status, &error))
       == SEEDANCE_READER_URL_REFUSED && !src->url_refreshed
       && !gst_seedance_src_is_flushing (src)) {
     /* Result URLs expire: the task gives a fresh one while its outputs

@@ -71,6 +71,7 @@ struct _SeedanceReader
   gint64 download_busy_us;      /* time spent reading the clip */
   guint64 download_bytes;       /* bytes read in that time */
   guint64 read_position;        /* next byte the open download gives */
+  gint64 read_stop;             /* the byte it ends before, -1: the end */
   guint download_retries;
   SeedanceClipWriter *clip_writer;      /* the download, as it is cached */
   gint clip_fd;                 /* the cached clip being played, -1 */
@@ -119,6 +120,7 @@ seedance_reader_new (GstObject * log_object, GCancellable * cancellable,
   reader->download.total_size = -1;
   reader->clip_identity.size = -1;
   reader->clip_fd = -1;
+  reader->read_stop = -1;
   reader->content_size = -1;
   g_mutex_init (&reader->lock);
   return reader;
@@ -152,6 +154,7 @@ seedance_reader_reset (SeedanceReader * reader)
   reader->download_busy_us = 0;
   reader->download_bytes = 0;
   reader->read_position = 0;
+  reader->read_stop = -1;
   g_mutex_lock (&reader->lock);
   reader->content_size = -1;
   g_mutex_unlock (&reader->lock);
@@ -322,8 +325,8 @@ seedance_reader_give_up_cache (SeedanceReader * reader)
   reader->hooks.release_run (reader->user_data, FALSE);
 }
 
-/* One GET of the clip from @offset, which must be of the same file as the
- * first answer. */
+/* One GET of the clip from @offset up to read_stop, which must be of the
+ * same file as the first answer. */
 static gboolean
 seedance_reader_request_clip (SeedanceReader * reader, const gchar * url,
     guint64 offset, GError ** error)
@@ -333,6 +336,7 @@ seedance_reader_request_clip (SeedanceReader * reader, const gchar * url,
   seedance_download_clear (&reader->download);
   seedance_reader_arm_watch (reader);
   ok = seedance_client_open_download (reader->client, url, offset,
+      reader->read_stop,
       reader->clip_identity_known ? &reader->clip_identity : NULL,
       reader->max_clip_size, &reader->download, reader->download_watch, error);
   if (!ok) {
@@ -676,12 +680,14 @@ seedance_reader_has_cached_clip (SeedanceReader * reader)
  * seedance_reader_prepare:
  * @url: (nullable): the clip's URL; unused with a cached clip
  * @offset: the first byte wanted
+ * @stop: the byte after the last one wanted (the segment's stop), -1
+ *   for the end of the clip: the download asks for no byte past it
  * @length: (inout): the bytes wanted, cut to what the clip has
  * @status: (out): on an error, the file host's HTTP status (0: none)
  * @error: on an error, why
  *
  * Gets ready to read at @offset: opens the download there unless it is
- * open there already (a seek reopens it with Range).
+ * open there already, up to @stop (a seek reopens it with Range).
  *
  * Returns: %SEEDANCE_READER_OK, then seedance_reader_fill() reads
  *   @length bytes at most; or %SEEDANCE_READER_EOS past the end; or an
@@ -689,7 +695,8 @@ seedance_reader_has_cached_clip (SeedanceReader * reader)
  */
 SeedanceReaderResult
 seedance_reader_prepare (SeedanceReader * reader, const gchar * url,
-    guint64 offset, guint * length, guint * status, GError ** error)
+    guint64 offset, gint64 stop, guint * length, guint * status,
+    GError ** error)
 {
   SeedanceReaderResult result;
 
@@ -705,15 +712,24 @@ seedance_reader_prepare (SeedanceReader * reader, const gchar * url,
     reader->hooks.release_run (reader->user_data, FALSE);
     return SEEDANCE_READER_EOS;
   }
-  if (reader->download.stream == NULL || offset != reader->read_position) {
+  if (stop >= 0 && offset >= (guint64) stop)
+    return SEEDANCE_READER_EOS;
+  /* A stop at or past the end is none. */
+  if (stop >= 0 && reader->content_size >= 0 && stop >= reader->content_size)
+    stop = -1;
+  if (reader->download.stream == NULL || offset != reader->read_position
+      || stop != reader->read_stop) {
     GST_DEBUG_OBJECT (reader->log_object, "opening the clip at byte %"
-        G_GUINT64_FORMAT, offset);
+        G_GUINT64_FORMAT " up to %" G_GINT64_FORMAT, offset, stop);
+    reader->read_stop = stop;
     result = seedance_reader_open_download (reader, url, offset, status, error);
     if (result != SEEDANCE_READER_OK)
       return result;
   }
   if (reader->content_size >= 0)
     *length = MIN (*length, (guint64) reader->content_size - offset);
+  if (reader->read_stop >= 0)
+    *length = MIN (*length, (guint64) reader->read_stop - offset);
   return SEEDANCE_READER_OK;
 }
 

@@ -88,6 +88,7 @@ gboolean             seedance_reader_has_cached_clip (SeedanceReader * reader);
 SeedanceReaderResult seedance_reader_prepare (SeedanceReader * reader,
                                               const gchar * url,
                                               guint64 offset,
+                                              gint64 stop,
                                               guint * length,
                                               guint * status,
                                               GError ** error);
