@@ -2697,9 +2697,12 @@ gst_seedance_src_query (GstBaseSrc * bsrc, GstQuery * query)
 {
   if (GST_QUERY_TYPE (query) == GST_QUERY_SCHEDULING) {
     /* Push mode only: in pull mode a demuxer's every jump between tracks
-     * would cost an HTTP request. Seeks stay possible (Range requests). */
-    gst_query_set_scheduling (query, GST_SCHEDULING_FLAG_SEEKABLE |
-        GST_SCHEDULING_FLAG_BANDWIDTH_LIMITED, 1, -1, 0);
+     * would cost an HTTP request. Seeks stay possible (Range requests)
+     * unless the file host ignores Range. */
+    gst_query_set_scheduling (query, GST_SCHEDULING_FLAG_BANDWIDTH_LIMITED |
+        (seedance_reader_is_seekable (GST_SEEDANCE_SRC (bsrc)->reader) ?
+            GST_SCHEDULING_FLAG_SEEKABLE : GST_SCHEDULING_FLAG_SEQUENTIAL),
+        1, -1, 0);
     gst_query_add_scheduling_mode (query, GST_PAD_MODE_PUSH);
     return TRUE;
   }

@@ -79,6 +79,8 @@ struct _SeedanceReader
 
   GMutex lock;
   gint64 content_size;          /* -1 while unknown; under lock */
+  gboolean range_ignored;       /* the file host answered a Range with the
+                                 * whole file; under lock */
 };
 
 static void
@@ -157,6 +159,7 @@ seedance_reader_reset (SeedanceReader * reader)
   reader->read_stop = -1;
   g_mutex_lock (&reader->lock);
   reader->content_size = -1;
+  reader->range_ignored = FALSE;
   g_mutex_unlock (&reader->lock);
   reader->download_retries = 0;
   g_clear_pointer (&reader->clip_writer, seedance_clip_writer_free);
@@ -342,6 +345,14 @@ seedance_reader_request_clip (SeedanceReader * reader, const gchar * url,
   if (!ok) {
     seedance_reader_classify_stall (reader, error);
     return FALSE;
+  }
+  if ((offset > 0 || reader->read_stop >= 0)
+      && reader->download.http_status == 200) {
+    GST_INFO_OBJECT (reader->log_object, "the file host ignores Range: "
+        "not seekable any more");
+    g_mutex_lock (&reader->lock);
+    reader->range_ignored = TRUE;
+    g_mutex_unlock (&reader->lock);
   }
   if (!reader->clip_identity_known) {
     seedance_file_identity_copy (&reader->clip_identity,
@@ -585,8 +596,13 @@ seedance_reader_cache_bytes (SeedanceReader * reader, guint64 offset,
     close (reader->clip_fd);
     reader->clip_fd = -1;
   }
-  if (reader->clip_fd >= 0)
+  if (reader->clip_fd >= 0) {
     seedance_download_clear (&reader->download);
+    /* Served from the file now. */
+    g_mutex_lock (&reader->lock);
+    reader->range_ignored = FALSE;
+    g_mutex_unlock (&reader->lock);
+  }
   reader->hooks.release_run (reader->user_data, reader->clip_fd >= 0);
   g_free (sha);
 }
@@ -838,14 +854,20 @@ seedance_reader_fill (SeedanceReader * reader, guint64 offset, guint8 * data,
 /**
  * seedance_reader_is_seekable:
  *
- * Returns: whether any offset can be read
+ * From any thread.
+ *
+ * Returns: whether a seek is a Range request: until the file host
+ *   answered one with the whole file (a cached clip is always seekable)
  */
 gboolean
 seedance_reader_is_seekable (SeedanceReader * reader)
 {
-  /* Seeks are Range requests; a host that ignores Range is read past the
-   * skipped bytes instead, so every offset can be served. */
-  return TRUE;
+  gboolean seekable;
+
+  g_mutex_lock (&reader->lock);
+  seekable = !reader->range_ignored;
+  g_mutex_unlock (&reader->lock);
+  return seekable;
 }
 
 /**
