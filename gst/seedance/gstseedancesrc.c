@@ -175,15 +175,7 @@ static GstFlowReturn gst_seedance_src_deliver_last_frame (GstSeedanceSrc *
     src, const SeedanceTask * task);
 static void gst_seedance_src_release_run (GstSeedanceSrc * src,
     gboolean cached, const GError * failure);
-static gboolean gst_seedance_src_reader_wait (gpointer user_data, gint64 ms);
-static gboolean gst_seedance_src_reader_is_flushing (gpointer user_data);
-static void gst_seedance_src_reader_size_changed (gpointer user_data,
-    gint64 size);
-static void gst_seedance_src_reader_run_moved (gpointer user_data);
-static void gst_seedance_src_reader_release_run (gpointer user_data,
-    gboolean cached);
-static void gst_seedance_src_reader_clip_cached (gpointer user_data,
-    const gchar * sha256, gint64 size);
+static SeedanceReader *gst_seedance_src_new_reader (GstSeedanceSrc * src);
 static gboolean gst_seedance_src_start (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_stop (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_unlock (GstBaseSrc * bsrc);
@@ -473,16 +465,6 @@ environment_api_url (void)
   return env && *env ? env : SEEDANCE_DEFAULT_API_URL;
 }
 
-/* What the reader asks of the element. */
-static const SeedanceReaderHooks reader_hooks = {
-  gst_seedance_src_reader_wait,
-  gst_seedance_src_reader_is_flushing,
-  gst_seedance_src_reader_size_changed,
-  gst_seedance_src_reader_run_moved,
-  gst_seedance_src_reader_release_run,
-  gst_seedance_src_reader_clip_cached,
-};
-
 static void
 gst_seedance_src_init (GstSeedanceSrc * src)
 {
@@ -496,8 +478,7 @@ gst_seedance_src_init (GstSeedanceSrc * src)
   gst_seedance_src_reset_uri_properties (src);
 
   src->cancellable = g_cancellable_new ();
-  src->reader = seedance_reader_new (GST_OBJECT (src), src->cancellable,
-      &reader_hooks, src);
+  src->reader = gst_seedance_src_new_reader (src);
   g_mutex_init (&src->wait_lock);
   g_cond_init (&src->wait_cond);
   gst_seedance_src_reset (src);
@@ -533,10 +514,10 @@ gst_seedance_src_finalize (GObject * object)
   g_free (src->uncertain_fingerprint);
   g_free (src->cache_dir);
   g_free (src->last_frame_location);
-  seedance_reader_free (src->reader);
   g_object_unref (src->cancellable);
   g_mutex_clear (&src->wait_lock);
   g_cond_clear (&src->wait_cond);
+  seedance_reader_free (src->reader);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -2565,6 +2546,21 @@ gst_seedance_src_reader_clip_cached (gpointer user_data,
     entry->clip_size = size;
     gst_seedance_src_journal_end (src, entry, took);
   }
+}
+
+static SeedanceReader *
+gst_seedance_src_new_reader (GstSeedanceSrc * src)
+{
+  static const SeedanceReaderHooks hooks = {
+    gst_seedance_src_reader_wait,
+    gst_seedance_src_reader_is_flushing,
+    gst_seedance_src_reader_size_changed,
+    gst_seedance_src_reader_run_moved,
+    gst_seedance_src_reader_release_run,
+    gst_seedance_src_reader_clip_cached,
+  };
+
+  return seedance_reader_new (GST_OBJECT (src), src->cancellable, &hooks, src);
 }
 
 static GstFlowReturn
