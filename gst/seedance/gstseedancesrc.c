@@ -66,13 +66,7 @@
 #include "config.h"
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <glib/gstdio.h>
-#include <gst/base/gsttypefindhelper.h>
 
 #include "gstseedancesrc.h"
 #include "seedanceenums.h"
@@ -105,14 +99,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 #define POLL_CEILING_MS 10000
 /* Consecutive unusable task answers tolerated before giving up. */
 #define MAX_BAD_ANSWERS 5
-/* A dropped download is resumed this often before giving up. */
-#define MAX_DOWNLOAD_RETRIES 3
-/* A download silent this long (or timeout, when shorter) has stalled. */
-#define DOWNLOAD_STALL_S 60
-/* Over this much time spent reading, a download must average at least
- * MIN_DOWNLOAD_RATE bytes/s (a 15 s clip of 20 MB takes 20 min). */
-#define RATE_WINDOW_S 60
-#define MIN_DOWNLOAD_RATE (16 * 1024)
 /* The longest wait for another pipeline's decision when timeout=0. */
 #define JOURNAL_LOCK_MAX_WAIT_S (15 * 60)
 /* While waiting, progress is reported at least this often. */
@@ -133,15 +119,13 @@ static gboolean gst_seedance_src_check_not_uncertain (GstSeedanceSrc * src,
 static GstFlowReturn gst_seedance_src_interrupted (GstSeedanceSrc * src);
 static GstFlowReturn gst_seedance_src_conclude_submission (GstSeedanceSrc *
     src);
-static void gst_seedance_src_update_size (GstSeedanceSrc * src, gint64 size);
 static void gst_seedance_src_describe_last_frame (GstSeedanceSrc * src,
     GstStructure * s);
 static GstFlowReturn gst_seedance_src_deliver_last_frame (GstSeedanceSrc *
     src, const SeedanceTask * task);
-static guint gst_seedance_src_stall_s (GstSeedanceSrc * src);
 static void gst_seedance_src_release_run (GstSeedanceSrc * src,
     gboolean cached, const GError * failure);
-static void gst_seedance_src_give_up_cache (GstSeedanceSrc * src);
+static SeedanceReader *gst_seedance_src_new_reader (GstSeedanceSrc * src);
 static gboolean gst_seedance_src_start (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_stop (GstBaseSrc * bsrc);
 static gboolean gst_seedance_src_unlock (GstBaseSrc * bsrc);
@@ -217,13 +201,7 @@ gst_seedance_src_class_init (GstSeedanceSrcClass * klass)
 static void
 gst_seedance_src_reset (GstSeedanceSrc * src)
 {
-  seedance_download_clear (&src->download);
-  seedance_file_identity_clear (&src->clip_identity);
-  src->clip_identity_known = FALSE;
-  g_clear_pointer (&src->download_watch, seedance_deadline_free);
-  src->watch_touched = 0;
-  src->download_busy_us = 0;
-  src->download_bytes = 0;
+  seedance_reader_reset (src->reader);
   g_clear_pointer (&src->client, seedance_client_free);
   g_clear_pointer (&src->body, g_free);
   g_clear_pointer (&src->run_task_id, g_free);
@@ -232,21 +210,11 @@ gst_seedance_src_reset (GstSeedanceSrc * src)
   g_clear_pointer (&src->former_fingerprints, g_strfreev);
   g_clear_pointer (&src->run_cache_dir, g_free);
   src->body_length = 0;
-  src->read_position = 0;
-  GST_OBJECT_LOCK (src);
-  src->content_size = -1;
-  GST_OBJECT_UNLOCK (src);
-  src->download_retries = 0;
   src->run_start = 0;
   src->progress_open = FALSE;
-  g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
   g_clear_pointer (&src->journal, seedance_journal_free);
   src->journal_consulted = FALSE;
-  if (src->clip_fd >= 0)
-    close (src->clip_fd);
-  src->clip_fd = -1;
   src->url_refreshed = FALSE;
-  src->cache_given_up = FALSE;
   src->prepared = FALSE;
   g_clear_pointer (&src->last_frame, seedance_last_frame_free);
   gst_seedance_src_release_run (src, FALSE, NULL);
@@ -273,10 +241,8 @@ gst_seedance_src_init (GstSeedanceSrc * src)
 {
   seedance_settings_init (&src->settings);
 
-  src->download.total_size = -1;
-  src->clip_identity.size = -1;
-  src->clip_fd = -1;
   src->cancellable = g_cancellable_new ();
+  src->reader = gst_seedance_src_new_reader (src);
   g_mutex_init (&src->wait_lock);
   g_cond_init (&src->wait_cond);
   gst_seedance_src_reset (src);
@@ -300,6 +266,7 @@ gst_seedance_src_finalize (GObject * object)
   g_object_unref (src->cancellable);
   g_mutex_clear (&src->wait_lock);
   g_cond_clear (&src->wait_cond);
+  seedance_reader_free (src->reader);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -861,8 +828,7 @@ gst_seedance_src_unlock_stop (GstBaseSrc * bsrc)
   g_mutex_lock (&src->wait_lock);
   src->flushing = src->ending = FALSE;
   g_cancellable_reset (src->cancellable);
-  if (src->download_watch)
-    seedance_deadline_reset (src->download_watch);
+  seedance_reader_unlock_stop (src->reader);
   g_mutex_unlock (&src->wait_lock);
   return TRUE;
 }
@@ -1302,68 +1268,21 @@ gst_seedance_src_journal_record_submission (GstSeedanceSrc * src,
   }
 }
 
-static gboolean gst_seedance_src_check_head (GstSeedanceSrc * src,
-    const guint8 * data, gsize size, GError ** error);
-
-/* The cached clip's first bytes must be an MP4 too. */
-static gboolean
-gst_seedance_src_check_cached_head (GstSeedanceSrc * src, gint fd,
-    GError ** error)
-{
-  guint8 *head = g_malloc (DEFAULT_BLOCKSIZE);
-  gssize n;
-  gboolean ok;
-
-  do
-    n = pread (fd, head, DEFAULT_BLOCKSIZE, 0);
-  while (n < 0 && errno == EINTR);
-  if (n <= 0) {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-        "it cannot be read: %s", n < 0 ? g_strerror (errno) : "it is empty");
-    ok = FALSE;
-  } else {
-    ok = gst_seedance_src_check_head (src, head, n, error);
-  }
-  g_free (head);
-  return ok;
-}
-
-/* Opens the entry's cached clip for this run, once its size and checksum
- * prove it is the clip that was downloaded; an evicted or damaged one is
- * dropped from the entry. */
+/* Opens the entry's cached clip for this run (see
+ * seedance_reader_open_cached_clip()); a damaged one is discarded with a
+ * warning. */
 static gboolean
 gst_seedance_src_open_cached_clip (GstSeedanceSrc * src,
     SeedanceJournalEntry * entry)
 {
-  const gchar *path = seedance_journal_get_clip_path (src->journal);
-  GError *error = NULL;
-  gint fd;
+  GError *warning = NULL;
 
-  if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
-    GST_INFO_OBJECT (src, "the clip of task %s was evicted from the cache",
-        entry->task_id);
-  } else if ((fd = seedance_clip_open_verified (path, entry->clip_size,
-              entry->clip_sha256, &error)) < 0
-      || !gst_seedance_src_check_cached_head (src, fd, &error)) {
-    /* A clip cached by a version that trusted the file host may be an
-     * error page with a valid checksum: it goes, the task stays. */
-    GST_ELEMENT_WARNING (src, RESOURCE, READ, ("The cached clip of task %s "
-            "is discarded: %s", entry->task_id, error->message), (NULL));
-    g_clear_error (&error);
-    if (fd >= 0)
-      close (fd);
-    g_unlink (path);
-  } else {
-    seedance_clip_touch (path);
-    src->clip_fd = fd;
-    gst_seedance_src_update_size (src, entry->clip_size);
+  if (seedance_reader_open_cached_clip (src->reader, src->journal, entry,
+          &warning))
     return TRUE;
-  }
-  g_clear_pointer (&entry->clip_sha256, g_free);
-  entry->clip_size = 0;
-  if (!seedance_journal_write (src->journal, entry, &error)) {
-    GST_WARNING_OBJECT (src, "cannot write the journal: %s", error->message);
-    g_error_free (error);
+  if (warning) {
+    GST_ELEMENT_WARNING (src, RESOURCE, READ, ("%s", warning->message), (NULL));
+    g_error_free (warning);
   }
   return FALSE;
 }
@@ -1500,71 +1419,6 @@ gst_seedance_src_consult_journal (GstSeedanceSrc * src)
   return GST_FLOW_OK;
 }
 
-/* Caches the bytes just read; once the whole clip is there it goes into
- * place and later reads, seeks included, are served from it. */
-static void
-gst_seedance_src_cache_bytes (GstSeedanceSrc * src, guint64 offset,
-    const guint8 * data, gsize size)
-{
-  SeedanceJournalEntry *entry;
-  const gchar *path = seedance_journal_get_clip_path (src->journal);
-  GError *error = NULL;
-  GStatBuf st;
-  gchar *sha;
-  gboolean took;
-
-  seedance_clip_writer_write (src->clip_writer, offset, data, size);
-  if (src->shared_run)
-    seedance_shared_run_touch (src->shared_run);
-  if (seedance_clip_writer_is_broken (src->clip_writer)) {
-    /* Its part file goes now, not at the end of the run. */
-    gst_seedance_src_give_up_cache (src);
-    return;
-  }
-  if (!seedance_clip_writer_is_complete (src->clip_writer))
-    return;
-  sha = seedance_clip_writer_commit (src->clip_writer, &error);
-  g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
-  if (sha == NULL) {
-    GST_WARNING_OBJECT (src, "not caching the clip: %s", error->message);
-    g_error_free (error);
-    gst_seedance_src_release_run (src, FALSE, NULL);
-    return;
-  }
-
-  if ((entry = gst_seedance_src_journal_begin (src, &took))) {
-    g_free (entry->clip_sha256);
-    entry->clip_sha256 = g_strdup (sha);
-    entry->clip_size = src->content_size;
-    gst_seedance_src_journal_end (src, entry, took);
-  }
-  seedance_clip_cache_evict (seedance_journal_get_clips_dir (src->journal),
-      src->run_cache_bytes, path);
-  /* Only the file just put in place: never through a link. */
-  src->clip_fd = g_open (path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-      0);
-  if (src->clip_fd >= 0 && (fstat (src->clip_fd, &st) < 0
-          || !S_ISREG (st.st_mode)
-          || (guint64) st.st_size != (guint64) src->content_size)) {
-    close (src->clip_fd);
-    src->clip_fd = -1;
-  }
-  if (src->clip_fd >= 0)
-    seedance_download_clear (&src->download);
-  gst_seedance_src_release_run (src, src->clip_fd >= 0, NULL);
-  g_free (sha);
-}
-
-/* This run's clip will not be in the cache: what is written of it goes,
- * and the sources following this run download it on their own. */
-static void
-gst_seedance_src_give_up_cache (GstSeedanceSrc * src)
-{
-  g_clear_pointer (&src->clip_writer, seedance_clip_writer_free);
-  src->cache_given_up = TRUE;
-  gst_seedance_src_release_run (src, FALSE, NULL);
-}
-
 /* ------------------------------------------------------------------------ */
 /* The last frame (return-last-frame; see seedancelastframe.c) */
 
@@ -1698,8 +1552,8 @@ gst_seedance_src_deliver_last_frame (GstSeedanceSrc * src,
   gst_seedance_src_post_progress (src, GST_PROGRESS_TYPE_CONTINUE,
       "%s: downloading the last frame", src->run_task_id);
   ok = seedance_last_frame_download (frame, src->client,
-      task->last_frame_url, src->cancellable, gst_seedance_src_stall_s (src),
-      &error);
+      task->last_frame_url, src->cancellable,
+      seedance_reader_stall_s (src->run_timeout), &error);
   seedance_task_free (asked);
   /* Cached even when the location could not be written. */
   gst_seedance_src_journal_record_frame (src);
@@ -2099,359 +1953,80 @@ flushing:
   }
 }
 
-/* Sets the size, once known, as the byte duration, as souphttpsrc does. */
-static void
-gst_seedance_src_update_size (GstSeedanceSrc * src, gint64 size)
-{
-  GstBaseSrc *bsrc = GST_BASE_SRC (src);
+/* ------------------------------------------------------------------------ */
+/* The reader's hooks (seedancereader.c) */
 
-  if (size < 0 || size == src->content_size)
-    return;
-  GST_DEBUG_OBJECT (src, "clip size %" G_GINT64_FORMAT " bytes", size);
-  /* get_size() may run in a querying thread. */
+static gboolean
+gst_seedance_src_reader_wait (gpointer user_data, gint64 ms)
+{
+  return gst_seedance_src_wait (GST_SEEDANCE_SRC (user_data), ms);
+}
+
+static gboolean
+gst_seedance_src_reader_is_flushing (gpointer user_data)
+{
+  return gst_seedance_src_is_flushing (GST_SEEDANCE_SRC (user_data));
+}
+
+/* The clip's size is the byte duration, as souphttpsrc has it. */
+static void
+gst_seedance_src_reader_size_changed (gpointer user_data, gint64 size)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (user_data);
+
   GST_OBJECT_LOCK (src);
-  src->content_size = size;
-  bsrc->segment.duration = size;
+  GST_BASE_SRC (src)->segment.duration = size;
   GST_OBJECT_UNLOCK (src);
   gst_element_post_message (GST_ELEMENT (src),
       gst_message_new_duration_changed (GST_OBJECT (src)));
 }
 
-static guint
-gst_seedance_src_stall_s (GstSeedanceSrc * src)
-{
-  return src->run_timeout ? MIN (src->run_timeout, DOWNLOAD_STALL_S) :
-      DOWNLOAD_STALL_S;
-}
-
-/* Progress moves the watch on; at most once a second, which keeps its
- * mutex off the path of every read. */
+/* The followers of this run wait on while its download moves. */
 static void
-gst_seedance_src_touch_watch (GstSeedanceSrc * src, gint64 now)
+gst_seedance_src_reader_run_moved (gpointer user_data)
 {
-  if (now - src->watch_touched < G_USEC_PER_SEC)
-    return;
-  seedance_deadline_touch (src->download_watch);
-  src->watch_touched = now;
-}
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (user_data);
 
-/* The download may be silent DOWNLOAD_STALL_S (or timeout) at most, from
- * now and from each read that brings bytes: libsoup's own timeout is
- * reset by every byte. Left armed between buffers: a paused pipeline
- * makes it expire without harm, and the next read starts it anew. */
-static GCancellable *
-gst_seedance_src_arm_watch (GstSeedanceSrc * src)
-{
-  GCancellable *cancellable;
-
-  if (src->download_watch == NULL)
-    src->download_watch = seedance_deadline_new (src->cancellable, 0);
-  cancellable = seedance_deadline_get_cancellable (src->download_watch);
-  if (g_cancellable_is_cancelled (cancellable)
-      && seedance_deadline_expired (src->download_watch)) {
-    seedance_deadline_reset (src->download_watch);
-    src->watch_touched = 0;
-  }
-  if (src->watch_touched == 0) {
-    seedance_deadline_set_period (src->download_watch,
-        (gint64) gst_seedance_src_stall_s (src) * G_USEC_PER_SEC);
-    src->watch_touched = g_get_monotonic_time ();
-  } else {
-    gst_seedance_src_touch_watch (src, g_get_monotonic_time ());
-  }
-  return cancellable;
-}
-
-/* A download step that the watch cut short gets an error saying so. */
-static void
-gst_seedance_src_classify_stall (GstSeedanceSrc * src, GError ** error)
-{
-  if (error && *error && seedance_deadline_expired (src->download_watch)
-      && !gst_seedance_src_is_flushing (src)) {
-    g_clear_error (error);
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-        "the file host sent nothing for %u s", gst_seedance_src_stall_s (src));
-  }
-}
-
-/* A host that trickles bytes is not silent, but no download: over the
- * time spent reading (not paused), it must average MIN_DOWNLOAD_RATE. */
-static gboolean
-gst_seedance_src_check_rate (GstSeedanceSrc * src, gint64 busy_us,
-    GError ** error)
-{
-  src->download_busy_us += busy_us;
-  if (src->download_busy_us < RATE_WINDOW_S * G_USEC_PER_SEC
-      || src->download_bytes * G_USEC_PER_SEC >=
-      (guint64) src->download_busy_us * MIN_DOWNLOAD_RATE)
-    return TRUE;
-  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-      "the file host sent %" G_GUINT64_FORMAT " bytes in %" G_GINT64_FORMAT
-      " s of reading, less than the %d bytes/s a download needs",
-      src->download_bytes, src->download_busy_us / G_USEC_PER_SEC,
-      MIN_DOWNLOAD_RATE);
-  return FALSE;
-}
-
-/* One GET of the clip from @offset, which must be of the same file as the
- * first answer. */
-static gboolean
-gst_seedance_src_request_clip (GstSeedanceSrc * src, guint64 offset,
-    GError ** error)
-{
-  gboolean ok;
-
-  seedance_download_clear (&src->download);
-  gst_seedance_src_arm_watch (src);
-  ok = seedance_client_open_download (src->client, src->video_url, offset,
-      src->clip_identity_known ? &src->clip_identity : NULL,
-      src->max_clip_size, &src->download, src->download_watch, error);
-  if (!ok) {
-    gst_seedance_src_classify_stall (src, error);
-    return FALSE;
-  }
-  if (!src->clip_identity_known) {
-    seedance_file_identity_copy (&src->clip_identity, &src->download.identity);
-    src->clip_identity_known = TRUE;
-  } else if (!src->clip_identity.etag && !src->clip_identity.last_modified
-      && !src->cache_given_up) {
-    /* Nothing proves this answer is of the first one's file: it may be
-     * played, but never cached for good. */
-    GST_INFO_OBJECT (src, "the file host gives no validator: a clip read "
-        "in more than one answer is not cached");
-    gst_seedance_src_give_up_cache (src);
-  }
-  return TRUE;
-}
-
-static GstFlowReturn
-gst_seedance_src_open_download (GstSeedanceSrc * src, guint64 offset)
-{
-  GError *error = NULL;
-  GstFlowReturn ret;
-  guint status;
-
-  if (!gst_seedance_src_request_clip (src, offset, &error)) {
-    status = src->download.http_status;
-    if ((status == 403 || status == 404 || status == 410)
-        && !src->url_refreshed && !gst_seedance_src_is_flushing (src)) {
-      /* Result URLs expire: the task gives a fresh one while its outputs
-       * last. Asked once per run. */
-      GST_INFO_OBJECT (src, "the result URL was refused (%s): asking task "
-          "%s for a fresh one", error->message, src->run_task_id);
-      g_clear_error (&error);
-      src->url_refreshed = TRUE;
-      g_clear_pointer (&src->video_url, g_free);
-      if ((ret = gst_seedance_src_poll (src)) != GST_FLOW_OK)
-        return ret;
-      return gst_seedance_src_open_download (src, offset);
-    }
-    return GST_SEEDANCE_SRC_FAIL (src, error, status);
-  }
-
-  src->read_position = offset;
-  gst_seedance_src_update_size (src, src->download.total_size);
-  /* Cached as it streams, when the clip's size is known. */
-  if (src->journal && src->clip_writer == NULL && src->clip_fd < 0
-      && !src->cache_given_up && src->content_size > 0) {
-    src->clip_writer = seedance_clip_writer_new
-        (seedance_journal_get_clip_path (src->journal), src->content_size,
-        &error);
-    if (src->clip_writer == NULL) {
-      GST_WARNING_OBJECT (src, "not caching the clip: %s", error->message);
-      g_clear_error (&error);
-      gst_seedance_src_give_up_cache (src);
-    }
-  }
-  /* Nothing will be cached for the sources following this run. */
-  if (src->clip_writer == NULL)
-    gst_seedance_src_release_run (src, FALSE, NULL);
-  else if (src->shared_run)
+  if (src->shared_run)
     seedance_shared_run_touch (src->shared_run);
-  return GST_FLOW_OK;
 }
 
-/* Reopens the download at @offset after it dropped (the cause in @error),
- * with bounded retries and backoff. FALSE with the last cause in @error. */
-static gboolean
-gst_seedance_src_resume_download (GstSeedanceSrc * src, guint64 offset,
-    GError ** error)
+static void
+gst_seedance_src_reader_release_run (gpointer user_data, gboolean cached)
 {
-  while (src->download_retries < MAX_DOWNLOAD_RETRIES) {
-    GST_INFO_OBJECT (src, "download dropped at byte %" G_GUINT64_FORMAT
-        ": %s; resuming", offset, *error ? (*error)->message : "");
-    g_clear_error (error);
-    if (!gst_seedance_src_wait (src, seedance_backoff_ms (200,
-                src->download_retries++))) {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-          "cancelled");
-      return FALSE;
-    }
-    if (gst_seedance_src_request_clip (src, offset, error))
-      return TRUE;
-    if (gst_seedance_src_is_flushing (src)
-        || g_error_matches (*error, SEEDANCE_ERROR,
-            SEEDANCE_ERROR_UNTRUSTED_CLIP))
-      return FALSE;
+  gst_seedance_src_release_run (GST_SEEDANCE_SRC (user_data), cached, NULL);
+}
+
+/* The whole clip is in the cache: its entry says so. */
+static void
+gst_seedance_src_reader_clip_cached (gpointer user_data,
+    const gchar * sha256, gint64 size)
+{
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (user_data);
+  SeedanceJournalEntry *entry;
+  gboolean took;
+
+  if ((entry = gst_seedance_src_journal_begin (src, &took))) {
+    g_free (entry->clip_sha256);
+    entry->clip_sha256 = g_strdup (sha256);
+    entry->clip_size = size;
+    gst_seedance_src_journal_end (src, entry, took);
   }
-  return FALSE;
 }
 
-/* Fills the buffer straight from the download; a dropped connection is
- * resumed from the next byte. Returns the number of bytes read, 0 at the
- * end, -1 on error with the bytes that arrived in @arrived; the download
- * is closed then, so the next call reopens it at the right offset. */
-static gssize
-gst_seedance_src_read (GstSeedanceSrc * src, guint8 * data, gsize size,
-    guint64 * arrived, GError ** error)
+static SeedanceReader *
+gst_seedance_src_new_reader (GstSeedanceSrc * src)
 {
-  GCancellable *cancellable = gst_seedance_src_arm_watch (src);
-  gint64 last = g_get_monotonic_time (), now;
-  gsize filled = 0;
-
-  while (filled < size) {
-    gssize n = g_input_stream_read (src->download.stream, data + filled,
-        size - filled, cancellable, error);
-    guint64 at;
-
-    now = g_get_monotonic_time ();
-    if (n > 0) {
-      filled += n;
-      src->download_bytes += n;
-      gst_seedance_src_touch_watch (src, now);
-      if (gst_seedance_src_check_rate (src, now - last, error)) {
-        last = now;
-        continue;
-      }
-      *arrived = src->read_position + filled;
-      seedance_download_clear (&src->download);
-      return -1;
-    }
-    gst_seedance_src_classify_stall (src, error);
-    at = src->read_position + filled;
-    if (n == 0) {
-      if (src->content_size < 0 || at >= (guint64) src->content_size)
-        break;
-      /* libsoup 3.2 reads a body cut short as a clean end of it. */
-      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-          "the connection closed before the end");
-    }
-    if (gst_seedance_src_is_flushing (src)
-        || !gst_seedance_src_resume_download (src, at, error)) {
-      *arrived = at;
-      seedance_download_clear (&src->download);
-      return -1;
-    }
-    cancellable = gst_seedance_src_arm_watch (src);
-    last = g_get_monotonic_time ();
-  }
-  /* What the last read waited counts too. */
-  src->download_busy_us += g_get_monotonic_time () - last;
-  return filled;
-}
-
-/* Whether @data starts with an ISO BMFF / QuickTime box: for a first
- * block too short for the typefinder. */
-static gboolean
-starts_with_mp4_box (const guint8 * data, gsize size)
-{
-  static const gchar types[][5] = { "ftyp", "moov", "mdat", "free", "skip",
-    "wide", "pnot", "uuid"
+  static const SeedanceReaderHooks hooks = {
+    gst_seedance_src_reader_wait,
+    gst_seedance_src_reader_is_flushing,
+    gst_seedance_src_reader_size_changed,
+    gst_seedance_src_reader_run_moved,
+    gst_seedance_src_reader_release_run,
+    gst_seedance_src_reader_clip_cached,
   };
-  guint32 box_size;
-  guint i;
 
-  if (size < 8)
-    return FALSE;
-  box_size = GST_READ_UINT32_BE (data);
-  if (box_size != 0 && box_size != 1 && box_size < 8)
-    return FALSE;
-  for (i = 0; i < G_N_ELEMENTS (types); i++) {
-    if (memcmp (data + 4, types[i], 4) == 0)
-      return TRUE;
-  }
-  return FALSE;
-}
-
-/* The clip's first bytes must be an MP4 (video/quicktime), the caps the
- * pad negotiated: a host's error page is not streamed, and never
- * cached. */
-static gboolean
-gst_seedance_src_check_head (GstSeedanceSrc * src, const guint8 * data,
-    gsize size, GError ** error)
-{
-  GstTypeFindProbability prob;
-  GstCaps *caps = gst_type_find_helper_for_data (GST_OBJECT (src), data,
-      size, &prob);
-  gboolean mp4 = caps ? gst_structure_has_name (gst_caps_get_structure (caps,
-          0), "video/quicktime") : starts_with_mp4_box (data, size);
-
-  if (!mp4) {
-    gchar *found = caps ? gst_caps_to_string (caps) :
-        g_strdup ("nothing known");
-
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-        "the file host did not send the clip: its bytes are not an MP4 "
-        "(they look like %s)", found);
-    g_free (found);
-    gst_clear_caps (&caps);
-    return FALSE;
-  }
-  gst_clear_caps (&caps);
-  return TRUE;
-}
-
-/* A clip of unknown length is read up to the bound, no further. */
-static gboolean
-gst_seedance_src_check_size (GstSeedanceSrc * src, guint64 end, GError ** error)
-{
-  if (end <= src->max_clip_size)
-    return TRUE;
-  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-      "the file host sent more than %" G_GUINT64_FORMAT " bytes, larger "
-      "than a clip may be (SEEDANCE_MAX_CLIP_SIZE)", src->max_clip_size);
-  return FALSE;
-}
-
-/* A buffer of the cached clip. */
-static GstFlowReturn
-gst_seedance_src_create_from_clip (GstSeedanceSrc * src, guint64 offset,
-    guint length, GstBuffer ** outbuf)
-{
-  GstBuffer *buf = NULL;
-  GstFlowReturn ret;
-  GstMapInfo map;
-  GError *error = NULL;
-  gssize n;
-
-  if (offset >= (guint64) src->content_size)
-    return GST_FLOW_EOS;
-  length = MIN (length, (guint64) src->content_size - offset);
-  ret = GST_BASE_SRC_CLASS (parent_class)->alloc (GST_BASE_SRC (src), offset,
-      length, &buf);
-  if (ret != GST_FLOW_OK)
-    return ret;
-
-  gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  do
-    n = pread (src->clip_fd, map.data, length, offset);
-  while (n < 0 && errno == EINTR);
-  gst_buffer_unmap (buf, &map);
-  if (n <= 0) {
-    gst_buffer_unref (buf);
-    error = g_error_new (SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-        "Cannot read the cached clip of task %s at byte %" G_GUINT64_FORMAT
-        ": %s", src->run_task_id, offset, n < 0 ? g_strerror (errno) :
-        "it is shorter than it was");
-    return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0, NULL);
-  }
-
-  gst_buffer_set_size (buf, n);
-  GST_BUFFER_OFFSET (buf) = offset;
-  GST_BUFFER_OFFSET_END (buf) = offset + n;
-  src->read_position = offset + n;
-  *outbuf = buf;
-  return GST_FLOW_OK;
+  return seedance_reader_new (GST_OBJECT (src), src->cancellable, &hooks, src);
 }
 
 static GstFlowReturn
@@ -2459,14 +2034,17 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
     GstBuffer ** outbuf)
 {
   GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
+  SeedanceReaderResult result;
   GstFlowReturn ret;
   GstBuffer *buf = NULL;
   GstMapInfo map;
   GError *error = NULL;
-  guint64 arrived = 0;
-  gssize n;
+  gboolean cached;
+  gsize filled = 0;
+  guint status = 0;
+  gint64 stop;
 
-  if (src->video_url == NULL && src->clip_fd < 0) {
+  if (src->video_url == NULL && !seedance_reader_has_cached_clip (src->reader)) {
     /* timeout bounds the whole wait, submission included, across flushes */
     if (src->run_start == 0) {
       src->run_start = g_get_monotonic_time ();
@@ -2483,7 +2061,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
     if (src->journal && !src->journal_consulted && src->run_task_id == NULL
         && (ret = gst_seedance_src_consult_journal (src)) != GST_FLOW_OK)
       return ret;
-    if (src->clip_fd >= 0) {
+    if (seedance_reader_has_cached_clip (src->reader)) {
       /* One START a run, though it waited for another pipeline first. */
       gst_seedance_src_post_progress (src, src->progress_open ?
           GST_PROGRESS_TYPE_CONTINUE : GST_PROGRESS_TYPE_START,
@@ -2507,94 +2085,63 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
           "%s: downloading the clip", src->run_task_id);
     }
   }
+  cached = seedance_reader_has_cached_clip (src->reader);
 
   /* A flush cut a cached replay's last frame short (a run that downloads
    * the clip has its frame before): it still comes first. */
-  if (src->clip_fd >= 0 && src->last_frame
+  if (cached && src->last_frame
       && !seedance_last_frame_is_settled (src->last_frame)
       && (ret = gst_seedance_src_announce_cached (src)) != GST_FLOW_OK)
     return ret;
   /* blocksize may change while playing; 0 would read nothing, ever. */
   if (length == 0)
     length = DEFAULT_BLOCKSIZE;
-  if (src->clip_fd >= 0)
-    return gst_seedance_src_create_from_clip (src, offset, length, outbuf);
 
-  if (src->content_size >= 0 && offset >= (guint64) src->content_size) {
-    gst_seedance_src_release_run (src, FALSE, NULL);
-    return GST_FLOW_EOS;
-  }
-
-  if (src->download.stream == NULL || offset != src->read_position) {
-    GST_DEBUG_OBJECT (src, "opening the clip at byte %" G_GUINT64_FORMAT,
-        offset);
-    if ((ret = gst_seedance_src_open_download (src, offset)) != GST_FLOW_OK)
+  seedance_reader_configure (src->reader, src->client, src->journal,
+      src->run_task_id, src->run_cache_bytes, src->max_clip_size,
+      src->run_timeout);
+  /* A segment's stop (bytes) ends the download there. */
+  GST_OBJECT_LOCK (src);
+  stop = bsrc->segment.stop == G_MAXUINT64 ? -1 : (gint64) bsrc->segment.stop;
+  GST_OBJECT_UNLOCK (src);
+  while ((result = seedance_reader_prepare (src->reader, src->video_url,
+              offset, stop, &length, &status, &error))
+      == SEEDANCE_READER_URL_REFUSED && !src->url_refreshed
+      && !gst_seedance_src_is_flushing (src)) {
+    /* Result URLs expire: the task gives a fresh one while its outputs
+     * last. Asked once per run. */
+    GST_INFO_OBJECT (src, "the result URL was refused (%s): asking task "
+        "%s for a fresh one", error->message, src->run_task_id);
+    g_clear_error (&error);
+    src->url_refreshed = TRUE;
+    g_clear_pointer (&src->video_url, g_free);
+    if ((ret = gst_seedance_src_poll (src)) != GST_FLOW_OK)
       return ret;
   }
-
-  if (src->content_size >= 0)
-    length = MIN (length, (guint64) src->content_size - offset);
+  if (result == SEEDANCE_READER_EOS)
+    return GST_FLOW_EOS;
+  if (result != SEEDANCE_READER_OK)
+    return GST_SEEDANCE_SRC_FAIL (src, error, status);
 
   ret = GST_BASE_SRC_CLASS (parent_class)->alloc (bsrc, offset, length, &buf);
   if (ret != GST_FLOW_OK)
     return ret;
-
   gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  n = gst_seedance_src_read (src, map.data, length, &arrived, &error);
-  if (n > 0 && ((offset == 0
-              && !gst_seedance_src_check_head (src, map.data, n, &error))
-          || !gst_seedance_src_check_size (src, offset + n, &error))) {
-    gst_buffer_unmap (buf, &map);
-    gst_buffer_unref (buf);
-    /* Nothing of it is cached. */
-    gst_seedance_src_give_up_cache (src);
-    g_prefix_error (&error, "The clip of task %s cannot be played: ",
-        src->run_task_id);
-    return GST_SEEDANCE_SRC_FAIL (src, error, src->download.http_status);
-  }
-  if (n > 0 && src->clip_writer)
-    gst_seedance_src_cache_bytes (src, offset, map.data, n);
+  result = seedance_reader_fill (src->reader, offset, map.data, length,
+      &filled, &status, &error);
   gst_buffer_unmap (buf, &map);
-
-  if (n < 0) {
-    gchar *total = src->content_size >= 0 ?
-        g_strdup_printf ("%" G_GINT64_FORMAT, src->content_size) :
-        g_strdup ("an unknown number of");
-
+  if (result != SEEDANCE_READER_OK) {
     gst_buffer_unref (buf);
-    g_prefix_error (&error, "The clip of task %s is incomplete: %"
-        G_GUINT64_FORMAT " of %s bytes arrived: ", src->run_task_id, arrived,
-        total);
-    g_free (total);
-    if (error->domain != SEEDANCE_ERROR) {
-      error->domain = SEEDANCE_ERROR;
-      error->code = SEEDANCE_ERROR_DOWNLOAD;
-    }
-    return GST_SEEDANCE_SRC_FAIL (src, error, src->download.http_status);
+    if (result == SEEDANCE_READER_EOS)
+      return GST_FLOW_EOS;
+    if (cached)
+      return GST_SEEDANCE_SRC_POST_FAILURE (src, error, 0, NULL);
+    return GST_SEEDANCE_SRC_FAIL (src, error, status);
   }
 
-  if (n == 0) {
-    gst_buffer_unref (buf);
-    if (src->content_size >= 0
-        && src->read_position < (guint64) src->content_size) {
-      g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-          "The clip of task %s is truncated: %" G_GUINT64_FORMAT " of %"
-          G_GINT64_FORMAT " bytes arrived", src->run_task_id,
-          src->read_position, src->content_size);
-      return GST_SEEDANCE_SRC_FAIL (src, error, src->download.http_status);
-    }
-    GST_DEBUG_OBJECT (src, "end of the clip at byte %" G_GUINT64_FORMAT,
-        src->read_position);
-    gst_seedance_src_release_run (src, FALSE, NULL);
-    return GST_FLOW_EOS;
-  }
-
-  gst_buffer_set_size (buf, n);
+  gst_buffer_set_size (buf, filled);
   GST_BUFFER_OFFSET (buf) = offset;
-  GST_BUFFER_OFFSET_END (buf) = offset + n;
-  src->read_position = offset + n;
-  src->download_retries = 0;
-
+  GST_BUFFER_OFFSET_END (buf) = offset + filled;
   *outbuf = buf;
   return GST_FLOW_OK;
 }
@@ -2602,24 +2149,13 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
 static gboolean
 gst_seedance_src_is_seekable (GstBaseSrc * bsrc)
 {
-  /* Seeks are Range requests; a host that ignores Range is read past the
-   * skipped bytes instead, so every offset can be served. */
-  return TRUE;
+  return seedance_reader_is_seekable (GST_SEEDANCE_SRC (bsrc)->reader);
 }
 
 static gboolean
 gst_seedance_src_get_size (GstBaseSrc * bsrc, guint64 * size)
 {
-  GstSeedanceSrc *src = GST_SEEDANCE_SRC (bsrc);
-  gint64 content_size;
-
-  GST_OBJECT_LOCK (src);
-  content_size = src->content_size;
-  GST_OBJECT_UNLOCK (src);
-  if (content_size < 0)
-    return FALSE;
-  *size = content_size;
-  return TRUE;
+  return seedance_reader_get_size (GST_SEEDANCE_SRC (bsrc)->reader, size);
 }
 
 static gboolean
@@ -2627,9 +2163,12 @@ gst_seedance_src_query (GstBaseSrc * bsrc, GstQuery * query)
 {
   if (GST_QUERY_TYPE (query) == GST_QUERY_SCHEDULING) {
     /* Push mode only: in pull mode a demuxer's every jump between tracks
-     * would cost an HTTP request. Seeks stay possible (Range requests). */
-    gst_query_set_scheduling (query, GST_SCHEDULING_FLAG_SEEKABLE |
-        GST_SCHEDULING_FLAG_BANDWIDTH_LIMITED, 1, -1, 0);
+     * would cost an HTTP request. Seeks stay possible (Range requests)
+     * unless the file host ignores Range. */
+    gst_query_set_scheduling (query, GST_SCHEDULING_FLAG_BANDWIDTH_LIMITED |
+        (seedance_reader_is_seekable (GST_SEEDANCE_SRC (bsrc)->reader) ?
+            GST_SCHEDULING_FLAG_SEEKABLE : GST_SCHEDULING_FLAG_SEQUENTIAL),
+        1, -1, 0);
     gst_query_add_scheduling_mode (query, GST_PAD_MODE_PUSH);
     return TRUE;
   }

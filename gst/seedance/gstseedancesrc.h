@@ -20,6 +20,7 @@
 #include "seedancelastframe.h"
 #include "seedancedeadline.h"
 #include "seedancesubmission.h"
+#include "seedancereader.h"
 #include "seedancerequest.h"
 #include "seedancesettings.h"
 #include "seedancesharedrun.h"
@@ -55,17 +56,10 @@ struct _GstSeedanceSrc
   gchar *run_cache_dir;
   gchar *video_url;
   gint64 run_start;             /* monotonic us when the wait began, 0 before */
-  SeedanceDownload download;
-  SeedanceFileIdentity clip_identity;   /* of the first answer */
-  SeedanceDeadline *download_watch;     /* bounds the download's silence */
-  gint64 watch_touched;         /* monotonic us of its last move, 0: unarmed */
-  gint64 download_busy_us;      /* time spent reading the clip */
-  guint64 download_bytes;       /* bytes read in that time */
+  SeedanceReader *reader;       /* the clip's bytes (seedancereader.c) */
   guint64 max_clip_size;        /* bytes */
-  guint64 read_position;        /* next byte the open download gives */
-  gint64 content_size;          /* -1 while unknown */
-  guint download_retries;
   gboolean progress_open;       /* START posted, no end posted yet */
+  gboolean url_refreshed;       /* the task was asked for a fresh URL */
 
   /* The task journal and clip cache of this run's request; NULL with
    * cache-mode=off or when the user gave the task id. */
@@ -74,11 +68,6 @@ struct _GstSeedanceSrc
   guint64 run_cache_bytes;
   gboolean journal_consulted;
   gboolean prepared;            /* checked and ready, until reset() */
-  SeedanceClipWriter *clip_writer;      /* the download, as it is cached */
-  gint clip_fd;                 /* the cached clip being played, -1 */
-  gboolean url_refreshed;       /* the task was asked for a fresh URL */
-  gboolean clip_identity_known; /* clip_identity holds the first answer's */
-  gboolean cache_given_up;      /* the clip cannot be cached this run */
   SeedanceLastFrame *last_frame;        /* with return-last-frame, when it
                                          * has a cache or a location */
   /* Identical requests of this process share one run: this source leads

@@ -1232,11 +1232,19 @@ same_file (const SeedanceFileIdentity * first, const SeedanceFileIdentity * got)
   return TRUE;
 }
 
+static gboolean open_range (SeedanceClient * client, const gchar * what,
+    const gchar * url, guint64 offset, gint64 stop,
+    const SeedanceFileIdentity * first, guint64 max_size,
+    SeedanceDownload * download, SeedanceDeadline * watch, GError ** error);
+
 /**
  * seedance_client_open_download:
  * @client: the client
  * @url: the result URL (on the storage host; never sent the key)
  * @offset: first byte wanted; a Range request when not 0
+ * @stop: the byte after the last one wanted, -1 for the end of the file;
+ *   a Range request that ends there when not -1 (a host that ignores
+ *   Range sends the whole file all the same)
  * @first: (nullable): what the first answer for this clip said of the
  *   file; this answer must describe the same file (a resume is sent with
  *   If-Range)
@@ -1251,11 +1259,12 @@ same_file (const SeedanceFileIdentity * first, const SeedanceFileIdentity * got)
  */
 gboolean
 seedance_client_open_download (SeedanceClient * client, const gchar * url,
-    guint64 offset, const SeedanceFileIdentity * first, guint64 max_size,
-    SeedanceDownload * download, SeedanceDeadline * watch, GError ** error)
+    guint64 offset, gint64 stop, const SeedanceFileIdentity * first,
+    guint64 max_size, SeedanceDownload * download, SeedanceDeadline * watch,
+    GError ** error)
 {
-  return seedance_client_open_result (client, "clip", url, offset, first,
-      max_size, download, watch, error);
+  return open_range (client, "clip", url, offset, stop, first, max_size,
+      download, watch, error);
 }
 
 /**
@@ -1272,6 +1281,18 @@ seedance_client_open_result (SeedanceClient * client, const gchar * what,
     guint64 max_size, SeedanceDownload * download, SeedanceDeadline * watch,
     GError ** error)
 {
+  return open_range (client, what, url, offset, -1, first, max_size,
+      download, watch, error);
+}
+
+/* A GET of @url's bytes from @offset up to @stop (-1: the end). */
+static gboolean
+open_range (SeedanceClient * client, const gchar * what, const gchar * url,
+    guint64 offset, gint64 stop, const SeedanceFileIdentity * first,
+    guint64 max_size, SeedanceDownload * download, SeedanceDeadline * watch,
+    GError ** error)
+{
+  gboolean ranged = offset > 0 || stop >= 0;
   GCancellable *cancellable = seedance_deadline_get_cancellable (watch);
   SoupMessage *msg;
   SoupMessageHeaders *headers;
@@ -1293,8 +1314,8 @@ seedance_client_open_result (SeedanceClient * client, const gchar * what,
     return FALSE;
   }
   headers = soup_message_get_request_headers (msg);
-  if (offset > 0) {
-    soup_message_headers_set_range (headers, offset, -1);
+  if (ranged) {
+    soup_message_headers_set_range (headers, offset, stop >= 0 ? stop - 1 : -1);
     /* A file replaced since is answered whole, not spliced. Only a
      * strong ETag: a date may not be one (RFC 9110, 13.1.5). */
     if (first && first->etag)
@@ -1303,7 +1324,8 @@ seedance_client_open_result (SeedanceClient * client, const gchar * what,
   /* The bytes are the clip: no content coding may change them. */
   soup_message_headers_replace (headers, "Accept-Encoding", "identity");
 
-  GST_DEBUG ("GET %s from byte %" G_GUINT64_FORMAT, url, offset);
+  GST_DEBUG ("GET %s from byte %" G_GUINT64_FORMAT " to %" G_GINT64_FORMAT,
+      url, offset, stop);
   /* A Content-Length that is no length is refused as the headers arrive:
    * libsoup would otherwise make a body of it (or refuse it without
    * naming it). */
@@ -1338,7 +1360,7 @@ seedance_client_open_result (SeedanceClient * client, const gchar * what,
   download->http_status = status;
 
   if (status != SOUP_STATUS_OK && !(status == SOUP_STATUS_PARTIAL_CONTENT
-          && offset > 0)) {
+          && ranged)) {
     g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
         "downloading the %s failed with HTTP %u %s%s", what, status,
         soup_status_get_phrase (status) ? soup_status_get_phrase (status) : "",

@@ -213,6 +213,210 @@ GST_START_TEST (test_seek_before_first_buffer)
 
 GST_END_TEST;
 
+/* What the sink got after the last flush. */
+typedef struct
+{
+  GMutex lock;
+  guint64 first_offset;         /* -1 until a buffer came */
+  guint64 end;                  /* offset end of the last buffer */
+  guint64 bytes;
+} AfterFlush;
+
+static GstPadProbeReturn
+after_flush_probe (GstPad * pad, GstPadProbeInfo * probe, gpointer user_data)
+{
+  AfterFlush *a = user_data;
+
+  g_mutex_lock (&a->lock);
+  if (GST_PAD_PROBE_INFO_TYPE (probe) & GST_PAD_PROBE_TYPE_EVENT_FLUSH) {
+    if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (probe)) ==
+        GST_EVENT_FLUSH_STOP) {
+      a->first_offset = G_MAXUINT64;
+      a->end = 0;
+      a->bytes = 0;
+    }
+  } else {
+    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (probe);
+
+    if (a->first_offset == G_MAXUINT64)
+      a->first_offset = GST_BUFFER_OFFSET (buf);
+    a->end = GST_BUFFER_OFFSET_END (buf);
+    a->bytes += gst_buffer_get_size (buf);
+  }
+  g_mutex_unlock (&a->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* The Range headers of the clip's GETs, in order. */
+static GPtrArray *
+clip_ranges (SeedanceTestFixture * f)
+{
+  GPtrArray *requests = seedance_emulator_get_requests (f->emulator);
+  GPtrArray *ranges = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+
+  for (i = 0; i < requests->len; i++) {
+    SeedanceEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (g_strcmp0 (r->method, "GET") == 0
+        && g_str_has_prefix (r->path, SEEDANCE_TEST_FILES_PATH)
+        && g_str_has_suffix (r->path, ".mp4"))
+      g_ptr_array_add (ranges, g_strdup (r->range ? r->range : "none"));
+  }
+  g_ptr_array_unref (requests);
+  return ranges;
+}
+
+/* A byte seek with a stop, after the preroll opened the download from
+ * the start: the element reopens it with a Range that ends at the stop,
+ * so the file host sends no byte past it, and the stream ends there. */
+GST_START_TEST (test_seek_stop_ends_download)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstElement *sink;
+  GstPad *pad;
+  GPtrArray *ranges;
+  GstMessage *msg;
+  AfterFlush a;
+
+  memset (&a, 0, sizeof (a));
+  g_mutex_init (&a.lock);
+  a.first_offset = G_MAXUINT64;
+
+  seedance_test_fixture_launch (f, "seedancesrc name=src ! fakesink name=sink");
+  g_object_set (f->src, "prompt", PROMPT, NULL);
+  sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_FLUSH, after_flush_probe, &a, NULL);
+  gst_object_unref (pad);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PAUSED), GST_STATE_CHANGE_ASYNC);
+  wait_async_done (f);
+  fail_unless (gst_element_seek (f->src, 1.0, GST_FORMAT_BYTES,
+          GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, 70000, GST_SEEK_TYPE_SET,
+          80000));
+  wait_async_done (f);
+  fail_if (gst_element_set_state (f->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  msg = seedance_test_wait_eos_or_error (f->bus, SEEDANCE_TEST_TIMEOUT);
+  seedance_test_assert_eos (msg);
+
+  g_mutex_lock (&a.lock);
+  fail_unless_equals_uint64 (a.first_offset, 70000);
+  fail_unless_equals_uint64 (a.end, 80000);
+  fail_unless_equals_uint64 (a.bytes, 10000);
+  g_mutex_unlock (&a.lock);
+
+  ranges = clip_ranges (f);
+  fail_unless_equals_int (ranges->len, 2);
+  fail_unless_equals_string (g_ptr_array_index (ranges, 0), "none");
+  fail_unless_equals_string (g_ptr_array_index (ranges, 1),
+      "bytes=70000-79999");
+  g_ptr_array_unref (ranges);
+
+  gst_object_unref (sink);
+  seedance_test_fixture_free (f);
+  g_mutex_clear (&a.lock);
+}
+
+GST_END_TEST;
+
+static gboolean
+src_is_seekable (GstElement * src)
+{
+  GstQuery *query = gst_query_new_seeking (GST_FORMAT_BYTES);
+  gboolean seekable = TRUE;
+
+  fail_unless (gst_element_query (src, query));
+  gst_query_parse_seeking (query, NULL, &seekable, NULL, NULL);
+  gst_query_unref (query);
+  return seekable;
+}
+
+static GstSchedulingFlags
+src_scheduling_flags (GstElement * src)
+{
+  GstPad *pad = gst_element_get_static_pad (src, "src");
+  GstQuery *query = gst_query_new_scheduling ();
+  GstSchedulingFlags flags;
+
+  fail_unless (gst_pad_query (pad, query));
+  gst_query_parse_scheduling (query, &flags, NULL, NULL, NULL);
+  gst_query_unref (query);
+  gst_object_unref (pad);
+  return flags;
+}
+
+/* A file host that answers a Range with the whole file (200) is read past
+ * the skipped bytes, once; from then on the element says it is not
+ * seekable (the SEEKING query, the scheduling query's flags) and refuses
+ * further seeks, each of which would download the clip again. */
+GST_START_TEST (test_host_ignoring_range_not_seekable)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstElement *sink;
+  GstPad *pad;
+  GPtrArray *ranges;
+  GstSchedulingFlags flags;
+  AfterFlush a;
+
+  memset (&a, 0, sizeof (a));
+  g_mutex_init (&a.lock);
+  a.first_offset = G_MAXUINT64;
+
+  seedance_test_fixture_add_fault (f, "download:ignore-range:count=forever");
+  seedance_test_fixture_launch (f, "seedancesrc name=src ! fakesink name=sink");
+  g_object_set (f->src, "prompt", PROMPT, NULL);
+  sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_FLUSH, after_flush_probe, &a, NULL);
+  gst_object_unref (pad);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PAUSED), GST_STATE_CHANGE_ASYNC);
+  wait_async_done (f);
+  /* The first GET asks for no Range: nothing is known yet. */
+  fail_unless (src_is_seekable (f->src));
+  flags = src_scheduling_flags (f->src);
+  fail_unless (flags & GST_SCHEDULING_FLAG_SEEKABLE);
+  fail_if (flags & GST_SCHEDULING_FLAG_SEQUENTIAL);
+
+  fail_unless (gst_element_seek_simple (f->src, GST_FORMAT_BYTES,
+          GST_SEEK_FLAG_FLUSH, 70000));
+  wait_async_done (f);
+  g_mutex_lock (&a.lock);
+  fail_unless_equals_uint64 (a.first_offset, 70000);
+  g_mutex_unlock (&a.lock);
+  ranges = clip_ranges (f);
+  fail_unless_equals_int (ranges->len, 2);
+  fail_unless_equals_string (g_ptr_array_index (ranges, 1), "bytes=70000-");
+  g_ptr_array_unref (ranges);
+
+  fail_if (src_is_seekable (f->src));
+  flags = src_scheduling_flags (f->src);
+  fail_if (flags & GST_SCHEDULING_FLAG_SEEKABLE);
+  fail_unless (flags & GST_SCHEDULING_FLAG_SEQUENTIAL);
+  /* A seek from downstream, as a demuxer sends it, is refused. */
+  pad = gst_element_get_static_pad (f->src, "src");
+  fail_if (gst_pad_send_event (pad, gst_event_new_seek (1.0,
+              GST_FORMAT_BYTES, GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, 1000,
+              GST_SEEK_TYPE_NONE, -1)));
+  gst_object_unref (pad);
+  /* The refused seek sent nothing. */
+  ranges = clip_ranges (f);
+  fail_unless_equals_int (ranges->len, 2);
+  g_ptr_array_unref (ranges);
+
+  gst_object_unref (sink);
+  seedance_test_fixture_free (f);
+  g_mutex_clear (&a.lock);
+}
+
+GST_END_TEST;
+
 static Suite *
 seeking_suite (void)
 {
@@ -223,6 +427,8 @@ seeking_suite (void)
   tcase_add_test (tc, test_remux_reads_back);
   tcase_add_test (tc, test_seek_in_paused);
   tcase_add_test (tc, test_seek_before_first_buffer);
+  tcase_add_test (tc, test_seek_stop_ends_download);
+  tcase_add_test (tc, test_host_ignoring_range_not_seekable);
   return s;
 }
 
