@@ -113,7 +113,9 @@ EOF
       log="$3/tidy/$(echo "$1" | tr / _).log"
       clang-tidy -p "$2" --quiet "$1" >"$log" 2>&1 || touch "$log.failed"
     ' _ {} "$builddir" "$tmp"
-  grep -hE '^[^ :]+:[0-9]+:[0-9]+: (warning|error): .*\[[^]]+\]$' \
+  # Each diagnostic's first line, whether or not the check's name ends it:
+  # a long message (a padding finding) puts the name lines below.
+  grep -hE '^[^ :]+:[0-9]+:[0-9]+: (warning|error): ' \
     "$tmp"/tidy/*.log 2>/dev/null | normalize_paths | LC_ALL=C sort -u \
     >"$tmp/tidy-findings" || true
   # The diagnostics with their context, each once.

@@ -476,6 +476,9 @@ seedance_budget_acquire (SeedanceBudget * budget, gint64 priority,
     /* One waiter at a time holds the process's reserved slot; one that
      * left (its slot, if any, is inherited) is replaced. */
     if (budget->holder == NULL) {
+      /* The waiter lives on this stack while it is queued: it leaves the
+       * queue and stops being the holder before this returns. */
+      /* cppcheck-suppress autoVariables */
       budget->holder = &waiter;
       if (budget->held_slot == 0)
         reserve_slot (budget);

@@ -363,7 +363,7 @@ GST_START_TEST (test_priority_spacing)
     askers[i].lock = &lock;
     askers[i].order = order;
     askers[i].times = times;
-    askers[i].name = 'a' + i;
+    askers[i].name = (gchar) ('a' + i);
     threads[i] = g_thread_new ("asker", ask_rounds, &askers[i]);
   }
   for (i = 0; i < MIXED_THREADS; i++)
