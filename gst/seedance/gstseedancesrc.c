@@ -355,8 +355,8 @@ gst_seedance_src_post_error_at (GstSeedanceSrc * src, const GError * error,
       g_strdup ("no HTTP answer");
   debug = g_strdup_printf ("%s error; task %s; %s%s%s", error->domain ==
       SEEDANCE_ERROR ? seedance_error_code_name (error->code) :
-      g_quark_to_string (error->domain), task_id ? task_id : "none", answer, detail ? "; " : "",
-      detail ? detail : "");
+      g_quark_to_string (error->domain), task_id ? task_id : "none", answer,
+      detail ? "; " : "", detail ? detail : "");
   g_free (answer);
 
   gst_element_message_full_with_details (GST_ELEMENT (src),
@@ -521,8 +521,7 @@ gst_seedance_src_prepare (GstSeedanceSrc * src)
     goto done;
   /* The journal is opened (and its directories made) only for a run that
    * can play. */
-  if (!gst_seedance_src_check_downstream (src, request->prompt, &error,
-          &detail)
+  if (!gst_seedance_src_check_downstream (src, request->prompt, &error, &detail)
       || !seedance_run_open (src->run, &settings, origin, cache_dir, &error))
     goto done;
   GST_INFO_OBJECT (src, "ready to %s at %s",

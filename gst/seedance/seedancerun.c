@@ -227,16 +227,15 @@ seedance_run_choose_task (SeedanceRun * run, const gchar * task_id,
   gboolean same = task_id && g_strcmp0 (task_fingerprint,
       run->fingerprint) == 0;
 
-  if (same && !task_failed
-      && run->cache_mode == GST_SEEDANCE_CACHE_MODE_OFF) {
+  if (same && !task_failed && run->cache_mode == GST_SEEDANCE_CACHE_MODE_OFF) {
     run->task_id = g_strdup (task_id);
     return TRUE;
   }
   /* The task of another request is none of this run's. */
   *forget = task_id && !same;
   if (*forget)
-    GST_INFO_OBJECT (run->log_object, "the request changed since task %s: it is not "
-        "resumed", task_id);
+    GST_INFO_OBJECT (run->log_object,
+        "the request changed since task %s: it is not " "resumed", task_id);
   return seedance_run_check_not_uncertain (run, error);
 }
 
@@ -393,8 +392,7 @@ seedance_run_interrupted (SeedanceRun * run)
   run->hooks->interrupted (run->user_data, &ending);
   g_mutex_unlock (run->wait_lock);
   if (ending) {
-    seedance_run_post_progress (run, GST_PROGRESS_TYPE_CANCELED,
-        "cancelled");
+    seedance_run_post_progress (run, GST_PROGRESS_TYPE_CANCELED, "cancelled");
     /* Nobody waits for a run that stopped; a flush only pauses it. */
     seedance_run_release (run, FALSE, NULL);
   }
@@ -429,8 +427,8 @@ seedance_run_post_failure_at (SeedanceRun * run, GError * error,
     guint status, const gchar * detail, const gchar * file,
     const gchar * function, gint line)
 {
-  GST_WARNING_OBJECT (run->log_object, "%s%s%s", error->message, detail ? ": " : "",
-      detail ? detail : "");
+  GST_WARNING_OBJECT (run->log_object, "%s%s%s", error->message,
+      detail ? ": " : "", detail ? detail : "");
   seedance_run_release (run, FALSE,
       seedance_run_shares_failure (error) ? error : NULL);
   seedance_run_post_progress (run, GST_PROGRESS_TYPE_ERROR, "%s",
@@ -467,8 +465,7 @@ seedance_run_fail_at (SeedanceRun * run, GError * error, guint status,
 gint64
 seedance_run_deadline (SeedanceRun * run)
 {
-  return run->timeout ? run->start +
-      (gint64) run->timeout * G_USEC_PER_SEC : 0;
+  return run->timeout ? run->start + (gint64) run->timeout * G_USEC_PER_SEC : 0;
 }
 
 /* Milliseconds left before the timeout, G_MAXINT64 without one. */
@@ -533,12 +530,13 @@ seedance_run_follow_run (SeedanceRun * run)
 
     switch (seedance_shared_run_check (run->shared_run, pipeline, &error)) {
       case SEEDANCE_SHARED_RUN_LEAD:
-        GST_INFO_OBJECT (run->log_object, "leading the run of this request in its "
-            "leader's place");
+        GST_INFO_OBJECT (run->log_object,
+            "leading the run of this request in its " "leader's place");
         run->leads_run = TRUE;
         continue;
       case SEEDANCE_SHARED_RUN_CACHED:
-        GST_INFO_OBJECT (run->log_object, "the source that ran this same request has "
+        GST_INFO_OBJECT (run->log_object,
+            "the source that ran this same request has "
             "its clip in the cache");
         seedance_run_release (run, FALSE, NULL);
         return GST_FLOW_OK;
@@ -548,7 +546,8 @@ seedance_run_follow_run (SeedanceRun * run)
             "same request: ");
         return SEEDANCE_RUN_POST_FAILURE (run, error, 0, NULL);
       case SEEDANCE_SHARED_RUN_DOWNLOAD_ALONE:
-        GST_INFO_OBJECT (run->log_object, "the task of this same request is done, but "
+        GST_INFO_OBJECT (run->log_object,
+            "the task of this same request is done, but "
             "its clip will not be cached in time: downloading it here");
         seedance_run_release (run, FALSE, NULL);
         return GST_FLOW_OK;
@@ -556,10 +555,12 @@ seedance_run_follow_run (SeedanceRun * run)
         break;
     }
     if (now >= next_report) {
-      GST_INFO_OBJECT (run->log_object, "following another source of this process, "
+      GST_INFO_OBJECT (run->log_object,
+          "following another source of this process, "
           "which runs this same request");
-      seedance_run_post_progress (run, run->progress_open ?
-          GST_PROGRESS_TYPE_CONTINUE : GST_PROGRESS_TYPE_START,
+      seedance_run_post_progress (run,
+          run->progress_open ? GST_PROGRESS_TYPE_CONTINUE :
+          GST_PROGRESS_TYPE_START,
           "waiting for another source, which runs this same request");
       next_report = now + PROGRESS_EVERY_US;
     }
@@ -637,8 +638,9 @@ seedance_run_poll (SeedanceRun * run)
           seedance_backoff_ms (bad ? run->poll_interval :
               MAX (run->poll_interval, 500), failures));
       failures++;
-      GST_INFO_OBJECT (run->log_object, "query failed (%s), retrying in %" G_GINT64_FORMAT
-          " ms", error->message, wait);
+      GST_INFO_OBJECT (run->log_object,
+          "query failed (%s), retrying in %" G_GINT64_FORMAT " ms",
+          error->message, wait);
       g_clear_error (&error);
     } else {
       gboolean changed = g_strcmp0 (last_status, task->status) != 0;
@@ -655,8 +657,8 @@ seedance_run_poll (SeedanceRun * run)
       if (changed) {
         g_free (last_status);
         last_status = g_strdup (task->status);
-        GST_INFO_OBJECT (run->log_object, "task %s: %s after %.1f s", run->task_id,
-            task->status, (gdouble) elapsed / G_USEC_PER_SEC);
+        GST_INFO_OBJECT (run->log_object, "task %s: %s after %.1f s",
+            run->task_id, task->status, (gdouble) elapsed / G_USEC_PER_SEC);
         seedance_run_post_task (run, task->status, task, elapsed);
       }
       if (changed || now - last_progress >= PROGRESS_EVERY_US) {
@@ -677,8 +679,7 @@ seedance_run_poll (SeedanceRun * run)
         /* Never resumed implicitly again: a restart submits anew. */
         run->hooks->task_failed (run->user_data, run->task_id);
         g_set_error (&error, SEEDANCE_ERROR, SEEDANCE_ERROR_TASK_FAILED,
-            "Task %s failed on the server: %s", run->task_id,
-            task->failure);
+            "Task %s failed on the server: %s", run->task_id, task->failure);
         seedance_task_free (task);
         goto failed;
       }

@@ -89,14 +89,15 @@ seedance_run_restore_last_frame (SeedanceRun * run, GError ** error)
   if (entry->frame_sha256 && g_strcmp0 (entry->task_id, run->task_id) == 0) {
     if (seedance_last_frame_restore (run->last_frame, entry->frame_size,
             entry->frame_sha256, &intact, &why)) {
-      GST_INFO_OBJECT (run->log_object, "the last frame of task %s comes from the cache",
-          entry->task_id);
+      GST_INFO_OBJECT (run->log_object,
+          "the last frame of task %s comes from the cache", entry->task_id);
     } else if (intact) {
       g_propagate_error (error, why);
       why = NULL;
     } else if (g_error_matches (why, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-      GST_INFO_OBJECT (run->log_object, "the last frame of task %s was evicted from the "
-          "cache", entry->task_id);
+      GST_INFO_OBJECT (run->log_object,
+          "the last frame of task %s was evicted from the " "cache",
+          entry->task_id);
     } else {
       SEEDANCE_RUN_WARN (run, READ, NULL, "The cached last frame of task %s "
           "is discarded: %s", entry->task_id, why->message);
@@ -113,8 +114,7 @@ seedance_run_restore_last_frame (SeedanceRun * run, GError ** error)
  * task succeeded; NULL on a cached replay, which asks the task (a free
  * GET) for a fresh URL. Nothing is ever submitted for it. */
 GstFlowReturn
-seedance_run_deliver_last_frame (SeedanceRun * run,
-    const SeedanceTask * task)
+seedance_run_deliver_last_frame (SeedanceRun * run, const SeedanceTask * task)
 {
   SeedanceLastFrame *frame = run->last_frame;
   SeedanceTask *asked = NULL;

@@ -52,7 +52,8 @@ seedance_run_journal_begin (SeedanceRun * run, gboolean * took)
     if (!seedance_journal_try_lock (run->journal, &locked, NULL)
         || (!locked && (waited >= JOURNAL_UPDATE_WAIT_MS
                 || !seedance_run_wait (run, JOURNAL_LOCK_POLL_MS)))) {
-      GST_WARNING_OBJECT (run->log_object, "the journal entry is busy: not updated");
+      GST_WARNING_OBJECT (run->log_object,
+          "the journal entry is busy: not updated");
       return NULL;
     }
     waited += JOURNAL_LOCK_POLL_MS;
@@ -78,7 +79,8 @@ seedance_run_journal_end (SeedanceRun * run,
   GError *error = NULL;
 
   if (entry && !seedance_journal_write (run->journal, entry, &error)) {
-    GST_WARNING_OBJECT (run->log_object, "cannot write the journal: %s", error->message);
+    GST_WARNING_OBJECT (run->log_object, "cannot write the journal: %s",
+        error->message);
     g_error_free (error);
   }
   seedance_journal_entry_free (entry);
@@ -88,8 +90,7 @@ seedance_run_journal_end (SeedanceRun * run,
 
 /* Records the end of this run's task, and on success its result URL. */
 void
-seedance_run_journal_record_task (SeedanceRun * run,
-    const SeedanceTask * task)
+seedance_run_journal_record_task (SeedanceRun * run, const SeedanceTask * task)
 {
   SeedanceJournalEntry *entry;
   gboolean took;
@@ -159,8 +160,7 @@ seedance_run_journal_record_submission (SeedanceRun * run,
  * seedance_reader_open_cached_clip()); a damaged one is discarded with a
  * warning. */
 static gboolean
-seedance_run_open_cached_clip (SeedanceRun * run,
-    SeedanceJournalEntry * entry)
+seedance_run_open_cached_clip (SeedanceRun * run, SeedanceJournalEntry * entry)
 {
   GError *warning = NULL;
 
@@ -205,11 +205,12 @@ seedance_run_lock_journal (SeedanceRun * run)
         g_free (holder);
         holder = named ? named : g_strdup ("another pipeline");
       }
-      GST_INFO_OBJECT (run->log_object, "waiting for %s, which is deciding about this "
-          "request (%s)", holder, seedance_journal_get_lock_path
-          (run->journal));
-      seedance_run_post_progress (run, run->progress_open ?
-          GST_PROGRESS_TYPE_CONTINUE : GST_PROGRESS_TYPE_START,
+      GST_INFO_OBJECT (run->log_object,
+          "waiting for %s, which is deciding about this " "request (%s)",
+          holder, seedance_journal_get_lock_path (run->journal));
+      seedance_run_post_progress (run,
+          run->progress_open ? GST_PROGRESS_TYPE_CONTINUE :
+          GST_PROGRESS_TYPE_START,
           "waiting for %s, which is deciding about this request", holder);
       next_report = now + PROGRESS_EVERY_US;
     }
@@ -259,8 +260,7 @@ seedance_run_consult_journal (SeedanceRun * run)
     GStrv former = run->former_fingerprints;
 
     for (; entry == NULL && former && *former; former++)
-      entry = seedance_journal_adopt (run->journal, run->cache_dir,
-          *former);
+      entry = seedance_journal_adopt (run->journal, run->cache_dir, *former);
   }
   if (entry == NULL)
     return GST_FLOW_OK;
@@ -283,7 +283,8 @@ seedance_run_consult_journal (SeedanceRun * run)
   if (state == SEEDANCE_TASK_SUCCEEDED && entry->clip_sha256
       && run->cache_mode == GST_SEEDANCE_CACHE_MODE_REUSE
       && seedance_run_open_cached_clip (run, entry)) {
-    GST_INFO_OBJECT (run->log_object, "playing the cached clip of task %s", entry->task_id);
+    GST_INFO_OBJECT (run->log_object, "playing the cached clip of task %s",
+        entry->task_id);
     seedance_run_release (run, TRUE, NULL);
   } else if (state == SEEDANCE_TASK_FAILED
       || (state == SEEDANCE_TASK_SUCCEEDED
@@ -291,8 +292,9 @@ seedance_run_consult_journal (SeedanceRun * run)
               || (entry->video_url_expires
                   && now >= entry->video_url_expires)))) {
     /* Failed, finished with the clip wanted anew, or its outputs gone. */
-    GST_INFO_OBJECT (run->log_object, "task %s of this request is %s: submitting anew",
-        entry->task_id, entry->status);
+    GST_INFO_OBJECT (run->log_object,
+        "task %s of this request is %s: submitting anew", entry->task_id,
+        entry->status);
     seedance_journal_entry_free (entry);
     return GST_FLOW_OK;
   } else {
@@ -339,8 +341,7 @@ seedance_run_claim (SeedanceRun * run, GError ** error, gchar ** detail)
 
 /* The whole clip is in the cache: its entry says so. */
 void
-seedance_run_record_clip (SeedanceRun * run, const gchar * sha256,
-    gint64 size)
+seedance_run_record_clip (SeedanceRun * run, const gchar * sha256, gint64 size)
 {
   SeedanceJournalEntry *entry;
   gboolean took;

@@ -63,8 +63,9 @@ seedance_run_submission_retry (gpointer user_data, const GError * why,
       "reason", G_TYPE_STRING, why->message,
       "retry-in", G_TYPE_DOUBLE, delay_ms / 1000.0, NULL);
 
-  GST_INFO_OBJECT (run->log_object, "no task was created (%s): submitting again in %"
-      G_GINT64_FORMAT " ms", why->message, delay_ms);
+  GST_INFO_OBJECT (run->log_object,
+      "no task was created (%s): submitting again in %" G_GINT64_FORMAT " ms",
+      why->message, delay_ms);
   run->hooks->post_message (run->user_data, s);
 }
 
@@ -127,7 +128,8 @@ seedance_run_conclude_submission (SeedanceRun * run)
   } else if (cancelled) {
     /* Cut short before it was sent, or while waiting to send it again:
      * no task exists. */
-    GST_DEBUG_OBJECT (run->log_object, "submission cancelled: %s", error->message);
+    GST_DEBUG_OBJECT (run->log_object, "submission cancelled: %s",
+        error->message);
     g_error_free (error);
     return seedance_run_interrupted (run);
   }
@@ -180,8 +182,7 @@ again:
     run->submission_done = FALSE;
     run->submission = seedance_submission_start (run->client, run->body,
         run->body_length, seedance_run_deadline (run), run->timeout,
-        seedance_run_submission_retry, seedance_run_submission_done,
-        run);
+        seedance_run_submission_retry, seedance_run_submission_done, run);
     started = TRUE;
   }
   g_mutex_unlock (run->wait_lock);
