@@ -7,9 +7,11 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
-/* What the files of the run share: seedancerun.c (submission, polls,
- * shared run), seedancerunjournal.c (the journal's decision and records)
- * and seedancerunframe.c (the last frame). */
+/* What the files of the run share: seedancerun.c (setting up, errors,
+ * polls, what create() asks), seedancerunshared.c (the shared run of
+ * identical requests), seedancerunsubmission.c (the submission),
+ * seedancerunjournal.c (the journal's decision and records) and
+ * seedancerunframe.c (the last frame). */
 
 #ifndef __SEEDANCE_RUN_PRIVATE_H__
 #define __SEEDANCE_RUN_PRIVATE_H__
@@ -100,6 +102,8 @@ G_GNUC_INTERNAL
 void seedance_run_init_frame_debug (void);
 G_GNUC_INTERNAL
 void seedance_run_init_submission_debug (void);
+G_GNUC_INTERNAL
+void seedance_run_init_shared_debug (void);
 
 /* While waiting, progress is reported at least this often. */
 #define PROGRESS_EVERY_US (5 * G_USEC_PER_SEC)
@@ -111,6 +115,8 @@ gboolean seedance_run_is_flushing (SeedanceRun * run);
 G_GNUC_INTERNAL
 gint64 seedance_run_deadline (SeedanceRun * run);
 G_GNUC_INTERNAL
+gint64 seedance_run_remaining_ms (SeedanceRun * run);
+G_GNUC_INTERNAL
 void seedance_run_set_task_id (SeedanceRun * run, const gchar * task_id);
 G_GNUC_INTERNAL
 void seedance_run_post_task (SeedanceRun * run, const gchar * status,
@@ -118,6 +124,10 @@ void seedance_run_post_task (SeedanceRun * run, const gchar * status,
 
 G_GNUC_INTERNAL
 gboolean seedance_run_wait (SeedanceRun * run, gint64 ms);
+
+/* seedancerunshared.c */
+G_GNUC_INTERNAL
+GstFlowReturn seedance_run_follow_run (SeedanceRun * run);
 
 /* seedancerunsubmission.c */
 
