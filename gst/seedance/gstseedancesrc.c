@@ -394,11 +394,6 @@ gst_seedance_src_read_max_clip_size (GstSeedanceSrc * src, GError ** error)
   return TRUE;
 }
 
-/* A generated clip is paid for: it must have somewhere to go that takes
- * an MP4, or nothing is generated. Checked before the state change and
- * again just before the submission (a pipeline may be relinked meanwhile);
- * @detail gets what the element linked to the pad accepts. @prompt
- * (nullable) only serves a hint. */
 /* Whether what is linked to @pad leads somewhere: through the ghost pads
  * of the bins around it (a ghost pad's inside answers queries even when
  * its outside is linked to nothing). */
@@ -420,6 +415,11 @@ leads_somewhere (GstPad * pad)
   return peer != NULL;
 }
 
+/* A generated clip is paid for: it must have somewhere to go that takes
+ * an MP4, or nothing is generated. Checked before the state change and
+ * again just before the submission (a pipeline may be relinked meanwhile);
+ * @detail gets what the element linked to the pad accepts. @prompt
+ * (nullable) only serves a hint. */
 static gboolean
 gst_seedance_src_check_downstream (GstSeedanceSrc * src,
     const gchar * prompt, GError ** error, gchar ** detail)
@@ -666,10 +666,12 @@ gst_seedance_src_unlock_stop (GstBaseSrc * bsrc)
   return TRUE;
 }
 
-/* Sleeps up to ms milliseconds; FALSE when unlock() interrupted it. */
+/* Sleeps up to ms milliseconds; FALSE when unlock() interrupted it. The
+ * run's and the reader's hook. */
 static gboolean
-gst_seedance_src_wait (GstSeedanceSrc * src, gint64 ms)
+gst_seedance_src_wait (gpointer user_data, gint64 ms)
 {
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (user_data);
   gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
   gboolean flushing;
 
@@ -681,9 +683,11 @@ gst_seedance_src_wait (GstSeedanceSrc * src, gint64 ms)
   return !flushing;
 }
 
+/* The run's and the reader's hook. */
 static gboolean
-gst_seedance_src_is_flushing (GstSeedanceSrc * src)
+gst_seedance_src_is_flushing (gpointer user_data)
 {
+  GstSeedanceSrc *src = GST_SEEDANCE_SRC (user_data);
   gboolean flushing;
 
   g_mutex_lock (&src->wait_lock);
@@ -694,18 +698,6 @@ gst_seedance_src_is_flushing (GstSeedanceSrc * src)
 
 /* ------------------------------------------------------------------------ */
 /* The run's hooks (seedancerun.c) */
-
-static gboolean
-gst_seedance_src_run_wait (gpointer user_data, gint64 ms)
-{
-  return gst_seedance_src_wait (GST_SEEDANCE_SRC (user_data), ms);
-}
-
-static gboolean
-gst_seedance_src_run_is_flushing (gpointer user_data)
-{
-  return gst_seedance_src_is_flushing (GST_SEEDANCE_SRC (user_data));
-}
 
 /* With the wait lock held. */
 static gboolean
@@ -818,8 +810,8 @@ static SeedanceRun *
 gst_seedance_src_new_run (GstSeedanceSrc * src)
 {
   static const SeedanceRunHooks hooks = {
-    gst_seedance_src_run_wait,
-    gst_seedance_src_run_is_flushing,
+    gst_seedance_src_wait,
+    gst_seedance_src_is_flushing,
     gst_seedance_src_run_interrupted,
     gst_seedance_src_run_post_progress,
     gst_seedance_src_run_post_message,
@@ -838,18 +830,6 @@ gst_seedance_src_new_run (GstSeedanceSrc * src)
 
 /* ------------------------------------------------------------------------ */
 /* The reader's hooks (seedancereader.c) */
-
-static gboolean
-gst_seedance_src_reader_wait (gpointer user_data, gint64 ms)
-{
-  return gst_seedance_src_wait (GST_SEEDANCE_SRC (user_data), ms);
-}
-
-static gboolean
-gst_seedance_src_reader_is_flushing (gpointer user_data)
-{
-  return gst_seedance_src_is_flushing (GST_SEEDANCE_SRC (user_data));
-}
 
 /* The clip's size is the byte duration, as souphttpsrc has it. */
 static void
@@ -889,8 +869,8 @@ static SeedanceReader *
 gst_seedance_src_new_reader (GstSeedanceSrc * src)
 {
   static const SeedanceReaderHooks hooks = {
-    gst_seedance_src_reader_wait,
-    gst_seedance_src_reader_is_flushing,
+    gst_seedance_src_wait,
+    gst_seedance_src_is_flushing,
     gst_seedance_src_reader_size_changed,
     gst_seedance_src_reader_run_moved,
     gst_seedance_src_reader_release_run,
