@@ -121,7 +121,6 @@ static GstFlowReturn gst_seedance_src_create (GstBaseSrc * bsrc,
     seedance_run_fail_at ((src)->run, (error), (status), __FILE__, \
         GST_FUNCTION, __LINE__)
 
-
 #define gst_seedance_src_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstSeedanceSrc, gst_seedance_src, GST_TYPE_BASE_SRC,
     G_IMPLEMENT_INTERFACE (GST_TYPE_URI_HANDLER,

@@ -51,7 +51,9 @@ ensure_debug_category (void)
 
 /**
  * seedance_run_new:
- * @log_object: (nullable): what the run's log lines name; not reffed
+ * @log_object: the element: what the run's log lines name, and whose
+ *   top-level bin tells a shared run which pipeline a source is in; not
+ *   reffed
  * @cancellable: the element's, cancelled by its unlock()
  * @wait_lock: the element's wait lock: the submission is under it
  * @wait_cond: the element's wait cond, which unlock() broadcasts
@@ -157,6 +159,10 @@ seedance_run_warn_at (SeedanceRun * run, gint code, const gchar * debug,
   va_start (args, format);
   text = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Logged as GST_ELEMENT_WARNING logs it. */
+  GST_WARNING_OBJECT (run->log_object, "%s", text);
+  if (debug)
+    GST_WARNING_OBJECT (run->log_object, "%s", debug);
   run->hooks->post_warning (run->user_data, code, text, g_strdup (debug),
       file, function, line);
 }

@@ -29,7 +29,8 @@ G_BEGIN_DECLS
 
 struct _SeedanceRun
 {
-  GstObject *log_object;        /* the element, for logging only; no ref */
+  GstObject *log_object;        /* the element, for logging (and its
+                                 * pipeline, for the shared run); no ref */
   GCancellable *cancellable;    /* the element's */
   GMutex *wait_lock;            /* the element's: the submission is under it */
   GCond *wait_cond;             /* the element's, broadcast by unlock() */
