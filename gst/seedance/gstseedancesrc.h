@@ -13,18 +13,11 @@
 #include <gst/gst.h>
 #include <gst/base/gstbasesrc.h>
 
-#include "seedanceclient.h"
-#include "seedanceclipcache.h"
 #include "seedanceenums.h"
 #include "seedancejournal.h"
-#include "seedancelastframe.h"
-#include "seedancedeadline.h"
-#include "seedancesubmission.h"
 #include "seedancereader.h"
 #include "seedancerun.h"
-#include "seedancerequest.h"
 #include "seedancesettings.h"
-#include "seedancesharedrun.h"
 
 G_BEGIN_DECLS
 
