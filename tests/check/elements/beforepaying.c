@@ -754,7 +754,7 @@ GST_START_TEST (test_error_posted_where_it_happens)
   seedance_test_assert_error (msg, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_FAILED, "not today");
   debug = error_debug (msg);
-  fail_unless (strstr (debug, "gst_seedance_src_poll") != NULL, "%s", debug);
+  fail_unless (strstr (debug, "seedance_run_poll") != NULL, "%s", debug);
   fail_unless (strstr (debug, "task-failed error") != NULL, "%s", debug);
   fail_unless (strstr (debug, task_id) != NULL, "%s", debug);
   fail_unless (strstr (debug, "HTTP status 200") != NULL, "%s", debug);
