@@ -66,13 +66,9 @@
 #include "config.h"
 #endif
 
-#include <string.h>
-
 #include "gstseedancesrc.h"
 #include "seedanceenums.h"
 #include "seedanceerror.h"
-#include "seedanceparamspecs.h"
-#include "seedanceuri.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_seedance_src_debug);
 #define GST_CAT_DEFAULT gst_seedance_src_debug
@@ -278,58 +274,6 @@ gst_seedance_src_get_property (GObject * object, guint prop_id,
   GST_OBJECT_UNLOCK (src);
 }
 
-/* The GStreamer error a client error is: the domain and code a user's
- * application switches on. */
-static void
-error_domain_and_code (const GError * error, GQuark * domain, gint * code)
-{
-  *domain = GST_RESOURCE_ERROR;
-  if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC)) {
-    /* A file the element writes: the last frame's location. */
-    *code = GST_RESOURCE_ERROR_NO_SPACE_LEFT;
-    return;
-  }
-  switch (error->domain == SEEDANCE_ERROR ? error->code : -1) {
-    case SEEDANCE_ERROR_INVALID_PROPERTY:
-    case SEEDANCE_ERROR_BAD_REQUEST:
-    case SEEDANCE_ERROR_REDIRECTED:
-      *code = GST_RESOURCE_ERROR_SETTINGS;
-      break;
-    case SEEDANCE_ERROR_UNAUTHORIZED:
-    case SEEDANCE_ERROR_PAYMENT_REQUIRED:
-      *code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
-      break;
-    case SEEDANCE_ERROR_NOT_FOUND:
-      *code = GST_RESOURCE_ERROR_NOT_FOUND;
-      break;
-    case SEEDANCE_ERROR_RATE_LIMITED:
-    case SEEDANCE_ERROR_SERVER:
-    case SEEDANCE_ERROR_NETWORK:
-      *code = GST_RESOURCE_ERROR_OPEN_READ;
-      break;
-    case SEEDANCE_ERROR_BAD_RESPONSE:
-    case SEEDANCE_ERROR_DOWNLOAD:
-    case SEEDANCE_ERROR_UNTRUSTED_CLIP:
-      *code = GST_RESOURCE_ERROR_READ;
-      break;
-    case SEEDANCE_ERROR_JOURNAL:
-      *code = GST_RESOURCE_ERROR_WRITE;
-      break;
-    case SEEDANCE_ERROR_NOT_LINKED:
-      *domain = GST_CORE_ERROR;
-      *code = GST_CORE_ERROR_PAD;
-      break;
-    case SEEDANCE_ERROR_NOT_NEGOTIATED:
-      *domain = GST_CORE_ERROR;
-      *code = GST_CORE_ERROR_NEGOTIATION;
-      break;
-    default:
-      /* A task that failed on the server, a timeout, an unknown outcome. */
-      *code = GST_RESOURCE_ERROR_FAILED;
-      break;
-  }
-}
-
 /* Posts @error where it happened (@file, @function, @line: the call site,
  * see GST_SEEDANCE_SRC_POST_ERROR): the message is the text for people,
  * which names the property or task and what to do; the debug text carries
@@ -347,7 +291,7 @@ gst_seedance_src_post_error_at (GstSeedanceSrc * src, const GError * error,
   gint code;
   gchar *answer, *debug;
 
-  error_domain_and_code (error, &domain, &code);
+  seedance_error_to_gst (error, &domain, &code);
   details = gst_structure_new ("details", "task-id", G_TYPE_STRING,
       task_id, "http-status-code", G_TYPE_UINT, http_status, NULL);
   answer = http_status ? g_strdup_printf ("HTTP status %u", http_status) :

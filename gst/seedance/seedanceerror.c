@@ -7,6 +7,8 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
+#include <gst/gst.h>
+
 #include "seedanceerror.h"
 
 /* *INDENT-OFF* */
@@ -127,4 +129,62 @@ seedance_text_for_display (const gchar * text)
   }
   g_free (valid);
   return g_string_free (shown, FALSE);
+}
+
+/**
+ * seedance_error_to_gst:
+ * @domain: (out): a GStreamer error domain
+ * @code: (out): its code
+ *
+ * The GStreamer error a client error is posted as: the domain and code a
+ * user's application switches on.
+ */
+void
+seedance_error_to_gst (const GError * error, GQuark * domain, gint * code)
+{
+  *domain = GST_RESOURCE_ERROR;
+  if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC)) {
+    /* A file the element writes: the last frame's location. */
+    *code = GST_RESOURCE_ERROR_NO_SPACE_LEFT;
+    return;
+  }
+  switch (error->domain == SEEDANCE_ERROR ? error->code : -1) {
+    case SEEDANCE_ERROR_INVALID_PROPERTY:
+    case SEEDANCE_ERROR_BAD_REQUEST:
+    case SEEDANCE_ERROR_REDIRECTED:
+      *code = GST_RESOURCE_ERROR_SETTINGS;
+      break;
+    case SEEDANCE_ERROR_UNAUTHORIZED:
+    case SEEDANCE_ERROR_PAYMENT_REQUIRED:
+      *code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+      break;
+    case SEEDANCE_ERROR_NOT_FOUND:
+      *code = GST_RESOURCE_ERROR_NOT_FOUND;
+      break;
+    case SEEDANCE_ERROR_RATE_LIMITED:
+    case SEEDANCE_ERROR_SERVER:
+    case SEEDANCE_ERROR_NETWORK:
+      *code = GST_RESOURCE_ERROR_OPEN_READ;
+      break;
+    case SEEDANCE_ERROR_BAD_RESPONSE:
+    case SEEDANCE_ERROR_DOWNLOAD:
+    case SEEDANCE_ERROR_UNTRUSTED_CLIP:
+      *code = GST_RESOURCE_ERROR_READ;
+      break;
+    case SEEDANCE_ERROR_JOURNAL:
+      *code = GST_RESOURCE_ERROR_WRITE;
+      break;
+    case SEEDANCE_ERROR_NOT_LINKED:
+      *domain = GST_CORE_ERROR;
+      *code = GST_CORE_ERROR_PAD;
+      break;
+    case SEEDANCE_ERROR_NOT_NEGOTIATED:
+      *domain = GST_CORE_ERROR;
+      *code = GST_CORE_ERROR_NEGOTIATION;
+      break;
+    default:
+      /* A task that failed on the server, a timeout, an unknown outcome. */
+      *code = GST_RESOURCE_ERROR_FAILED;
+      break;
+  }
 }

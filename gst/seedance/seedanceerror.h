@@ -81,6 +81,9 @@ void seedance_set_error (GError ** error, GQuark domain, gint code,
 
 gchar * seedance_text_for_display (const gchar * text);
 
+void seedance_error_to_gst (const GError * error, GQuark * domain,
+                            gint * code);
+
 G_END_DECLS
 
 #endif /* __SEEDANCE_ERROR_H__ */
