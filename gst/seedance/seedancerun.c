@@ -124,7 +124,9 @@ seedance_run_is_flushing (SeedanceRun * run)
   return run->hooks->is_flushing (run->user_data);
 }
 
-/* One START, then CONTINUEs, then one of COMPLETE, ERROR or CANCELED. */
+/* One START, then CONTINUEs, then one of COMPLETE, ERROR or CANCELED: a
+ * START while one is open (a run that waited for another pipeline first)
+ * goes as a CONTINUE. */
 void
 seedance_run_post_progress (SeedanceRun * run, GstProgressType type,
     const gchar * format, ...)
@@ -132,6 +134,8 @@ seedance_run_post_progress (SeedanceRun * run, GstProgressType type,
   va_list args;
   gchar *text;
 
+  if (type == GST_PROGRESS_TYPE_START && run->progress_open)
+    type = GST_PROGRESS_TYPE_CONTINUE;
   if (type == GST_PROGRESS_TYPE_START)
     run->progress_open = TRUE;
   else if (!run->progress_open)
@@ -239,7 +243,7 @@ seedance_run_choose_task (SeedanceRun * run, const gchar * task_id,
   *forget = task_id && !same;
   if (*forget)
     GST_INFO_OBJECT (run->log_object,
-        "the request changed since task %s: it is not " "resumed", task_id);
+        "the request changed since task %s: it is not resumed", task_id);
   return seedance_run_check_not_uncertain (run, error);
 }
 
@@ -665,9 +669,7 @@ seedance_run_get_clip (SeedanceRun * run)
         && (ret = seedance_run_consult_journal (run)) != GST_FLOW_OK)
       return ret;
     if (seedance_reader_has_cached_clip (run->reader)) {
-      /* One START a run, though it waited for another pipeline first. */
-      seedance_run_post_progress (run, run->progress_open ?
-          GST_PROGRESS_TYPE_CONTINUE : GST_PROGRESS_TYPE_START,
+      seedance_run_post_progress (run, GST_PROGRESS_TYPE_START,
           "%s: playing the cached clip", run->task_id);
       if ((ret = seedance_run_announce_cached (run)) != GST_FLOW_OK)
         return ret;

@@ -96,7 +96,7 @@ seedance_run_restore_last_frame (SeedanceRun * run, GError ** error)
       why = NULL;
     } else if (g_error_matches (why, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
       GST_INFO_OBJECT (run->log_object,
-          "the last frame of task %s was evicted from the " "cache",
+          "the last frame of task %s was evicted from the cache",
           entry->task_id);
     } else {
       SEEDANCE_RUN_WARN (run, READ, NULL, "The cached last frame of task %s "

@@ -206,10 +206,9 @@ seedance_run_lock_journal (SeedanceRun * run)
         holder = named ? named : g_strdup ("another pipeline");
       }
       GST_INFO_OBJECT (run->log_object,
-          "waiting for %s, which is deciding about this " "request (%s)",
+          "waiting for %s, which is deciding about this request (%s)",
           holder, seedance_journal_get_lock_path (run->journal));
       seedance_run_post_progress (run,
-          run->progress_open ? GST_PROGRESS_TYPE_CONTINUE :
           GST_PROGRESS_TYPE_START,
           "waiting for %s, which is deciding about this request", holder);
       next_report = now + PROGRESS_EVERY_US;

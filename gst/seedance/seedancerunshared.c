@@ -81,7 +81,7 @@ seedance_run_follow_run (SeedanceRun * run)
     switch (seedance_shared_run_check (run->shared_run, pipeline, &error)) {
       case SEEDANCE_SHARED_RUN_LEAD:
         GST_INFO_OBJECT (run->log_object,
-            "leading the run of this request in its " "leader's place");
+            "leading the run of this request in its leader's place");
         run->leads_run = TRUE;
         continue;
       case SEEDANCE_SHARED_RUN_CACHED:
@@ -109,7 +109,6 @@ seedance_run_follow_run (SeedanceRun * run)
           "following another source of this process, "
           "which runs this same request");
       seedance_run_post_progress (run,
-          run->progress_open ? GST_PROGRESS_TYPE_CONTINUE :
           GST_PROGRESS_TYPE_START,
           "waiting for another source, which runs this same request");
       next_report = now + PROGRESS_EVERY_US;
