@@ -32,8 +32,6 @@
 GST_DEBUG_CATEGORY_STATIC (seedance_client_debug);
 #define GST_CAT_DEFAULT seedance_client_debug
 
-/* Seconds without any I/O progress before a request is given up. */
-#define IO_TIMEOUT_S 60
 /* libsoup 3.2 has no name for it. */
 #define HTTP_TOO_MANY_REQUESTS 429
 /* A Retry-After longer than this is taken as this. */
@@ -51,7 +49,7 @@ GST_DEBUG_CATEGORY_STATIC (seedance_client_debug);
 
 struct _SeedanceClient
 {
-  SoupSession *session;
+  SeedanceEngine *engine;       /* the key's: its thread sends */
   gchar *origin;                /* scheme://host[:port] of the API */
   gchar *authorization;         /* "Bearer <key>", only for the API origin */
   const gchar *key;             /* the key, inside authorization */
@@ -240,196 +238,11 @@ seedance_check_model (const gchar * model, GError ** error)
   return FALSE;
 }
 
-/**
- * seedance_check_api_key:
- * @key: (nullable): the key
- * @source: where it came from, for the message: "api-key", "api-key-file"
- *   or "MODELLIX_API_KEY"
- * @error: an INVALID_PROPERTY error naming api-key; never quotes the key
- *
- * A key is at least SEEDANCE_MIN_KEY_LENGTH printable ASCII characters
- * without spaces: what goes into an Authorization header, and long enough
- * that masking it in messages changes nothing else.
- */
-gboolean
-seedance_check_api_key (const gchar * key, const gchar * source,
-    GError ** error)
-{
-  const gchar *p;
-
-  if (key == NULL || *key == '\0') {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-        "Invalid property 'api-key': no API key; set api-key, api-key-file "
-        "or the environment variable MODELLIX_API_KEY to your Modellix key");
-    return FALSE;
-  }
-  for (p = key; *p && g_ascii_isgraph (*p); p++);
-  if (*p == '\0' && p - key >= SEEDANCE_MIN_KEY_LENGTH)
-    return TRUE;
-  g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-      "Invalid property 'api-key': the key from %s is not a Modellix key "
-      "(%s); allowed: the whole key as your Modellix dashboard shows it, at "
-      "least %d printable ASCII characters without spaces", source,
-      *p ? "it has spaces or control characters" : "it is too short",
-      SEEDANCE_MIN_KEY_LENGTH);
-  return FALSE;
-}
-
-/* The key in @text, in any letter case: a server may echo it folded. A
- * key is never short (seedance_check_api_key()), so no ordinary word is
- * mistaken for it. */
-static const gchar *
-find_key (const SeedanceClient * client, const gchar * text)
-{
-  gsize len = strlen (client->key);
-
-  if (text == NULL || len < SEEDANCE_MIN_KEY_LENGTH)
-    return NULL;
-  for (; *text; text++) {
-    if (g_ascii_strncasecmp (text, client->key, len) == 0)
-      return text;
-  }
-  return NULL;
-}
-
-/* A key file holds one key, not a document. */
-#define MAX_KEY_FILE_SIZE 4096
-
-/**
- * seedance_read_key_file:
- * @path: the api-key-file property
- * @error: an INVALID_PROPERTY error naming api-key-file; never quotes the
- *   file's content
- *
- * Reads the key from the first line of a regular file (a symlink to one,
- * as secret stores mount them, is followed), without blocking on a FIFO
- * or reading a device.
- *
- * Returns: (transfer full) (nullable): the key; the caller wipes it.
- */
-gchar *
-seedance_read_key_file (const gchar * path, GError ** error)
-{
-  gchar buf[MAX_KEY_FILE_SIZE + 1];
-  gchar *key = NULL, *end;
-  const gchar *why = NULL;
-  gssize n = 0;
-  GStatBuf st;
-  gint fd;
-
-  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
-  if (fd < 0)
-    why = g_strerror (errno);
-  else if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode))
-    why = "it is not a regular file";
-  else if (st.st_size > MAX_KEY_FILE_SIZE)
-    why = "it is larger than a key file (4 KiB)";
-  else {
-    while (n < MAX_KEY_FILE_SIZE) {
-      gssize got = read (fd, buf + n, MAX_KEY_FILE_SIZE - n);
-
-      if (got < 0 && errno == EINTR)
-        continue;
-      if (got < 0)
-        why = g_strerror (errno);
-      if (got <= 0)
-        break;
-      n += got;
-    }
-  }
-  if (fd >= 0)
-    close (fd);
-
-  if (why == NULL) {
-    buf[n] = '\0';
-    if ((end = strpbrk (buf, "\r\n")))
-      *end = '\0';
-    g_strstrip (buf);
-    for (end = buf; *end && g_ascii_isgraph (*end); end++);
-    if (*buf == '\0')
-      why = "its first line is empty";
-    else if (*end != '\0')
-      why = "its first line is not a key (printable ASCII without spaces)";
-    else
-      key = g_strdup (buf);
-  }
-  memset (buf, 0, sizeof (buf));
-  if (key == NULL)
-    seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_INVALID_PROPERTY,
-        "Invalid property 'api-key-file': cannot read a key from '%s': %s; "
-        "allowed: a regular file whose first line is the key", path, why);
-  return key;
-}
-
-/* A server may echo the key back ("invalid key sk-..."): no text that
- * came from it leaves the client with the key in it. */
-static gchar *
-scrub_key (const SeedanceClient * client, const gchar * text)
-{
-  GString *scrubbed;
-  const gchar *at;
-
-  if (text == NULL)
-    return NULL;
-  scrubbed = g_string_new (NULL);
-  while ((at = find_key (client, text))) {
-    g_string_append_len (scrubbed, text, at - text);
-    g_string_append (scrubbed, SEEDANCE_MASKED_KEY);
-    text = at + strlen (client->key);
-  }
-  g_string_append (scrubbed, text);
-  return g_string_free (scrubbed, FALSE);
-}
-
-static void
-scrub_key_in_place (const SeedanceClient * client, gchar ** text)
-{
-  gchar *scrubbed = scrub_key (client, *text);
-
-  g_free (*text);
-  *text = scrubbed;
-}
-
-/* Ids and URLs are acted on, so they are never rewritten: one that
- * carries the key makes the answer unusable instead. */
-static gboolean
-carries_key (const SeedanceClient * client, const gchar * text)
-{
-  return find_key (client, text) != NULL;
-}
-
 static void
 scrub_key_in_error (const SeedanceClient * client, GError ** error)
 {
   if (error && *error)
-    scrub_key_in_place (client, &(*error)->message);
-}
-
-/* libsoup's logger, into this category: every header but the key. */
-static void
-print_http_log (SoupLogger * logger, SoupLoggerLogLevel level,
-    char direction, const char *data, gpointer user_data)
-{
-  gchar *line;
-
-  if (g_ascii_strncasecmp (data, "Authorization:", 14) == 0)
-    data = "Authorization: [redacted]";
-  line = scrub_key (user_data, data);
-  GST_LOG ("%c %s", direction, line);
-  g_free (line);
-}
-
-static void
-attach_http_log (SeedanceClient * client)
-{
-  SoupLogger *logger;
-
-  if (gst_debug_category_get_threshold (seedance_client_debug) < GST_LEVEL_LOG)
-    return;
-  logger = soup_logger_new (SOUP_LOGGER_LOG_HEADERS);
-  soup_logger_set_printer (logger, print_http_log, client, NULL);
-  soup_session_add_feature (client->session, SOUP_SESSION_FEATURE (logger));
-  g_object_unref (logger);
+    seedance_key_scrub_in_place (client->key, &(*error)->message);
 }
 
 /**
@@ -438,6 +251,9 @@ attach_http_log (SeedanceClient * client)
  * @api_key: a key accepted by seedance_check_api_key(), sent only to
  *   @origin
  * @model: a model accepted by seedance_check_model()
+ *
+ * A client of the key's engine (seedanceengine.c), which every client of
+ * the same key and origin in the process shares.
  */
 SeedanceClient *
 seedance_client_new (const gchar * origin, const gchar * api_key,
@@ -446,7 +262,7 @@ seedance_client_new (const gchar * origin, const gchar * api_key,
   SeedanceClient *client;
 
   g_return_val_if_fail (origin != NULL, NULL);
-  /* A short key would go unmasked in messages (see find_key()). */
+  /* A short key would go unmasked in messages (see seedance_key_find()). */
   g_return_val_if_fail (api_key != NULL
       && strlen (api_key) >= SEEDANCE_MIN_KEY_LENGTH, NULL);
   g_return_val_if_fail (model != NULL, NULL);
@@ -454,19 +270,23 @@ seedance_client_new (const gchar * origin, const gchar * api_key,
   ensure_debug_category ();
 
   client = g_new0 (SeedanceClient, 1);
-  client->session = soup_session_new_with_options ("user-agent",
-      "gst-seedance/" VERSION, "timeout", IO_TIMEOUT_S, "idle-timeout",
-      IO_TIMEOUT_S, NULL);
+  client->engine = seedance_engine_get (origin, api_key);
   client->origin = g_strdup (origin);
   client->authorization = g_strconcat ("Bearer ", api_key, NULL);
   client->key = client->authorization + strlen ("Bearer ");
-  /* The clip's bytes are the clip: a content coding is refused, never
-   * decoded (a gzip bomb would expand without bound). */
-  soup_session_remove_feature_by_type (client->session,
-      SOUP_TYPE_CONTENT_DECODER);
-  attach_http_log (client);
   client->model = g_strdup (model);
   return client;
+}
+
+/**
+ * seedance_client_get_engine:
+ *
+ * Returns: (transfer none): the key's engine, which downloads too.
+ */
+SeedanceEngine *
+seedance_client_get_engine (SeedanceClient * client)
+{
+  return client->engine;
 }
 
 /**
@@ -504,31 +324,12 @@ seedance_client_set_priority (SeedanceClient * client, gint64 priority)
   client->priority = priority;
 }
 
-/**
- * seedance_client_set_io_timeout:
- * @client: a client that sent nothing yet, in the thread that made it
- * @seconds: how long a request may make no progress, 1..60
- *
- * Lowers the 60-s bound of a stalled request, so that a short timeout
- * property is not overrun by a request that hangs.
- */
-void
-seedance_client_set_io_timeout (SeedanceClient * client, guint seconds)
-{
-  seconds = CLAMP (seconds, 1, IO_TIMEOUT_S);
-  g_object_set (client->session, "timeout", seconds, "idle-timeout", seconds,
-      NULL);
-}
-
 void
 seedance_client_free (SeedanceClient * client)
 {
   if (client == NULL)
     return;
-  /* The logger's printer reads the key: it goes first. */
-  soup_session_remove_feature_by_type (client->session, SOUP_TYPE_LOGGER);
-  soup_session_abort (client->session);
-  g_object_unref (client->session);
+  seedance_engine_unref (client->engine);
   g_free (client->origin);
   /* Wipe the key before the memory goes back to the allocator. */
   memset (client->authorization, 0, strlen (client->authorization));
@@ -612,85 +413,6 @@ seedance_parse_retry_after (const gchar * value, GDateTime * now)
   ms = g_date_time_difference (date, now) / 1000;
   g_date_time_unref (date);
   return CLAMP (ms, 0, MAX_RETRY_AFTER_MS);
-}
-
-/**
- * seedance_parse_content_range:
- * @value: a Content-Range header, "bytes START-END/TOTAL" (TOTAL may be *)
- * @start: (out): first byte of the part
- * @total: (out): size of the whole file, -1 when given as *
- */
-gboolean
-seedance_parse_content_range (const gchar * value, guint64 * start,
-    gint64 * total)
-{
-  guint64 first, last, size;
-  gchar *end;
-
-  if (value == NULL || g_ascii_strncasecmp (value, "bytes ", 6) != 0)
-    return FALSE;
-  value += 6;
-  if (!g_ascii_isdigit (*value))
-    return FALSE;
-  first = g_ascii_strtoull (value, &end, 10);
-  if (*end != '-' || !g_ascii_isdigit (end[1]))
-    return FALSE;
-  last = g_ascii_strtoull (end + 1, &end, 10);
-  if (*end != '/' || last < first || last == G_MAXUINT64)
-    return FALSE;
-  end++;
-  if (*end == '*' && end[1] == '\0') {
-    *total = -1;
-  } else {
-    if (!g_ascii_isdigit (*end))
-      return FALSE;
-    size = g_ascii_strtoull (end, &end, 10);
-    if (*end != '\0' || size <= last || size > G_MAXINT64)
-      return FALSE;
-    *total = (gint64) size;
-  }
-  *start = first;
-  return TRUE;
-}
-
-/* Closes a body stream without reading the rest of it: a plain close
- * reads on to keep the connection, which a trickling server makes last. */
-static void
-drop_stream (GInputStream * in)
-{
-  GCancellable *dropped = g_cancellable_new ();
-
-  g_cancellable_cancel (dropped);
-  g_input_stream_close (in, dropped, NULL);
-  g_object_unref (dropped);
-}
-
-/* Reads a whole answer body, refusing bodies over the parse bound. */
-static GBytes *
-read_answer (GInputStream * in, GCancellable * cancellable, GError ** error)
-{
-  GByteArray *buf = g_byte_array_new ();
-  guint8 chunk[16384];
-  gssize n;
-
-  while ((n = g_input_stream_read (in, chunk, sizeof (chunk), cancellable,
-              error)) > 0) {
-    if (buf->len + n > SEEDANCE_MAX_ANSWER_SIZE) {
-      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
-          "the answer is larger than %d bytes", SEEDANCE_MAX_ANSWER_SIZE);
-      n = -1;
-      break;
-    }
-    g_byte_array_append (buf, chunk, n);
-  }
-
-  if (n < 0) {
-    drop_stream (in);
-    g_byte_array_unref (buf);
-    return NULL;
-  }
-  g_input_stream_close (in, NULL, NULL);
-  return g_byte_array_free_to_bytes (buf);
 }
 
 static void
@@ -813,7 +535,6 @@ api_exchange (SeedanceClient * client, const gchar * method,
   gboolean by_timeout = deadline != 0 && deadline <= limit;
   gchar *url = g_strconcat (client->origin, path, NULL);
   SeedanceDeadline *watch;
-  GInputStream *in;
   SoupMessageHeaders *headers;
 
   memset (ex, 0, sizeof (*ex));
@@ -850,11 +571,11 @@ api_exchange (SeedanceClient * client, const gchar * method,
       &ex->sent);
 
   watch = seedance_deadline_new (cancellable, by_timeout ? deadline : limit);
-  in = soup_session_send (client->session, ex->msg,
-      seedance_deadline_get_cancellable (watch), error);
-  if (in == NULL)
-    goto done;
+  ex->body = seedance_engine_exchange (client->engine, ex->msg,
+      SEEDANCE_MAX_ANSWER_SIZE, seedance_deadline_get_cancellable (watch),
+      error);
 
+  /* The status, also of an answer whose body failed: a 429 counts. */
   answer->http_status = soup_message_get_status (ex->msg);
   if (answer->http_status == HTTP_TOO_MANY_REQUESTS
       || answer->http_status >= 500) {
@@ -872,12 +593,9 @@ api_exchange (SeedanceClient * client, const gchar * method,
     seedance_budget_slow_down (client->budget,
         MAX (answer->retry_after_ms, RATE_LIMITED_PAUSE_MS));
 
-  ex->body = read_answer (in, seedance_deadline_get_cancellable (watch), error);
-  g_object_unref (in);
   GST_DEBUG ("answer %u, %" G_GSIZE_FORMAT " bytes", answer->http_status,
       ex->body ? g_bytes_get_size (ex->body) : 0);
 
-done:
   if (ex->body == NULL && seedance_deadline_expired (watch)
       && !g_cancellable_is_cancelled (cancellable)) {
     g_clear_error (error);
@@ -990,7 +708,7 @@ seedance_client_submit (SeedanceClient * client, const gchar * body,
   data = g_bytes_get_data (ex.body, &len);
   if (is_success (answer->http_status)) {
     task_id = seedance_submit_answer_parse (data, len, &err);
-    if (carries_key (client, task_id)) {
+    if (seedance_key_find (client->key, task_id)) {
       g_clear_pointer (&task_id, g_free);
       g_set_error_literal (&err, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
           "its task id carries the API key");
@@ -1079,8 +797,8 @@ seedance_client_query (SeedanceClient * client, const gchar * task_id,
       g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
           "the answer about task %s describes another task", task_id);
       g_clear_pointer (&task, seedance_task_free);
-    } else if (carries_key (client, task->video_url)
-        || carries_key (client, task->last_frame_url)) {
+    } else if (seedance_key_find (client->key, task->video_url)
+        || seedance_key_find (client->key, task->last_frame_url)) {
       g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_BAD_RESPONSE,
           "the answer about task %s is unusable: its result URL carries the "
           "API key, which must not go to another origin", task_id);
@@ -1096,8 +814,8 @@ seedance_client_query (SeedanceClient * client, const gchar * task_id,
 done:
   scrub_key_in_error (client, error);
   if (task) {
-    scrub_key_in_place (client, &task->status);
-    scrub_key_in_place (client, &task->failure);
+    seedance_key_scrub_in_place (client->key, &task->status);
+    seedance_key_scrub_in_place (client->key, &task->failure);
   }
   exchange_clear (&ex);
   g_free (path);
@@ -1137,338 +855,4 @@ seedance_backoff_ms (guint base_ms, guint attempt)
     ms *= 2;
   ms = MIN (ms, RETRY_CEILING_MS);
   return ms + g_random_int_range (-(gint32) ms / 5, (gint32) ms / 5 + 1);
-}
-
-/* Discards the bytes before offset from a server that ignored Range. */
-static gboolean
-skip_to (GInputStream * in, guint64 offset, SeedanceDeadline * watch,
-    GError ** error)
-{
-  while (offset > 0) {
-    gssize n = g_input_stream_skip (in, MIN (offset, 1 << 20),
-        seedance_deadline_get_cancellable (watch), error);
-
-    if (n < 0)
-      return FALSE;
-    if (n == 0) {
-      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-          "the file ended before the requested offset");
-      return FALSE;
-    }
-    offset -= n;
-    seedance_deadline_touch (watch);
-  }
-  return TRUE;
-}
-
-/* The answer's Content-Length, as sent: only digits make a length. FALSE
- * with @error set for a header that is there but is no length. */
-static gboolean
-content_length (SoupMessageHeaders * headers, gint64 * length, GError ** error)
-{
-  const gchar *value = soup_message_headers_get_one (headers,
-      "Content-Length");
-  gchar *trimmed;
-  guint64 n;
-  gboolean ok;
-
-  *length = -1;
-  if (value == NULL)
-    return TRUE;
-  trimmed = g_strstrip (g_strdup (value));
-  ok = g_ascii_string_to_unsigned (trimmed, 10, 0, G_MAXINT64, &n, NULL);
-  g_free (trimmed);
-  if (ok) {
-    *length = (gint64) n;
-    return TRUE;
-  }
-  seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-      "the file host sent an invalid Content-Length '%s'", value);
-  return FALSE;
-}
-
-typedef struct
-{
-  SeedanceDeadline *cancel;     /* no deadline: cancels the one request */
-  gboolean bad_length;
-} LengthCheck;
-
-static void
-check_length_cb (SoupMessage * msg, LengthCheck * check)
-{
-  gint64 length;
-
-  if (!content_length (soup_message_get_response_headers (msg), &length, NULL)) {
-    check->bad_length = TRUE;
-    g_cancellable_cancel (seedance_deadline_get_cancellable (check->cancel));
-  }
-}
-
-/* The validator of an answer: a strong ETag, else its Last-Modified. */
-static void
-read_identity (SoupMessageHeaders * headers, gint64 total,
-    SeedanceFileIdentity * identity)
-{
-  const gchar *etag = soup_message_headers_get_one (headers, "ETag");
-
-  identity->size = total;
-  identity->etag = etag && !g_str_has_prefix (etag, "W/") ?
-      g_strdup (etag) : NULL;
-  identity->last_modified = g_strdup (soup_message_headers_get_one (headers,
-          "Last-Modified"));
-}
-
-/* Whether @got may be the same file as @first: a size or validator that
- * both answers gave must agree. */
-static gboolean
-same_file (const SeedanceFileIdentity * first, const SeedanceFileIdentity * got)
-{
-  if (first->size >= 0 && got->size >= 0 && first->size != got->size)
-    return FALSE;
-  if (first->etag && got->etag)
-    return strcmp (first->etag, got->etag) == 0;
-  if (first->last_modified && got->last_modified)
-    return strcmp (first->last_modified, got->last_modified) == 0;
-  return TRUE;
-}
-
-static gboolean open_range (SeedanceClient * client, const gchar * what,
-    const gchar * url, guint64 offset, gint64 stop,
-    const SeedanceFileIdentity * first, guint64 max_size,
-    SeedanceDownload * download, SeedanceDeadline * watch, GError ** error);
-
-/**
- * seedance_client_open_download:
- * @client: the client
- * @url: the result URL (on the storage host; never sent the key)
- * @offset: first byte wanted; a Range request when not 0
- * @stop: the byte after the last one wanted, -1 for the end of the file;
- *   a Range request that ends there when not -1 (a host that ignores
- *   Range sends the whole file all the same)
- * @first: (nullable): what the first answer for this clip said of the
- *   file; this answer must describe the same file (a resume is sent with
- *   If-Range)
- * @max_size: the largest clip accepted, in bytes
- * @download: (out): the body stream and what the answer said of the file
- * @watch: bounds the silence of the request (see seedance_deadline_touch())
- *   and cancels it
- * @error: a %SEEDANCE_ERROR_DOWNLOAD error, or
- *   %SEEDANCE_ERROR_UNTRUSTED_CLIP when the answer is not the clip (a
- *   content coding, a bad length, another file): asking again will not
- *   help
- */
-gboolean
-seedance_client_open_download (SeedanceClient * client, const gchar * url,
-    guint64 offset, gint64 stop, const SeedanceFileIdentity * first,
-    guint64 max_size, SeedanceDownload * download, SeedanceDeadline * watch,
-    GError ** error)
-{
-  return open_range (client, "clip", url, offset, stop, first, max_size,
-      download, watch, error);
-}
-
-/**
- * seedance_client_open_result:
- * @what: what the file is, for the messages: "clip", "last frame"
- *
- * seedance_client_open_download() for any result file of a task (the clip,
- * its last frame): the same checks, without the key, in the messages
- * @what names the file.
- */
-gboolean
-seedance_client_open_result (SeedanceClient * client, const gchar * what,
-    const gchar * url, guint64 offset, const SeedanceFileIdentity * first,
-    guint64 max_size, SeedanceDownload * download, SeedanceDeadline * watch,
-    GError ** error)
-{
-  return open_range (client, what, url, offset, -1, first, max_size,
-      download, watch, error);
-}
-
-/* A GET of @url's bytes from @offset up to @stop (-1: the end). */
-static gboolean
-open_range (SeedanceClient * client, const gchar * what, const gchar * url,
-    guint64 offset, gint64 stop, const SeedanceFileIdentity * first,
-    guint64 max_size, SeedanceDownload * download, SeedanceDeadline * watch,
-    GError ** error)
-{
-  gboolean ranged = offset > 0 || stop >= 0;
-  GCancellable *cancellable = seedance_deadline_get_cancellable (watch);
-  SoupMessage *msg;
-  SoupMessageHeaders *headers;
-  GInputStream *in;
-  GError *err = NULL;
-  LengthCheck check;
-  const gchar *coding;
-  guint status;
-  gint64 length, total = -1;
-
-  memset (download, 0, sizeof (*download));
-  download->total_size = -1;
-  download->identity.size = -1;
-
-  msg = soup_message_new ("GET", url);
-  if (msg == NULL) {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-        "the result URL '%s' is not a valid URL", url);
-    return FALSE;
-  }
-  headers = soup_message_get_request_headers (msg);
-  if (ranged) {
-    soup_message_headers_set_range (headers, offset, stop >= 0 ? stop - 1 : -1);
-    /* A file replaced since is answered whole, not spliced. Only a
-     * strong ETag: a date may not be one (RFC 9110, 13.1.5). */
-    if (first && first->etag)
-      soup_message_headers_replace (headers, "If-Range", first->etag);
-  }
-  /* The bytes are the clip: no content coding may change them. */
-  soup_message_headers_replace (headers, "Accept-Encoding", "identity");
-
-  GST_DEBUG ("GET %s from byte %" G_GUINT64_FORMAT " to %" G_GINT64_FORMAT,
-      url, offset, stop);
-  /* A Content-Length that is no length is refused as the headers arrive:
-   * libsoup would otherwise make a body of it (or refuse it without
-   * naming it). */
-  check.cancel = seedance_deadline_new (cancellable, 0);
-  check.bad_length = FALSE;
-  g_signal_connect (msg, "got-headers", G_CALLBACK (check_length_cb), &check);
-  in = soup_session_send (client->session, msg,
-      seedance_deadline_get_cancellable (check.cancel), &err);
-  g_signal_handlers_disconnect_by_data (msg, &check);
-  seedance_deadline_free (check.cancel);
-  if (in == NULL && (check.bad_length || !content_length
-          (soup_message_get_response_headers (msg), &length, NULL))) {
-    g_clear_error (&err);
-    content_length (soup_message_get_response_headers (msg), &length, error);
-    g_object_unref (msg);
-    return FALSE;
-  }
-  if (in == NULL) {
-    if (g_error_matches (err, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      g_propagate_error (error, err);
-    else {
-      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-          "downloading the %s failed: %s", what, err->message);
-      g_error_free (err);
-    }
-    g_object_unref (msg);
-    return FALSE;
-  }
-
-  status = soup_message_get_status (msg);
-  headers = soup_message_get_response_headers (msg);
-  download->http_status = status;
-
-  if (status != SOUP_STATUS_OK && !(status == SOUP_STATUS_PARTIAL_CONTENT
-          && ranged)) {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-        "downloading the %s failed with HTTP %u %s%s", what, status,
-        soup_status_get_phrase (status) ? soup_status_get_phrase (status) : "",
-        (status == 403 || status == 404 || status == 410) ?
-        " (result URLs expire 24 hours after the task ends)" : "");
-    goto failed;
-  }
-  coding = soup_message_headers_get_list (headers, "Content-Encoding");
-  if (coding && g_ascii_strcasecmp (coding, "identity") != 0) {
-    seedance_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-        "the file host sent the %s with Content-Encoding '%s' though "
-        "identity was asked: those bytes are not the %s", what, coding, what);
-    goto failed;
-  }
-  if (!content_length (headers, &length, error))
-    goto failed;
-
-  if (status == SOUP_STATUS_PARTIAL_CONTENT) {
-    guint64 start;
-
-    if (!seedance_parse_content_range (soup_message_headers_get_one (headers,
-                "Content-Range"), &start, &total) || start != offset) {
-      g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-          "the file host answered a request from byte %" G_GUINT64_FORMAT
-          " with a mismatched Content-Range", offset);
-      goto failed;
-    }
-  } else {
-    total = length;
-  }
-  if (total == 0) {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-        "the file host sent an empty %s", what);
-    goto failed;
-  }
-  if (total > 0 && (guint64) total > max_size) {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-        "the file host announces %" G_GINT64_FORMAT " bytes, larger than "
-        "the %" G_GUINT64_FORMAT " bytes a %s may have", total, max_size, what);
-    goto failed;
-  }
-
-  read_identity (headers, total, &download->identity);
-  if (first && !same_file (first, &download->identity)) {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_UNTRUSTED_CLIP,
-        "the %s changed on the file host since its download began (its "
-        "size or validator differs from the first answer): its parts "
-        "cannot be joined", what);
-    goto failed;
-  }
-  download->total_size = total;
-  if (status == SOUP_STATUS_OK && offset > 0
-      && !skip_to (in, offset, watch, error))
-    goto failed;
-
-  download->content_type = g_strdup (soup_message_headers_get_content_type
-      (headers, NULL));
-  download->stream = in;
-  download->message = G_OBJECT (msg);
-  return TRUE;
-
-failed:
-  {
-    drop_stream (in);
-    g_object_unref (in);
-    g_object_unref (msg);
-    seedance_file_identity_clear (&download->identity);
-    return FALSE;
-  }
-}
-
-/**
- * seedance_file_identity_copy:
- * @dest: (out caller-allocates): the copy
- * @src: an identity filled by seedance_client_open_download()
- */
-void
-seedance_file_identity_copy (SeedanceFileIdentity * dest,
-    const SeedanceFileIdentity * src)
-{
-  dest->size = src->size;
-  dest->etag = g_strdup (src->etag);
-  dest->last_modified = g_strdup (src->last_modified);
-}
-
-void
-seedance_file_identity_clear (SeedanceFileIdentity * identity)
-{
-  g_clear_pointer (&identity->etag, g_free);
-  g_clear_pointer (&identity->last_modified, g_free);
-  identity->size = -1;
-}
-
-/**
- * seedance_download_clear:
- * @download: an open download, or one that was cleared already
- */
-void
-seedance_download_clear (SeedanceDownload * download)
-{
-  if (download->stream) {
-    /* Dropped, not read to its end: a seek wants it gone. */
-    drop_stream (download->stream);
-    g_clear_object (&download->stream);
-  }
-  g_clear_object (&download->message);
-  seedance_file_identity_clear (&download->identity);
-  g_clear_pointer (&download->content_type, g_free);
-  download->total_size = -1;
-  download->http_status = 0;
 }

@@ -522,8 +522,9 @@ receive (SeedanceClient * client, const gchar * url, gint fd,
   memset (&download, 0, sizeof (download));
   seedance_deadline_set_period (watch, (gint64) stall_s * G_USEC_PER_SEC);
   GST_DEBUG ("downloading the last frame from %s", url);
-  if (!seedance_client_open_result (client, "last frame", url, 0, NULL,
-          SEEDANCE_MAX_LAST_FRAME_SIZE, &download, watch, error)) {
+  if (!seedance_download_open (&download, seedance_client_get_engine (client),
+          "last frame", url, 0, -1, NULL, SEEDANCE_MAX_LAST_FRAME_SIZE, watch,
+          error)) {
     classify_stall (watch, cancellable, stall_s, error);
     goto out;
   }

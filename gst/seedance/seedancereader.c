@@ -338,10 +338,11 @@ seedance_reader_request_clip (SeedanceReader * reader, const gchar * url,
 
   seedance_download_clear (&reader->download);
   seedance_reader_arm_watch (reader);
-  ok = seedance_client_open_download (reader->client, url, offset,
+  ok = seedance_download_open (&reader->download,
+      seedance_client_get_engine (reader->client), "clip", url, offset,
       reader->read_stop,
       reader->clip_identity_known ? &reader->clip_identity : NULL,
-      reader->max_clip_size, &reader->download, reader->download_watch, error);
+      reader->max_clip_size, reader->download_watch, error);
   if (!ok) {
     seedance_reader_classify_stall (reader, error);
     return FALSE;

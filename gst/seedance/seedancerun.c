@@ -379,8 +379,6 @@ seedance_run_open (SeedanceRun * run, const SeedanceSettings * settings,
         run->journal ? seedance_journal_get_frame_path (run->journal) : NULL);
   run->client = seedance_client_new (origin, settings->api_key,
       settings->model);
-  if (run->timeout > 0)
-    seedance_client_set_io_timeout (run->client, run->timeout);
   seedance_run_join_budget (run, origin, settings->api_key,
       settings->requests_per_minute);
   return TRUE;
