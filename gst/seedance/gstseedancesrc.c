@@ -836,7 +836,7 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   gboolean cached;
   gsize filled = 0;
   guint status = 0;
-  gint64 stop;
+  gint64 stop, reverse_start;
 
   if ((ret = seedance_run_get_clip (src->run)) != GST_FLOW_OK)
     return ret;
@@ -850,10 +850,12 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   /* A segment's stop (bytes) ends the download there. */
   GST_OBJECT_LOCK (src);
   stop = bsrc->segment.stop == G_MAXUINT64 ? -1 : (gint64) bsrc->segment.stop;
+  reverse_start = bsrc->segment.rate < 0 ? (gint64) bsrc->segment.start : -1;
   GST_OBJECT_UNLOCK (src);
   while ((result = seedance_reader_prepare (src->reader,
-              seedance_run_get_video_url (src->run), offset, stop, &length,
-              &status, &error)) == SEEDANCE_READER_URL_REFUSED
+              seedance_run_get_video_url (src->run), offset, stop,
+              reverse_start, &length, &status,
+              &error)) == SEEDANCE_READER_URL_REFUSED
       && seedance_run_can_refresh_url (src->run)
       && !gst_seedance_src_is_flushing (src)) {
     /* Result URLs expire: the task gives a fresh one while its outputs

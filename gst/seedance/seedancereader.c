@@ -45,6 +45,10 @@ GST_DEBUG_CATEGORY_STATIC (seedance_reader_debug);
  * MIN_DOWNLOAD_RATE bytes/s (a 15 s clip of 20 MB takes 20 min). */
 #define RATE_WINDOW_S 60
 #define MIN_DOWNLOAD_RATE (16 * 1024)
+/* Reverse playback reads blocks backwards, each just before the last:
+ * one Range request this long, ending where such a block ends, serves
+ * the blocks before it too, instead of one request a block. */
+#define REVERSE_WINDOW (4 << 20)
 
 struct _SeedanceReader
 {
@@ -76,6 +80,10 @@ struct _SeedanceReader
   SeedanceClipWriter *clip_writer;      /* the download, as it is cached */
   gint clip_fd;                 /* the cached clip being played, -1 */
   gboolean cache_given_up;      /* the clip cannot be cached this run */
+  guint8 *window;               /* bytes read at once for reverse reads */
+  guint64 window_start;
+  gsize window_length;
+  gboolean from_window;         /* the prepared read is in the window */
 
   GMutex lock;
   gint64 content_size;          /* -1 while unknown; under lock */
@@ -167,6 +175,10 @@ seedance_reader_reset (SeedanceReader * reader)
     close (reader->clip_fd);
   reader->clip_fd = -1;
   reader->cache_given_up = FALSE;
+  g_clear_pointer (&reader->window, g_free);
+  reader->window_start = 0;
+  reader->window_length = 0;
+  reader->from_window = FALSE;
   reader->client = NULL;
   reader->journal = NULL;
   g_clear_pointer (&reader->task_id, g_free);
@@ -693,12 +705,93 @@ seedance_reader_has_cached_clip (SeedanceReader * reader)
   return reader->clip_fd >= 0;
 }
 
+/* Checks and caches the @n bytes just read at @offset; -1: a read that
+ * failed after @arrived bytes. FALSE with @error worded for the user. */
+static gboolean
+seedance_reader_take_bytes (SeedanceReader * reader, guint64 offset,
+    const guint8 * data, gssize n, guint64 arrived, guint * status,
+    GError ** error)
+{
+  if (n > 0 && ((offset == 0
+              && !seedance_reader_check_head (reader, data, n, error))
+          || !seedance_reader_check_size (reader, offset + n, error))) {
+    /* Nothing of it is cached. */
+    seedance_reader_give_up_cache (reader);
+    g_prefix_error (error, "The clip of task %s cannot be played: ",
+        reader->task_id);
+    *status = reader->download.http_status;
+    return FALSE;
+  }
+  if (n > 0 && reader->clip_writer)
+    seedance_reader_cache_bytes (reader, offset, data, n);
+
+  if (n < 0) {
+    gchar *total = reader->content_size >= 0 ?
+        g_strdup_printf ("%" G_GINT64_FORMAT, reader->content_size) :
+        g_strdup ("an unknown number of");
+
+    g_prefix_error (error, "The clip of task %s is incomplete: %"
+        G_GUINT64_FORMAT " of %s bytes arrived: ", reader->task_id, arrived,
+        total);
+    g_free (total);
+    if ((*error)->domain != SEEDANCE_ERROR) {
+      (*error)->domain = SEEDANCE_ERROR;
+      (*error)->code = SEEDANCE_ERROR_DOWNLOAD;
+    }
+    *status = reader->download.http_status;
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Reads the REVERSE_WINDOW bytes before @end, none before @floor, in one
+ * request: the blocks a reverse segment asks for next are served from
+ * memory. */
+static SeedanceReaderResult
+seedance_reader_fill_window (SeedanceReader * reader, const gchar * url,
+    guint64 floor, guint64 end, guint * status, GError ** error)
+{
+  guint64 start = end > floor + REVERSE_WINDOW ? end - REVERSE_WINDOW : floor;
+  SeedanceReaderResult result;
+  guint64 arrived = 0;
+  gssize n;
+
+  GST_DEBUG_OBJECT (reader->log_object, "reading backwards: bytes %"
+      G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT " at once", start, end);
+  reader->window_length = 0;
+  reader->read_stop = end;
+  result = seedance_reader_open_download (reader, url, start, status, error);
+  if (result != SEEDANCE_READER_OK)
+    return result;
+  reader->window = g_realloc (reader->window, end - start);
+  n = seedance_reader_read (reader, reader->window, end - start, &arrived,
+      error);
+  if (n >= 0 && (guint64) n < end - start) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+        "the download ended at byte %" G_GUINT64_FORMAT, start + n);
+    arrived = start + n;
+    n = -1;
+  }
+  if (!seedance_reader_take_bytes (reader, start, reader->window, n, arrived,
+          status, error))
+    return SEEDANCE_READER_ERROR;
+  reader->read_position = end;
+  reader->window_start = start;
+  reader->window_length = end - start;
+  reader->from_window = TRUE;
+  return SEEDANCE_READER_OK;
+}
+
 /**
  * seedance_reader_prepare:
  * @url: (nullable): the clip's URL; unused with a cached clip
  * @offset: the first byte wanted
  * @stop: the byte after the last one wanted (the segment's stop), -1
  *   for the end of the clip: the download asks for no byte past it
+ * @reverse_start: the start of a segment that plays backwards, whose
+ *   blocks are asked for from its end down to it: a REVERSE_WINDOW of
+ *   them is read at once (a cached clip needs none); -1 when playing
+ *   forwards
  * @length: (inout): the bytes wanted, cut to what the clip has
  * @status: (out): on an error, the file host's HTTP status (0: none)
  * @error: on an error, why
@@ -712,8 +805,8 @@ seedance_reader_has_cached_clip (SeedanceReader * reader)
  */
 SeedanceReaderResult
 seedance_reader_prepare (SeedanceReader * reader, const gchar * url,
-    guint64 offset, gint64 stop, guint * length, guint * status,
-    GError ** error)
+    guint64 offset, gint64 stop, gint64 reverse_start, guint * length,
+    guint * status, GError ** error)
 {
   SeedanceReaderResult result;
 
@@ -734,6 +827,20 @@ seedance_reader_prepare (SeedanceReader * reader, const gchar * url,
   /* A stop at or past the end is none. */
   if (stop >= 0 && reader->content_size >= 0 && stop >= reader->content_size)
     stop = -1;
+  if (reader->content_size >= 0)
+    *length = MIN (*length, (guint64) reader->content_size - offset);
+  if (stop >= 0)
+    *length = MIN (*length, (guint64) stop - offset);
+  reader->from_window = offset >= reader->window_start
+      && offset - reader->window_start < reader->window_length;
+  if (reader->from_window) {
+    *length = MIN (*length, reader->window_start + reader->window_length -
+        offset);
+    return SEEDANCE_READER_OK;
+  }
+  if (reverse_start >= 0)
+    return seedance_reader_fill_window (reader, url,
+        MIN ((guint64) reverse_start, offset), offset + *length, status, error);
   if (reader->download.stream == NULL || offset != reader->read_position
       || stop != reader->read_stop) {
     GST_DEBUG_OBJECT (reader->log_object, "opening the clip at byte %"
@@ -799,36 +906,16 @@ seedance_reader_fill (SeedanceReader * reader, guint64 offset, guint8 * data,
     return seedance_reader_fill_from_clip (reader, offset, data, length,
         filled, error);
 
+  if (reader->from_window) {
+    memcpy (data, reader->window + (offset - reader->window_start), length);
+    *filled = length;
+    return SEEDANCE_READER_OK;
+  }
+
   n = seedance_reader_read (reader, data, length, &arrived, error);
-  if (n > 0 && ((offset == 0
-              && !seedance_reader_check_head (reader, data, n, error))
-          || !seedance_reader_check_size (reader, offset + n, error))) {
-    /* Nothing of it is cached. */
-    seedance_reader_give_up_cache (reader);
-    g_prefix_error (error, "The clip of task %s cannot be played: ",
-        reader->task_id);
-    *status = reader->download.http_status;
+  if (!seedance_reader_take_bytes (reader, offset, data, n, arrived, status,
+          error))
     return SEEDANCE_READER_ERROR;
-  }
-  if (n > 0 && reader->clip_writer)
-    seedance_reader_cache_bytes (reader, offset, data, n);
-
-  if (n < 0) {
-    gchar *total = reader->content_size >= 0 ?
-        g_strdup_printf ("%" G_GINT64_FORMAT, reader->content_size) :
-        g_strdup ("an unknown number of");
-
-    g_prefix_error (error, "The clip of task %s is incomplete: %"
-        G_GUINT64_FORMAT " of %s bytes arrived: ", reader->task_id, arrived,
-        total);
-    g_free (total);
-    if ((*error)->domain != SEEDANCE_ERROR) {
-      (*error)->domain = SEEDANCE_ERROR;
-      (*error)->code = SEEDANCE_ERROR_DOWNLOAD;
-    }
-    *status = reader->download.http_status;
-    return SEEDANCE_READER_ERROR;
-  }
 
   if (n == 0) {
     if (reader->content_size >= 0

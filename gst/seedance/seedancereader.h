@@ -89,6 +89,7 @@ SeedanceReaderResult seedance_reader_prepare (SeedanceReader * reader,
                                               const gchar * url,
                                               guint64 offset,
                                               gint64 stop,
+                                              gint64 reverse_start,
                                               guint * length,
                                               guint * status,
                                               GError ** error);

@@ -64,19 +64,20 @@ handle (SoupServer * soup, SoupServerMessage * msg, const char *path,
     g_ptr_array_add (server->held, g_object_ref (msg));
     g_mutex_unlock (&server->lock);
   } else if (strcmp (path, "/big") == 0) {
-    gchar *body = g_malloc (64 * 1024);
+    gchar *body = g_strnfill (64 * 1024, 'x');
 
-    memset (body, 'x', 64 * 1024);
     soup_server_message_set_status (msg, 200, NULL);
     soup_server_message_set_response (msg, "application/json",
-        SOUP_MEMORY_TAKE, body, 64 * 1024);
+        SOUP_MEMORY_COPY, body, 64 * 1024);
+    g_free (body);
   } else {
     /* Echoes the path, so each caller can tell its answer is its own. */
     gchar *body = g_strdup_printf ("{\"path\":\"%s\"}", path);
 
     soup_server_message_set_status (msg, 200, NULL);
     soup_server_message_set_response (msg, "application/json",
-        SOUP_MEMORY_TAKE, body, strlen (body));
+        SOUP_MEMORY_COPY, body, strlen (body));
+    g_free (body);
   }
 }
 

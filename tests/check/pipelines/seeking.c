@@ -323,6 +323,119 @@ GST_START_TEST (test_seek_stop_ends_download)
 
 GST_END_TEST;
 
+/* The buffers a reverse segment pushed, in order. */
+typedef struct
+{
+  GMutex lock;
+  gboolean flushed;
+  GByteArray *bytes;            /* every buffer, in the order pushed */
+  guint64 previous;             /* offset of the last one, -1: none */
+  guint buffers;
+  gboolean ordered;             /* each one ended where the last began */
+} Reversed;
+
+static GstPadProbeReturn
+reversed_probe (GstPad * pad, GstPadProbeInfo * probe, gpointer user_data)
+{
+  Reversed *r = user_data;
+
+  g_mutex_lock (&r->lock);
+  if (GST_PAD_PROBE_INFO_TYPE (probe) & GST_PAD_PROBE_TYPE_EVENT_FLUSH) {
+    r->flushed = TRUE;
+  } else if (r->flushed) {
+    GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (probe);
+    GstMapInfo map;
+
+    if (r->previous != G_MAXUINT64
+        && GST_BUFFER_OFFSET_END (buf) != r->previous)
+      r->ordered = FALSE;
+    r->previous = GST_BUFFER_OFFSET (buf);
+    gst_buffer_map (buf, &map, GST_MAP_READ);
+    /* Prepended: the bytes come out in the file's order. */
+    g_byte_array_prepend (r->bytes, map.data, map.size);
+    gst_buffer_unmap (buf, &map);
+    r->buffers++;
+  }
+  g_mutex_unlock (&r->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A byte segment played backwards (rate -1) reads its blocks from the
+ * end down to its start. Each block of 4 KiB is not a request of its
+ * own: the bytes of the segment come in one Range request, and every
+ * block pushed holds the clip's bytes at its offset. */
+GST_START_TEST (test_reverse_playback_few_requests)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  GstElement *sink;
+  GstPad *pad;
+  GPtrArray *ranges;
+  GstMessage *msg;
+  Reversed r;
+  gchar *task_id, *clip_path, *clip;
+  gsize clip_size;
+
+  memset (&r, 0, sizeof (r));
+  g_mutex_init (&r.lock);
+  r.bytes = g_byte_array_new ();
+  r.previous = G_MAXUINT64;
+  r.ordered = TRUE;
+
+  seedance_test_fixture_launch (f, "seedancesrc name=src blocksize=4096 "
+      "cache-mode=off ! fakesink name=sink");
+  g_object_set (f->src, "prompt", PROMPT, NULL);
+  sink = gst_bin_get_by_name (GST_BIN (f->pipeline), "sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_FLUSH, reversed_probe, &r, NULL);
+  gst_object_unref (pad);
+
+  fail_unless_equals_int (gst_element_set_state (f->pipeline,
+          GST_STATE_PAUSED), GST_STATE_CHANGE_ASYNC);
+  wait_async_done (f);
+  fail_unless (gst_element_seek (f->src, -1.0, GST_FORMAT_BYTES,
+          GST_SEEK_FLAG_FLUSH, GST_SEEK_TYPE_SET, 100000, GST_SEEK_TYPE_SET,
+          1000000));
+  wait_async_done (f);
+  fail_if (gst_element_set_state (f->pipeline, GST_STATE_PLAYING) ==
+      GST_STATE_CHANGE_FAILURE);
+  msg = seedance_test_wait_eos_or_error (f->bus, SEEDANCE_TEST_TIMEOUT);
+  seedance_test_assert_eos (msg);
+
+  task_id = seedance_test_fixture_get_task_id (f);
+  clip_path = seedance_emulator_get_clip_path (f->emulator, task_id);
+  fail_unless (g_file_get_contents (clip_path, &clip, &clip_size, NULL));
+  fail_unless (clip_size > 1000000, "a clip of %" G_GSIZE_FORMAT " bytes",
+      clip_size);
+
+  g_mutex_lock (&r.lock);
+  fail_unless (r.ordered, "the blocks did not go from the end to the start");
+  fail_unless_equals_uint64 (r.previous, 100000);
+  fail_unless_equals_int (r.bytes->len, 900000);
+  fail_unless (r.buffers >= 900000 / 4096, "%u buffers", r.buffers);
+  fail_unless (memcmp (r.bytes->data, clip + 100000, 900000) == 0,
+      "the blocks are not the clip's bytes at their offsets");
+  g_mutex_unlock (&r.lock);
+
+  /* The preroll's GET, and one for the whole segment: not one a block. */
+  ranges = clip_ranges (f);
+  fail_unless_equals_int (ranges->len, 2);
+  fail_unless_equals_string (g_ptr_array_index (ranges, 0), "none");
+  fail_unless_equals_string (g_ptr_array_index (ranges, 1),
+      "bytes=100000-999999");
+  g_ptr_array_unref (ranges);
+
+  g_free (clip);
+  g_free (clip_path);
+  g_free (task_id);
+  gst_object_unref (sink);
+  seedance_test_fixture_free (f);
+  g_byte_array_unref (r.bytes);
+  g_mutex_clear (&r.lock);
+}
+
+GST_END_TEST;
+
 static gboolean
 src_is_seekable (GstElement * src)
 {
@@ -428,6 +541,7 @@ seeking_suite (void)
   tcase_add_test (tc, test_seek_in_paused);
   tcase_add_test (tc, test_seek_before_first_buffer);
   tcase_add_test (tc, test_seek_stop_ends_download);
+  tcase_add_test (tc, test_reverse_playback_few_requests);
   tcase_add_test (tc, test_host_ignoring_range_not_seekable);
   return s;
 }
