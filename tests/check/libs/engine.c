@@ -85,26 +85,36 @@ static gpointer
 server_thread (gpointer data)
 {
   Server *server = data;
-  GSList *uris;
+  GInetAddress *loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *address = g_inet_socket_address_new (loopback, 0);
+  GSocketAddress *bound;
+  GSList *listeners;
   GError *error = NULL;
 
   g_main_context_push_thread_default (server->context);
   server->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (server->server, NULL, handle, server, NULL);
-  fail_unless (soup_server_listen_local (server->server, 0,
-          SOUP_SERVER_LISTEN_IPV4_ONLY, &error), "%s",
+  fail_unless (soup_server_listen (server->server, address, 0, &error), "%s",
       error ? error->message : "");
-  uris = soup_server_get_uris (server->server);
+  /* From the listening socket: soup_server_get_uris() leaks an address in
+   * libsoup 3.2. */
+  listeners = soup_server_get_listeners (server->server);
+  bound = g_socket_get_local_address (listeners->data, NULL);
+  g_slist_free (listeners);
+  fail_unless (bound != NULL);
   g_mutex_lock (&server->lock);
-  server->origin = g_strdup_printf ("http://127.0.0.1:%d",
-      g_uri_get_port (uris->data));
+  server->origin = g_strdup_printf ("http://127.0.0.1:%u",
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   g_cond_broadcast (&server->cond);
   g_mutex_unlock (&server->lock);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_object_unref (bound);
+  g_object_unref (address);
+  g_object_unref (loopback);
   g_main_loop_run (server->loop);
   g_ptr_array_unref (server->held);
   soup_server_disconnect (server->server);
   g_object_unref (server->server);
+  while (g_main_context_iteration (server->context, FALSE));
   g_main_context_pop_thread_default (server->context);
   return NULL;
 }
