@@ -58,6 +58,11 @@ GST_ELEMENT_REGISTER_DECLARE (seedancesrc);
 G_GNUC_INTERNAL
 void gst_seedance_src_uri_handler_init (gpointer g_iface, gpointer iface_data);
 
+/* Whether downstream takes the clip (gstseedancesrcdownstream.c). */
+G_GNUC_INTERNAL
+gboolean gst_seedance_src_check_downstream (GstSeedanceSrc * src,
+    const gchar * prompt, GError ** error, gchar ** detail);
+
 G_END_DECLS
 
 #endif /* __GST_SEEDANCE_SRC_H__ */
