@@ -43,6 +43,7 @@
 #include <gst/gst.h>
 
 #include "seedancebudget.h"
+#include "seedancekey.h"
 #include "seedanceerror.h"
 
 GST_DEBUG_CATEGORY_STATIC (seedance_budget_debug);
@@ -99,20 +100,6 @@ ensure_debug (void)
   }
 }
 
-/* The key's name in the registry and in file names: never the key. */
-static gchar *
-budget_id (const gchar * origin, const gchar * api_key)
-{
-  gchar *account = g_compute_checksum_for_string (G_CHECKSUM_SHA256, api_key,
-      -1);
-  gchar *text = g_strconcat ("budget\n", origin, "\n", account, NULL);
-  gchar *id = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
-
-  g_free (text);
-  g_free (account);
-  return id;
-}
-
 /* The smaller limit wins; 0 (none) only when every source says so. */
 static guint
 stricter (guint a, guint b)
@@ -136,7 +123,7 @@ SeedanceBudget *
 seedance_budget_get (const gchar * origin, const gchar * api_key,
     guint requests_per_minute)
 {
-  gchar *id = budget_id (origin, api_key);
+  gchar *id = seedance_key_name ("budget", origin, api_key);
   SeedanceBudget *budget;
 
   ensure_debug ();

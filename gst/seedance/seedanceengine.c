@@ -80,19 +80,6 @@ ensure_debug (void)
   }
 }
 
-static gchar *
-engine_id (const gchar * origin, const gchar * api_key)
-{
-  gchar *account = g_compute_checksum_for_string (G_CHECKSUM_SHA256, api_key,
-      -1);
-  gchar *text = g_strconcat ("engine\n", origin, "\n", account, NULL);
-  gchar *id = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
-
-  g_free (text);
-  g_free (account);
-  return id;
-}
-
 /* libsoup's logger, into this category: every header but the key. */
 static void
 print_http_log (SoupLogger * logger, SoupLoggerLogLevel level,
@@ -175,7 +162,7 @@ engine_thread (gpointer data)
 SeedanceEngine *
 seedance_engine_get (const gchar * origin, const gchar * api_key)
 {
-  gchar *id = engine_id (origin, api_key);
+  gchar *id = seedance_key_name ("engine", origin, api_key);
   SeedanceEngine *engine;
 
   ensure_debug ();

@@ -180,3 +180,27 @@ seedance_key_scrub_in_place (const gchar * key, gchar ** text)
   g_free (*text);
   *text = scrubbed;
 }
+
+/**
+ * seedance_key_name:
+ * @purpose: what the name is for ("budget", "engine"), so that names for
+ *   different uses never match
+ * @origin: the API origin
+ * @api_key: the key
+ *
+ * Returns: (transfer full): 64 hex digits naming the key at @origin, for
+ * registries and file names: a hash that says nothing of the key.
+ */
+gchar *
+seedance_key_name (const gchar * purpose, const gchar * origin,
+    const gchar * api_key)
+{
+  gchar *account = g_compute_checksum_for_string (G_CHECKSUM_SHA256, api_key,
+      -1);
+  gchar *text = g_strconcat (purpose, "\n", origin, "\n", account, NULL);
+  gchar *name = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+
+  g_free (text);
+  g_free (account);
+  return name;
+}

@@ -29,6 +29,9 @@ const gchar *   seedance_key_find (const gchar * key, const gchar * text);
 gchar *         seedance_key_scrub (const gchar * key, const gchar * text);
 void            seedance_key_scrub_in_place (const gchar * key,
                                              gchar ** text);
+gchar *         seedance_key_name (const gchar * purpose,
+                                   const gchar * origin,
+                                   const gchar * api_key);
 
 G_END_DECLS
 
