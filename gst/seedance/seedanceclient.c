@@ -7,21 +7,16 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
-/* The Modellix REST client on libsoup 3's synchronous API: submission,
- * task queries and result downloads, each failure classified so the caller
- * knows whether a retry is safe. The key goes only to the API origin and
- * is never logged. */
+/* The Modellix REST client: submissions and task queries, each waiting
+ * for its slot of the key's budget, sent by the key's engine, and each
+ * failure classified so the caller knows whether a retry is safe. The key
+ * goes only to the API origin and is never logged. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <libsoup/soup.h>
 
