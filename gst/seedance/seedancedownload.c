@@ -183,31 +183,8 @@ same_file (const SeedanceFileIdentity * first, const SeedanceFileIdentity * got)
   return TRUE;
 }
 
-/**
- * seedance_download_open:
- * @download: (out caller-allocates): the body stream and what the answer
- *   said of the file
- * @engine: the key's engine, whose session sends the request from the
- *   calling thread (the key is never sent to the file host)
- * @what: what the file is, for the messages: "clip", "last frame"
- * @url: the result URL, on the file host
- * @offset: first byte wanted; a Range request when not 0
- * @stop: the byte after the last one wanted, -1 for the end of the file;
- *   a Range request that ends there when not -1 (a host that ignores
- *   Range sends the whole file all the same)
- * @first: (nullable): what the first answer for this file said of it;
- *   this answer must describe the same file (a resume is sent with
- *   If-Range)
- * @max_size: the largest file accepted, in bytes
- * @watch: bounds the silence of the request (see seedance_deadline_touch())
- *   and cancels it
- * @error: a %SEEDANCE_ERROR_DOWNLOAD error, or
- *   %SEEDANCE_ERROR_UNTRUSTED_CLIP when the answer is not the file (a
- *   content coding, a bad length, another file): asking again will not
- *   help
- */
-gboolean
-seedance_download_open (SeedanceDownload * download, SeedanceEngine * engine,
+static gboolean
+open_in_context (SeedanceDownload * download, SeedanceEngine * engine,
     const gchar * what, const gchar * url, guint64 offset, gint64 stop,
     const SeedanceFileIdentity * first, guint64 max_size,
     SeedanceDeadline * watch, GError ** error)
@@ -244,6 +221,10 @@ seedance_download_open (SeedanceDownload * download, SeedanceEngine * engine,
   }
   /* The bytes are the clip: no content coding may change them. */
   soup_message_headers_replace (headers, "Accept-Encoding", "identity");
+  /* One long GET: its connection is not kept for another, which the
+   * download's own context (see seedance_download_open()) would never
+   * time out. */
+  soup_message_headers_replace (headers, "Connection", "close");
 
   GST_DEBUG ("GET %s from byte %" G_GUINT64_FORMAT " to %" G_GINT64_FORMAT,
       url, offset, stop);
@@ -354,6 +335,68 @@ failed:
 }
 
 /**
+ * seedance_download_open:
+ * @download: (out caller-allocates): the body stream and what the answer
+ *   said of the file
+ * @engine: the key's engine, whose session sends the request from the
+ *   calling thread (the key is never sent to the file host)
+ * @what: what the file is, for the messages: "clip", "last frame"
+ * @url: the result URL, on the file host
+ * @offset: first byte wanted; a Range request when not 0
+ * @stop: the byte after the last one wanted, -1 for the end of the file;
+ *   a Range request that ends there when not -1 (a host that ignores
+ *   Range sends the whole file all the same)
+ * @first: (nullable): what the first answer for this file said of it;
+ *   this answer must describe the same file (a resume is sent with
+ *   If-Range)
+ * @max_size: the largest file accepted, in bytes
+ * @watch: bounds the silence of the request (see seedance_deadline_touch())
+ *   and cancels it
+ * @error: a %SEEDANCE_ERROR_DOWNLOAD error, or
+ *   %SEEDANCE_ERROR_UNTRUSTED_CLIP when the answer is not the file (a
+ *   content coding, a bad length, another file): asking again will not
+ *   help
+ */
+gboolean
+seedance_download_open (SeedanceDownload * download, SeedanceEngine * engine,
+    const gchar * what, const gchar * url, guint64 offset, gint64 stop,
+    const SeedanceFileIdentity * first, guint64 max_size,
+    SeedanceDeadline * watch, GError ** error)
+{
+  GMainContext *context = g_main_context_new ();
+  gboolean ok;
+
+  g_main_context_push_thread_default (context);
+  ok = open_in_context (download, engine, what, url, offset, stop, first,
+      max_size, watch, error);
+  g_main_context_pop_thread_default (context);
+  if (ok)
+    download->context = context;
+  else
+    g_main_context_unref (context);
+  return ok;
+}
+
+/**
+ * seedance_download_read:
+ * @download: an open download
+ *
+ * g_input_stream_read() of the download's body, in the download's
+ * context, from whatever thread reads it.
+ */
+gssize
+seedance_download_read (SeedanceDownload * download, void *buffer,
+    gsize count, GCancellable * cancellable, GError ** error)
+{
+  gssize n;
+
+  g_main_context_push_thread_default (download->context);
+  n = g_input_stream_read (download->stream, buffer, count, cancellable, error);
+  g_main_context_pop_thread_default (download->context);
+  return n;
+}
+
+/**
  * seedance_file_identity_copy:
  * @dest: (out caller-allocates): the copy
  * @src: an identity filled by seedance_download_open()
@@ -382,12 +425,18 @@ seedance_file_identity_clear (SeedanceFileIdentity * identity)
 void
 seedance_download_clear (SeedanceDownload * download)
 {
+  if (download->context)
+    g_main_context_push_thread_default (download->context);
   if (download->stream) {
     /* Dropped, not read to its end: a seek wants it gone. */
     drop_stream (download->stream);
     g_clear_object (&download->stream);
   }
   g_clear_object (&download->message);
+  if (download->context) {
+    g_main_context_pop_thread_default (download->context);
+    g_clear_pointer (&download->context, g_main_context_unref);
+  }
   seedance_file_identity_clear (&download->identity);
   g_clear_pointer (&download->content_type, g_free);
   download->total_size = -1;

@@ -46,6 +46,9 @@ typedef struct
  * @content_type: (nullable): the media type the host gave, without
  *   parameters
  * @identity: what the answer said of the file
+ * @context: the thread-default context of every call on the download:
+ *   libsoup does a message's I/O in the context that sent it, and a
+ *   download may be dropped from another thread than the one reading it
  *
  * An open download; seedance_download_clear() closes it.
  */
@@ -57,6 +60,7 @@ typedef struct
   GObject *message;
   gchar *content_type;
   SeedanceFileIdentity identity;
+  GMainContext *context;
 } SeedanceDownload;
 
 gboolean        seedance_download_open (SeedanceDownload * download,
@@ -68,6 +72,10 @@ gboolean        seedance_download_open (SeedanceDownload * download,
                                         const SeedanceFileIdentity * first,
                                         guint64 max_size,
                                         SeedanceDeadline * watch,
+                                        GError ** error);
+gssize          seedance_download_read (SeedanceDownload * download,
+                                        void *buffer, gsize count,
+                                        GCancellable * cancellable,
                                         GError ** error);
 void            seedance_download_clear (SeedanceDownload * download);
 

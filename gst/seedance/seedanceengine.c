@@ -140,9 +140,12 @@ engine_thread (gpointer data)
 
   g_main_loop_run (engine->loop);
 
-  /* The logger's printer reads the key: it goes first. */
-  soup_session_remove_feature_by_type (session, SOUP_TYPE_LOGGER);
+  /* Messages still queued finish in the drain; the logger goes after
+   * them (each holds the session's features until it leaves the queue)
+   * and before the engine, whose key its printer reads. */
   soup_session_abort (session);
+  while (g_main_context_iteration (engine->context, FALSE));
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_LOGGER);
   engine->session = NULL;
   g_object_unref (session);
   while (g_main_context_iteration (engine->context, FALSE));
@@ -482,7 +485,8 @@ seedance_engine_exchange (SeedanceEngine * engine, SoupMessage * msg,
  * @cancellable: (nullable): cancels it
  *
  * Sends @msg from the calling thread with the engine's session: its body
- * is read there, at the pace of that thread.
+ * is read there, at the pace of that thread. The stream keeps the engine,
+ * so the session outlives every body it gives.
  *
  * Returns: (transfer full) (nullable): the answer's body.
  */
@@ -490,5 +494,11 @@ GInputStream *
 seedance_engine_open (SeedanceEngine * engine, SoupMessage * msg,
     GCancellable * cancellable, GError ** error)
 {
-  return soup_session_send (engine->session, msg, cancellable, error);
+  GInputStream *in = soup_session_send (engine->session, msg, cancellable,
+      error);
+
+  if (in)
+    g_object_set_data_full (G_OBJECT (in), "seedance-engine",
+        seedance_engine_ref (engine), (GDestroyNotify) seedance_engine_unref);
+  return in;
 }

@@ -529,7 +529,7 @@ receive (SeedanceClient * client, const gchar * url, gint fd,
     goto out;
   }
   for (;;) {
-    gssize n = g_input_stream_read (download.stream, buf, CHUNK, io, error);
+    gssize n = seedance_download_read (&download, buf, CHUNK, io, error);
 
     if (n < 0) {
       classify_stall (watch, cancellable, stall_s, error);

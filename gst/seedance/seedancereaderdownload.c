@@ -264,7 +264,7 @@ seedance_reader_read (SeedanceReader * reader, guint8 * data, gsize size,
   gsize filled = 0;
 
   while (filled < size) {
-    gssize n = g_input_stream_read (reader->download.stream, data + filled,
+    gssize n = seedance_download_read (&reader->download, data + filled,
         size - filled, cancellable, error);
     guint64 at;
 

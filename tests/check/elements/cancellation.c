@@ -388,6 +388,51 @@ GST_START_TEST (test_stop_is_prompt)
 
 GST_END_TEST;
 
+typedef struct
+{
+  GstElement *pipeline;
+  GstStateChangeReturn ret;
+} Stopper;
+
+/* The thread an application like GstPlay changes states from: one that
+ * runs its own main context. */
+static gpointer
+stop_from_own_context (gpointer data)
+{
+  Stopper *stopper = data;
+  GMainContext *context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  stopper->ret = gst_element_set_state (stopper->pipeline, GST_STATE_NULL);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  return NULL;
+}
+
+/* A stop during the download, from a thread with a main context of its
+ * own: the download the streaming thread opened is dropped from there,
+ * cleanly (libsoup does a message's I/O in the context that sent it). */
+GST_START_TEST (test_stop_download_from_other_context)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  Watch *w = watch_new ();
+  Stopper stopper = { NULL, GST_STATE_CHANGE_FAILURE };
+  GThread *thread;
+  Seen seen;
+
+  run_to_point (f, w, POINT_DOWNLOAD);
+  stopper.pipeline = f->pipeline;
+  thread = g_thread_new ("app", stop_from_own_context, &stopper);
+  g_thread_join (thread);
+  fail_unless_equals_int (stopper.ret, GST_STATE_CHANGE_SUCCESS);
+  seen = watch_get (w);
+  assert_no_error (&seen, POINT_DOWNLOAD);
+  assert_one_submission (f);
+  finish (f, w);
+}
+
+GST_END_TEST;
+
 static const CancelPoint eos_points[] = {
   POINT_SUBMIT, POINT_BETWEEN_POLLS, POINT_POLL,
 };
@@ -450,6 +495,7 @@ cancellation_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_loop_test (tc, test_stop_is_prompt, 0, G_N_ELEMENTS (stop_points));
+  tcase_add_test (tc, test_stop_download_from_other_context);
   tcase_add_loop_test (tc, test_eos_is_prompt, 0, G_N_ELEMENTS (eos_points));
   return s;
 }
