@@ -190,7 +190,7 @@ sync_handler (GstBus * bus, GstMessage * msg, gpointer user_data)
 }
 
 static GstElement *
-make_pipeline (Bench * bench, Mode mode)
+make_pipeline (Bench * bench, Mode mode, const gchar * prompt)
 {
   GError *error = NULL;
   GstElement *pipeline, *src;
@@ -204,7 +204,7 @@ make_pipeline (Bench * bench, Mode mode)
     die ("no seedancesrc: is the plugin built?");
   g_object_set (src, "api-url",
       seedance_emulator_get_api_origin (bench->emulator), "api-key",
-      SEEDANCE_BENCH_API_KEY, "prompt", PROMPT, "duration", DURATION_S,
+      SEEDANCE_BENCH_API_KEY, "prompt", prompt, "duration", DURATION_S,
       "generate-audio", TRUE, "poll-interval", (guint) POLL_INTERVAL_MS,
       "cache-dir", cache_dir, NULL);
   gst_util_set_object_arg (G_OBJECT (src), "resolution", RESOLUTION);
@@ -217,9 +217,9 @@ make_pipeline (Bench * bench, Mode mode)
 
 /* One run of @mode from PLAYING to EOS. */
 static void
-run_pipeline (Bench * bench, Mode mode, Run * run)
+run_prompt (Bench * bench, Mode mode, const gchar * prompt, Run * run)
 {
-  GstElement *pipeline = make_pipeline (bench, mode);
+  GstElement *pipeline = make_pipeline (bench, mode, prompt);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
   GstBus *bus = gst_element_get_bus (pipeline);
@@ -272,6 +272,12 @@ run_pipeline (Bench * bench, Mode mode, Run * run)
 }
 
 static void
+run_pipeline (Bench * bench, Mode mode, Run * run)
+{
+  run_prompt (bench, mode, PROMPT, run);
+}
+
+static void
 check_bytes (const gchar * what, guint64 bytes, guint64 expected)
 {
   if (bytes != expected)
@@ -292,13 +298,74 @@ print_row (const gchar * what, GArray * samples)
       seedance_bench_max_ms (samples));
 }
 
+/* The next task's clip is served padded to @mb MiB. */
+static void
+queue_clip_size (Bench * bench, guint mb)
+{
+  GError *error = NULL;
+  gchar *spec = g_strdup_printf ("task:clip-bytes=%uM", mb);
+
+  if (!seedance_emulator_add_fault (bench->emulator, spec, &error))
+    die ("bad fault %s: %s", spec, error->message);
+  g_free (spec);
+}
+
+/* Time to first buffer of cached clips of @small_mb and @large_mb MiB:
+ * a cached clip plays as it is checked, so the large one must not wait
+ * for its whole file. */
+static void
+bench_sizes (Bench * bench, guint small_mb, guint large_mb, guint runs)
+{
+  guint sizes[2] = { small_mb, large_mb }, i, k;
+  gchar *prompts[2];
+  GArray *first[2];
+  gdouble median[2];
+  Run run;
+
+  for (k = 0; k < 2; k++) {
+    prompts[k] = g_strdup_printf ("%s, %u MiB", PROMPT, sizes[k]);
+    first[k] = g_array_sized_new (FALSE, FALSE, sizeof (gint64), runs);
+    queue_clip_size (bench, sizes[k]);
+    run_prompt (bench, MODE_PRIME, prompts[k], &run);
+    check_bytes ("a priming run", run.bytes, (guint64) sizes[k] << 20);
+  }
+  for (i = 0; i < runs; i++) {
+    for (k = 0; k < 2; k++) {
+      run_prompt (bench, MODE_CACHED, prompts[k], &run);
+      check_bytes ("a cached run", run.bytes, (guint64) sizes[k] << 20);
+      append (first[k], run.first_us - run.start_us);
+    }
+  }
+
+  g_print ("Time to first buffer of cached clips by size, %u runs each, "
+      "interleaved;\n  the clip as rendered, padded to its size; PLAYING "
+      "to the first buffer\n", runs);
+  g_print ("  %-50s %10s %10s\n", "", "median ms", "max ms");
+  for (k = 0; k < 2; k++) {
+    gchar *what = g_strdup_printf ("cached %u MiB clip", sizes[k]);
+
+    print_row (what, first[k]);
+    median[k] = seedance_bench_median_ms (first[k]);
+    g_free (what);
+    g_array_unref (first[k]);
+    g_free (prompts[k]);
+  }
+  g_print ("  %u MiB / %u MiB (medians): %.2fx (goal: <= 1.5x: %s)\n\n",
+      large_mb, small_mb, median[1] / median[0],
+      median[1] / median[0] <= 1.5 ? "met" : "NOT met");
+}
+
 int
 main (int argc, char **argv)
 {
-  gint runs = 20;
+  gint runs = 20, small_mb = 8, large_mb = 512;
   GOptionEntry entries[] = {
     {"runs", 'n', 0, G_OPTION_ARG_INT, &runs,
         "Runs of each case, interleaved (default 20)", "N"},
+    {"small-mb", 0, 0, G_OPTION_ARG_INT, &small_mb,
+        "Size of the small cached clip in MiB (default 8)", "N"},
+    {"large-mb", 0, 0, G_OPTION_ARG_INT, &large_mb,
+        "Size of the large cached clip in MiB (default 512)", "N"},
     {NULL}
   };
   GOptionContext *context;
@@ -318,8 +385,9 @@ main (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     die ("%s", error->message);
   g_option_context_free (context);
-  if (runs < 1)
-    die ("--runs takes a number >= 1");
+  if (runs < 1 || small_mb < 2 || large_mb < small_mb)
+    die ("--runs takes a number >= 1, --small-mb one >= 2 and --large-mb "
+        "one >= --small-mb");
   GST_DEBUG_CATEGORY_INIT (bench_debug, "seedance-bench-cache", 0,
       "seedance clip cache benchmark");
 
@@ -402,9 +470,11 @@ main (int argc, char **argv)
       "buffer: %.1fx\n", success_median / cached_median);
   g_print ("  POSTs: 1 to prime the cache, %u during the %d fresh and %d "
       "cached runs\n", posts, runs, runs);
-  g_print ("  requests during the cached runs: %u (goal: 0: %s)%s\n",
+  g_print ("  requests during the cached runs: %u (goal: 0: %s)%s\n\n",
       cached_requests, cached_requests == 0 ? "met" : "NOT met",
       bench->cached_paths->str);
+
+  bench_sizes (bench, small_mb, large_mb, runs);
 
   g_array_unref (fresh);
   g_array_unref (fresh_success);

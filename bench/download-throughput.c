@@ -180,8 +180,10 @@ make_pipeline (const gchar * source, GstElement ** src)
   return pipeline;
 }
 
+/* seedancesrc with the clip cache in @cache_dir (the defaults otherwise),
+ * or with cache-mode=off when @cache_dir is NULL. */
 static GstElement *
-make_seedance_pipeline (const gchar * api_origin)
+make_seedance_pipeline (const gchar * api_origin, const gchar * cache_dir)
 {
   GstElement *src, *pipeline = make_pipeline ("seedancesrc", &src);
 
@@ -189,10 +191,23 @@ make_seedance_pipeline (const gchar * api_origin)
       "prompt", PROMPT, "duration", 4, "generate-audio", FALSE,
       "poll-interval", (guint) POLL_INTERVAL_MS, NULL);
   gst_util_set_object_arg (G_OBJECT (src), "resolution", "480p");
-  /* Each run downloads: the journal would play the first run's clip. */
-  gst_util_set_object_arg (G_OBJECT (src), "cache-mode", "off");
+  if (cache_dir)
+    g_object_set (src, "cache-dir", cache_dir, NULL);
+  else
+    gst_util_set_object_arg (G_OBJECT (src), "cache-mode", "off");
   gst_object_unref (src);
   return pipeline;
+}
+
+/* A cache directory no run used yet: each run downloads (and caches). */
+static gchar *
+fresh_cache_dir (void)
+{
+  gchar *dir = g_dir_make_tmp ("seedance-bench-cache-XXXXXX", NULL);
+
+  if (dir == NULL)
+    die ("cannot make a scratch directory");
+  return dir;
 }
 
 static GstElement *
@@ -273,6 +288,18 @@ run_pipeline (GstElement * pipeline, Run * run)
   gst_object_unref (pipeline);
   if (run->sink.first_us == 0 || run->sink.eos_us == 0)
     die ("the sink saw no buffer or no EOS");
+}
+
+/* A run of seedancesrc at the defaults, its clip cached in a fresh
+ * directory that goes afterwards. */
+static void
+run_seedance_cached (const gchar * api_origin, Run * run)
+{
+  gchar *dir = fresh_cache_dir ();
+
+  run_pipeline (make_seedance_pipeline (api_origin, dir), run);
+  seedance_bench_remove_tree (dir);
+  g_free (dir);
 }
 
 static void
@@ -383,13 +410,15 @@ run_curl (const gchar * curl, const gchar * url, guint64 expected,
 typedef enum
 {
   CASE_SEEDANCE,
+  CASE_SEEDANCE_OFF,
   CASE_SOUP,
   CASE_CURL,
   N_CASES
 } Case;
 
 static const gchar *case_names[N_CASES] = {
-  "seedancesrc ! fakesink", "souphttpsrc ! fakesink", "curl -s -o /dev/null",
+  "seedancesrc ! fakesink (defaults)", "  the same, cache-mode=off",
+  "souphttpsrc ! fakesink", "curl -s -o /dev/null",
 };
 
 typedef struct
@@ -411,8 +440,12 @@ measure (Bench * bench, Case c, Samples * samples, guint mb,
 
   switch (c) {
     case CASE_SEEDANCE:
+    case CASE_SEEDANCE_OFF:
       queue_clip_size (bench, mb);
-      run_pipeline (make_seedance_pipeline (api), &run);
+      if (c == CASE_SEEDANCE)
+        run_seedance_cached (api, &run);
+      else
+        run_pipeline (make_seedance_pipeline (api, NULL), &run);
       if (g_strcmp0 (run.video_url, url) != 0)
         die ("the clip URL changed: %s", run.video_url);
       break;
@@ -467,7 +500,7 @@ bench_throughput (Bench * bench, guint mb, guint runs, guint generation_ms,
   /* Warm-up: loads the plugins, renders (or finds) the clip, writes (or
    * finds) its padded copy; gives the URL. */
   queue_clip_size (bench, mb);
-  run_pipeline (make_seedance_pipeline (api), &run);
+  run_pipeline (make_seedance_pipeline (api, NULL), &run);
   check_bytes ("seedancesrc", run.sink.bytes, expected);
   if (run.video_url == NULL)
     die ("no video-url in the seedance-task messages");
@@ -515,15 +548,19 @@ bench_throughput (Bench * bench, guint mb, guint runs, guint generation_ms,
   g_print ("  download: the elements from the first buffer to EOS at the "
       "sink, curl from\n  its first byte to its last. whole run: PLAYING to "
       "the EOS message\n  (seedancesrc: submission, %u ms of generation "
-      "polled every %d ms,\n  download), curl: spawn to exit.\n",
+      "polled every %d ms,\n  download), curl: spawn to exit. defaults: "
+      "cache-mode=reuse, each run with\n  an empty cache directory, so it "
+      "downloads, checksums and writes the clip.\n",
       generation_ms, POLL_INTERVAL_MS);
   if (curl != NULL)
     g_print ("  curl runs as: %s -s -o /dev/null --noproxy '*' \\\n"
         "      -w '%%{size_download} %%{time_starttransfer} %%{time_total}' "
         "<URL>\n", curl);
-  g_print ("  seedancesrc/souphttpsrc: %.2fx (goal: >= 1.0x: %s)\n",
-      rate[CASE_SEEDANCE] / rate[CASE_SOUP],
+  g_print ("  seedancesrc at the defaults/souphttpsrc: %.2fx (goal: >= 1.0x: "
+      "%s)\n", rate[CASE_SEEDANCE] / rate[CASE_SOUP],
       goal (rate[CASE_SEEDANCE] / rate[CASE_SOUP]));
+  g_print ("  seedancesrc cache-mode=off/souphttpsrc: %.2fx\n",
+      rate[CASE_SEEDANCE_OFF] / rate[CASE_SOUP]);
   if (curl != NULL)
     g_print ("  seedancesrc/curl:        %.2fx\n",
         rate[CASE_SEEDANCE] / rate[CASE_CURL]);
@@ -578,7 +615,8 @@ reset_peak_rss (void)
 static gint
 rss_child (const gchar * api_origin)
 {
-  GstElement *pipeline = make_seedance_pipeline (api_origin);
+  gchar *dir = fresh_cache_dir ();
+  GstElement *pipeline = make_seedance_pipeline (api_origin, dir);
   guint64 baseline_rss, baseline_hwm, end_rss, peak_hwm;
   gboolean reset;
   Run run;
@@ -586,6 +624,8 @@ rss_child (const gchar * api_origin)
   reset = reset_peak_rss ();
   read_rss (&baseline_rss, &baseline_hwm);
   run_pipeline (pipeline, &run);
+  seedance_bench_remove_tree (dir);
+  g_free (dir);
   g_free (run.video_url);
   read_rss (&end_rss, &peak_hwm);
   g_print (RSS_FORMAT "\n", baseline_rss, baseline_hwm, peak_hwm, reset,
@@ -606,8 +646,8 @@ bench_rss (Bench * bench, guint mb)
   gdouble growth[2] = { 0, 0 };
   gboolean all_reset = TRUE;
 
-  g_print ("Peak RSS of seedancesrc ! fakesink sync=false, each clip in a "
-      "child process\n");
+  g_print ("Peak RSS of seedancesrc ! fakesink sync=false at the defaults "
+      "(the clip\n  cached as it downloads), each clip in a child process\n");
   g_print ("  %-8s %12s %12s %12s\n", "clip", "baseline MB", "peak MB",
       "growth MB");
   for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
@@ -674,7 +714,7 @@ bench_latency (Bench * bench, guint runs)
     Run run;
 
     bench_clear_marks (bench);
-    run_pipeline (make_seedance_pipeline (api), &run);
+    run_pipeline (make_seedance_pipeline (api, NULL), &run);
     g_free (run.video_url);
     g_mutex_lock (&bench->lock);
     if (bench->success_poll_us == 0 || bench->download_us == 0)

@@ -13,7 +13,7 @@ builddir=${SEEDANCE_BUILDDIR:-$top/build}
 benches=(
   "seedance-bench-cancel --runs 3 --task-seconds 2"
   "seedance-bench-download --mb 6 --runs 1"
-  "seedance-bench-cache --runs 2"
+  "seedance-bench-cache --runs 2 --small-mb 4 --large-mb 16"
   "seedance-bench-budget --sources 1,4 --task-seconds 2 --limit 20 --window-ms 6000"
 )
 

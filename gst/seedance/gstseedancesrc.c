@@ -709,9 +709,16 @@ gst_seedance_src_reader_release_run (gpointer user_data, gboolean cached)
 /* The whole clip is in the cache: its entry says so. */
 static void
 gst_seedance_src_reader_clip_cached (gpointer user_data,
-    const gchar * sha256, gint64 size)
+    const gchar * sums, gint64 size)
 {
-  seedance_run_record_clip (GST_SEEDANCE_SRC (user_data)->run, sha256, size);
+  seedance_run_record_clip (GST_SEEDANCE_SRC (user_data)->run, sums, size);
+}
+
+static void
+gst_seedance_src_reader_clip_discarded (gpointer user_data,
+    const GError * warning)
+{
+  seedance_run_discard_clip (GST_SEEDANCE_SRC (user_data)->run, warning);
 }
 
 static SeedanceReader *
@@ -724,6 +731,7 @@ gst_seedance_src_new_reader (GstSeedanceSrc * src)
     gst_seedance_src_reader_run_moved,
     gst_seedance_src_reader_release_run,
     gst_seedance_src_reader_clip_cached,
+    gst_seedance_src_reader_clip_discarded,
   };
 
   return seedance_reader_new (GST_OBJECT (src), src->cancellable, &hooks, src);
@@ -737,7 +745,6 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   SeedanceReaderResult result;
   GstFlowReturn ret;
   GstBuffer *buf = NULL;
-  GstMapInfo map;
   GError *error = NULL;
   gboolean cached;
   gsize filled = 0;
@@ -781,10 +788,8 @@ gst_seedance_src_create (GstBaseSrc * bsrc, guint64 offset, guint length,
   ret = GST_BASE_SRC_CLASS (parent_class)->alloc (bsrc, offset, length, &buf);
   if (ret != GST_FLOW_OK)
     return ret;
-  gst_buffer_map (buf, &map, GST_MAP_WRITE);
-  result = seedance_reader_fill (src->reader, offset, map.data, length,
-      &filled, &status, &error);
-  gst_buffer_unmap (buf, &map);
+  result = seedance_reader_fill (src->reader, offset, buf, &filled, &status,
+      &error);
   if (result != SEEDANCE_READER_OK) {
     gst_buffer_unref (buf);
     if (result == SEEDANCE_READER_EOS)

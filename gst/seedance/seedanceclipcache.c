@@ -7,12 +7,10 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
-/* The clip cache: the bytes the element downloads are written to a
- * private file as they stream (no second download, never the whole clip
- * in memory), at their offsets, since a demuxer reads a clip with its
- * moov at the end out of order. Once every byte is there the file is
- * checksummed and renamed into place; readers check size and checksum
- * before trusting it. The least recently used clips go when the cache
+/* The clip cache: its directory, the cached clips opened for reading
+ * (their bytes are checked as they are read, see seedancereader.c; the
+ * cache tee that writes them is seedanceclipwriter.c), and eviction. The
+ * least recently used clips go when the cache
  * outgrows its bound, each with its last frame (return-last-frame), which
  * is kept beside it as <fingerprint>.last-frame.
  *
@@ -50,23 +48,6 @@ GST_DEBUG_CATEGORY_STATIC (seedance_clip_cache_debug);
  * on a FIFO or a device, never becoming a controlling terminal. */
 #define SAFE_OPEN_FLAGS (O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
 
-typedef struct
-{
-  guint64 start, end;
-} Range;
-
-struct _SeedanceClipWriter
-{
-  gchar *final_path;
-  gchar *part_path;
-  gint fd;
-  guint64 size;
-  GArray *ranges;               /* sorted, disjoint, merged */
-  GChecksum *sum;               /* of bytes [0, hashed) */
-  guint64 hashed;
-  gboolean broken;
-};
-
 static void
 ensure_debug (void)
 {
@@ -77,100 +58,6 @@ ensure_debug (void)
         0, "Seedance clip cache");
     g_once_init_leave (&once, 1);
   }
-}
-
-SeedanceClipWriter *
-seedance_clip_writer_new (const gchar * final_path, guint64 size,
-    GError ** error)
-{
-  SeedanceClipWriter *w;
-
-  ensure_debug ();
-  w = g_new0 (SeedanceClipWriter, 1);
-  w->final_path = g_strdup (final_path);
-  /* One part file per writer: two pipelines may cache the same clip. */
-  w->part_path = g_strdup_printf ("%s.%d-%08x.part", final_path, getpid (),
-      g_random_int ());
-  w->size = size;
-  w->ranges = g_array_new (FALSE, FALSE, sizeof (Range));
-  w->sum = g_checksum_new (G_CHECKSUM_SHA256);
-  w->fd = g_open (w->part_path, O_RDWR | O_CREAT | O_EXCL | SAFE_OPEN_FLAGS,
-      0600);
-  if (w->fd < 0) {
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-        "cannot create %s: %s", w->part_path, g_strerror (errno));
-    seedance_clip_writer_free (w);
-    return NULL;
-  }
-  GST_DEBUG ("caching %" G_GUINT64_FORMAT " bytes into %s", size, w->part_path);
-  return w;
-}
-
-static void
-add_range (GArray * ranges, guint64 start, guint64 end)
-{
-  guint i = 0;
-  Range r = { start, end };
-
-  while (i < ranges->len && g_array_index (ranges, Range, i).end < start)
-    i++;
-  /* Merge with every range it touches. */
-  while (i < ranges->len && g_array_index (ranges, Range, i).start <= end) {
-    Range *o = &g_array_index (ranges, Range, i);
-
-    r.start = MIN (r.start, o->start);
-    r.end = MAX (r.end, o->end);
-    g_array_remove_index (ranges, i);
-  }
-  g_array_insert_val (ranges, i, r);
-}
-
-void
-seedance_clip_writer_write (SeedanceClipWriter * w, guint64 offset,
-    const guint8 * data, gsize length)
-{
-  gsize done = 0;
-
-  if (w->broken || length == 0)
-    return;
-  if (offset + length > w->size) {
-    GST_WARNING ("%s: bytes past the clip's %" G_GUINT64_FORMAT ": not "
-        "caching it", w->part_path, w->size);
-    w->broken = TRUE;
-    return;
-  }
-  while (done < length) {
-    gssize n = pwrite (w->fd, data + done, length - done, offset + done);
-
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      GST_WARNING ("%s: %s: not caching the clip", w->part_path,
-          g_strerror (errno));
-      w->broken = TRUE;
-      return;
-    }
-    done += n;
-  }
-  if (offset == w->hashed) {
-    g_checksum_update (w->sum, data, length);
-    w->hashed += length;
-  }
-  add_range (w->ranges, offset, offset + length);
-}
-
-gboolean
-seedance_clip_writer_is_complete (SeedanceClipWriter * w)
-{
-  return !w->broken && w->ranges->len == 1
-      && g_array_index (w->ranges, Range, 0).start == 0
-      && g_array_index (w->ranges, Range, 0).end == w->size;
-}
-
-gboolean
-seedance_clip_writer_is_broken (SeedanceClipWriter * w)
-{
-  return w->broken;
 }
 
 /* Reads [from, to) of @fd into @sum. */
@@ -196,60 +83,21 @@ hash_file (gint fd, guint64 from, guint64 to, GChecksum * sum)
   return ok;
 }
 
-/* Puts the complete clip in place; returns its SHA-256. */
-gchar *
-seedance_clip_writer_commit (SeedanceClipWriter * w, GError ** error)
-{
-  gchar *sha;
-
-  g_return_val_if_fail (seedance_clip_writer_is_complete (w), NULL);
-  /* Bytes that arrived out of order were not hashed on the way. */
-  if (!hash_file (w->fd, w->hashed, w->size, w->sum)) {
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-        "cannot read %s back: %s", w->part_path, g_strerror (errno));
-    return NULL;
-  }
-  w->hashed = w->size;
-  if (g_rename (w->part_path, w->final_path) < 0) {
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-        "cannot rename %s: %s", w->part_path, g_strerror (errno));
-    return NULL;
-  }
-  g_clear_pointer (&w->part_path, g_free);
-  sha = g_strdup (g_checksum_get_string (w->sum));
-  GST_INFO ("cached %s (%" G_GUINT64_FORMAT " bytes, sha256 %s)",
-      w->final_path, w->size, sha);
-  return sha;
-}
-
-/* Closes the writer; a clip it did not commit is removed. */
-void
-seedance_clip_writer_free (SeedanceClipWriter * w)
-{
-  if (w == NULL)
-    return;
-  if (w->fd >= 0)
-    close (w->fd);
-  if (w->part_path) {
-    g_unlink (w->part_path);
-    GST_DEBUG ("dropped %s", w->part_path);
-  }
-  g_free (w->part_path);
-  g_free (w->final_path);
-  g_array_unref (w->ranges);
-  g_checksum_free (w->sum);
-  g_free (w);
-}
-
-/* Opens the file at @path once it proved to be the clip the journal
- * describes (a regular file, not reached through a symlink, of that size
- * and SHA-256): the descriptor that was checked is the one that is read.
- * Returns it, or -1 with @error set. */
+/**
+ * seedance_clip_open:
+ * @path: a cached clip
+ * @size: the size its journal entry gives it
+ *
+ * Opens the file at @path if it is a regular file, not reached through a
+ * symlink, of @size bytes: the descriptor that was checked is the one
+ * that is read. Its bytes are checked as they are read, against the
+ * entry's sums (seedanceclipsums.c).
+ *
+ * Returns: the descriptor, or -1 with @error set
+ */
 gint
-seedance_clip_open_verified (const gchar * path, guint64 size,
-    const gchar * sha256, GError ** error)
+seedance_clip_open (const gchar * path, guint64 size, GError ** error)
 {
-  GChecksum *sum;
   GStatBuf st;
   gint fd;
 
@@ -276,6 +124,26 @@ seedance_clip_open_verified (const gchar * path, guint64 size,
     close (fd);
     return -1;
   }
+  return fd;
+}
+
+/**
+ * seedance_clip_open_verified:
+ * @sha256: the SHA-256 an entry of an earlier version gives the clip
+ *
+ * seedance_clip_open() of a clip cached by a version that kept a SHA-256
+ * of the whole clip instead of sums: the whole file is read and checked
+ * before it is returned.
+ */
+gint
+seedance_clip_open_verified (const gchar * path, guint64 size,
+    const gchar * sha256, GError ** error)
+{
+  GChecksum *sum;
+  gint fd = seedance_clip_open (path, size, error);
+
+  if (fd < 0)
+    return -1;
   sum = g_checksum_new (G_CHECKSUM_SHA256);
   if (!hash_file (fd, 0, size, sum)) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot read %s", path);

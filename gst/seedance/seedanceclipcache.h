@@ -19,20 +19,8 @@ G_BEGIN_DECLS
  * this suffix, whatever the image's format. */
 #define SEEDANCE_FRAME_SUFFIX ".last-frame"
 
-typedef struct _SeedanceClipWriter SeedanceClipWriter;
-
-SeedanceClipWriter *seedance_clip_writer_new (const gchar * final_path,
-                                              guint64 size, GError ** error);
-void                seedance_clip_writer_write (SeedanceClipWriter * writer,
-                                                guint64 offset,
-                                                const guint8 * data,
-                                                gsize length);
-gboolean            seedance_clip_writer_is_complete (SeedanceClipWriter * writer);
-gboolean            seedance_clip_writer_is_broken (SeedanceClipWriter * writer);
-gchar *             seedance_clip_writer_commit (SeedanceClipWriter * writer,
-                                                 GError ** error);
-void                seedance_clip_writer_free (SeedanceClipWriter * writer);
-
+gint                seedance_clip_open (const gchar * path, guint64 size,
+                                        GError ** error);
 gint                seedance_clip_open_verified (const gchar * path,
                                                  guint64 size,
                                                  const gchar * sha256,

@@ -39,6 +39,7 @@
 #include <json-glib/json-glib.h>
 
 #include "seedanceclipcache.h"
+#include "seedanceclipsums.h"
 #include "seedancejournalprivate.h"
 
 GST_DEBUG_CATEGORY (seedance_journal_debug);
@@ -393,9 +394,29 @@ seedance_journal_entry_free (SeedanceJournalEntry * entry)
   g_free (entry->task_id);
   g_free (entry->status);
   g_free (entry->video_url);
+  g_free (entry->clip_sums);
   g_free (entry->clip_sha256);
   g_free (entry->frame_sha256);
   g_free (entry);
+}
+
+/**
+ * seedance_journal_entry_has_clip:
+ *
+ * Returns: whether the entry knows of a cached clip, with what checks it
+ */
+gboolean
+seedance_journal_entry_has_clip (const SeedanceJournalEntry * entry)
+{
+  return entry->clip_size > 0 && (entry->clip_sums || entry->clip_sha256);
+}
+
+void
+seedance_journal_entry_forget_clip (SeedanceJournalEntry * entry)
+{
+  g_clear_pointer (&entry->clip_sums, g_free);
+  g_clear_pointer (&entry->clip_sha256, g_free);
+  entry->clip_size = 0;
 }
 
 /* A string member of at most @max bytes of printable ASCII, or NULL. */
@@ -450,6 +471,16 @@ cached_file_ok (gint64 size, const gchar * sha)
   return (sha == NULL) == (size == 0) && (sha == NULL || is_sha256 (sha));
 }
 
+/* The clip's block sums, of its size. */
+static gboolean
+clip_sums_ok (gint64 size, const gchar * text)
+{
+  SeedanceClipSums *sums = seedance_clip_sums_parse (text, size);
+
+  seedance_clip_sums_free (sums);
+  return sums != NULL;
+}
+
 /* Whether @path_member names this request's own file in its clips
  * directory: its name, whichever path led to the cache directory (a
  * symlink to it, a moved home). A path that points elsewhere is never
@@ -478,7 +509,7 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
   JsonParser *parser = json_parser_new ();
   SeedanceJournalEntry *entry = NULL;
   JsonObject *o;
-  const gchar *format, *fingerprint, *status, *task_id, *url, *sha;
+  const gchar *format, *fingerprint, *status, *task_id, *url, *sha, *sums;
   const gchar *frame_sha;
   gint64 expires, size, updated, frame_size;
   GError *error = NULL;
@@ -517,6 +548,7 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
   task_id = printable_member (o, "task_id", MAX_ID_LENGTH);
   url = printable_member (o, "video_url", MAX_URL_LENGTH);
   sha = printable_member (o, "clip_sha256", 64);
+  sums = printable_member (o, "clip_sums", SEEDANCE_CLIP_SUMS_MAX_TEXT);
   expires = count_member (o, "video_url_expires");
   size = count_member (o, "clip_size");
   updated = count_member (o, "updated");
@@ -539,7 +571,7 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
     *problem = g_strdup ("its result URL is not an http(s) URL");
     goto done;
   }
-  if (!cached_file_ok (size, sha)) {
+  if (sums ? !clip_sums_ok (size, sums) || sha : !cached_file_ok (size, sha)) {
     *problem = g_strdup ("its cached clip's size or checksum is malformed");
     goto done;
   }
@@ -548,10 +580,10 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
         "malformed");
     goto done;
   }
-  if (sha && !names_own_file (o, "clip", journal->clip_path)) {
+  if ((sha || sums) && !names_own_file (o, "clip", journal->clip_path)) {
     GST_INFO ("%s names another clip file: its task is kept, not the clip",
         journal->path);
-    sha = NULL;
+    sha = sums = NULL;
     size = 0;
   }
   if (frame_sha && !names_own_file (o, "last_frame", journal->frame_path)) {
@@ -564,6 +596,7 @@ parse_entry (SeedanceJournal * journal, const gchar * data, gsize length,
   entry->video_url_expires = expires;
   entry->clip_size = size;
   entry->clip_sha256 = g_strdup (sha);
+  entry->clip_sums = g_strdup (sums);
   entry->frame_size = frame_size;
   entry->frame_sha256 = g_strdup (frame_sha);
   entry->updated = updated;
@@ -708,9 +741,14 @@ seedance_journal_write (SeedanceJournal * journal,
   json_builder_add_int_value (b, entry->video_url_expires);
   json_builder_set_member_name (b, "clip_size");
   json_builder_add_int_value (b, entry->clip_size);
-  if (entry->clip_sha256) {
+  if (seedance_journal_entry_has_clip (entry)) {
     json_builder_set_member_name (b, "clip");
     json_builder_add_string_value (b, journal->clip_path);
+  }
+  if (entry->clip_sums) {
+    json_builder_set_member_name (b, "clip_sums");
+    json_builder_add_string_value (b, entry->clip_sums);
+  } else if (entry->clip_sha256) {
     json_builder_set_member_name (b, "clip_sha256");
     json_builder_add_string_value (b, entry->clip_sha256);
   }
@@ -783,10 +821,9 @@ seedance_journal_adopt (SeedanceJournal * journal, const gchar * dir,
       || !(entry = seedance_journal_read (old, NULL)))
     goto done;
   /* The clip keeps its bytes; only its name follows the entry. */
-  if (entry->clip_sha256 && g_rename (old->clip_path, journal->clip_path) < 0) {
-    g_clear_pointer (&entry->clip_sha256, g_free);
-    entry->clip_size = 0;
-  }
+  if (seedance_journal_entry_has_clip (entry)
+      && g_rename (old->clip_path, journal->clip_path) < 0)
+    seedance_journal_entry_forget_clip (entry);
   if (entry->frame_sha256
       && g_rename (old->frame_path, journal->frame_path) < 0) {
     g_clear_pointer (&entry->frame_sha256, g_free);

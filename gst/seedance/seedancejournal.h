@@ -29,7 +29,10 @@ G_BEGIN_DECLS
  * @video_url: (nullable): the clip's result URL once the task succeeded
  * @video_url_expires: when that URL expires, in Unix seconds (0: unknown)
  * @clip_size: size of the cached clip, 0 when none
- * @clip_sha256: (nullable): its SHA-256, NULL when none
+ * @clip_sums: (nullable): its block checksums (seedanceclipsums.c), NULL
+ *   when none
+ * @clip_sha256: (nullable): the SHA-256 of a clip cached by an earlier
+ *   version, which kept no sums; NULL when none
  * @frame_size: size of the cached last frame (return-last-frame), 0 when
  *   none; entries written before it existed have none
  * @frame_sha256: (nullable): its SHA-256, NULL when none
@@ -45,6 +48,7 @@ typedef struct
   gchar *video_url;
   gint64 video_url_expires;
   guint64 clip_size;
+  gchar *clip_sums;
   gchar *clip_sha256;
   guint64 frame_size;
   gchar *frame_sha256;
@@ -99,6 +103,8 @@ const gchar *        seedance_journal_get_frame_path (SeedanceJournal * journal)
 SeedanceJournalEntry *seedance_journal_entry_new (const gchar * task_id,
                                                   const gchar * status);
 void                 seedance_journal_entry_free (SeedanceJournalEntry * entry);
+gboolean             seedance_journal_entry_has_clip (const SeedanceJournalEntry * entry);
+void                 seedance_journal_entry_forget_clip (SeedanceJournalEntry * entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeedanceJournalEntry, seedance_journal_entry_free)
 

@@ -35,9 +35,6 @@
 GST_DEBUG_CATEGORY (seedance_reader_debug);
 #define GST_CAT_DEFAULT seedance_reader_debug
 
-/* Bytes read of a cached clip to check that it is an MP4. */
-#define HEAD_SIZE (64 * 1024)
-
 static void
 ensure_debug_category (void)
 {
@@ -77,6 +74,7 @@ seedance_reader_new (GstObject * log_object, GCancellable * cancellable,
   reader->download.total_size = -1;
   reader->clip_identity.size = -1;
   reader->clip_fd = -1;
+  reader->block_index = G_MAXUINT;
   reader->read_stop = -1;
   reader->content_size = -1;
   g_mutex_init (&reader->lock);
@@ -118,9 +116,7 @@ seedance_reader_reset (SeedanceReader * reader)
   g_mutex_unlock (&reader->lock);
   reader->download_retries = 0;
   g_clear_pointer (&reader->clip_writer, seedance_clip_writer_free);
-  if (reader->clip_fd >= 0)
-    close (reader->clip_fd);
-  reader->clip_fd = -1;
+  seedance_reader_close_clip (reader);
   reader->cache_given_up = FALSE;
   g_clear_pointer (&reader->window, g_free);
   reader->window_start = 0;
@@ -174,16 +170,6 @@ seedance_reader_configure (SeedanceReader * reader, SeedanceClient * client,
   reader->timeout = timeout;
 }
 
-/* This run's clip will not be in the cache: what is written of it goes,
- * and the sources following this run download it on their own. */
-void
-seedance_reader_give_up_cache (SeedanceReader * reader)
-{
-  g_clear_pointer (&reader->clip_writer, seedance_clip_writer_free);
-  reader->cache_given_up = TRUE;
-  reader->hooks.release_run (reader->user_data, FALSE);
-}
-
 /* Whether @data starts with an ISO BMFF / QuickTime box: for a first
  * block too short for the typefinder. */
 static gboolean
@@ -210,7 +196,7 @@ starts_with_mp4_box (const guint8 * data, gsize size)
 /* The clip's first bytes must be an MP4 (video/quicktime), the caps the
  * pad negotiated: a host's error page is not streamed, and never
  * cached. */
-static gboolean
+gboolean
 seedance_reader_check_head (SeedanceReader * reader, const guint8 * data,
     gsize size, GError ** error)
 {
@@ -248,150 +234,26 @@ seedance_reader_check_size (SeedanceReader * reader, guint64 end,
   return FALSE;
 }
 
-/* Caches the bytes just read; once the whole clip is there it goes into
- * place and later reads, seeks included, are served from it. */
-static void
-seedance_reader_cache_bytes (SeedanceReader * reader, guint64 offset,
-    const guint8 * data, gsize size)
+/* @data, inside @owner's memory when it has one, without a copy: the
+ * memory is kept until the cache writer is done with it. */
+static GBytes *
+bytes_of (GstBuffer * owner, const guint8 * data, gsize n)
 {
-  const gchar *path = seedance_journal_get_clip_path (reader->journal);
-  GError *error = NULL;
-  GStatBuf st;
-  gchar *sha;
+  GstMemory *mem;
 
-  seedance_clip_writer_write (reader->clip_writer, offset, data, size);
-  reader->hooks.run_moved (reader->user_data);
-  if (seedance_clip_writer_is_broken (reader->clip_writer)) {
-    /* Its part file goes now, not at the end of the run. */
-    seedance_reader_give_up_cache (reader);
-    return;
-  }
-  if (!seedance_clip_writer_is_complete (reader->clip_writer))
-    return;
-  sha = seedance_clip_writer_commit (reader->clip_writer, &error);
-  g_clear_pointer (&reader->clip_writer, seedance_clip_writer_free);
-  if (sha == NULL) {
-    GST_WARNING_OBJECT (reader->log_object, "not caching the clip: %s",
-        error->message);
-    g_error_free (error);
-    reader->hooks.release_run (reader->user_data, FALSE);
-    return;
-  }
-
-  reader->hooks.clip_cached (reader->user_data, sha, reader->content_size);
-  seedance_clip_cache_evict (seedance_journal_get_clips_dir (reader->journal),
-      reader->cache_bytes, path);
-  /* Only the file just put in place: never through a link. */
-  reader->clip_fd = g_open (path,
-      O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
-  if (reader->clip_fd >= 0 && (fstat (reader->clip_fd, &st) < 0
-          || !S_ISREG (st.st_mode)
-          || (guint64) st.st_size != (guint64) reader->content_size)) {
-    close (reader->clip_fd);
-    reader->clip_fd = -1;
-  }
-  if (reader->clip_fd >= 0) {
-    seedance_download_clear (&reader->download);
-    /* Served from the file now. */
-    g_mutex_lock (&reader->lock);
-    reader->range_ignored = FALSE;
-    g_mutex_unlock (&reader->lock);
-  }
-  reader->hooks.release_run (reader->user_data, reader->clip_fd >= 0);
-  g_free (sha);
-}
-
-/* The cached clip's first bytes must be an MP4 too. */
-static gboolean
-seedance_reader_check_cached_head (SeedanceReader * reader, gint fd,
-    GError ** error)
-{
-  guint8 *head = g_malloc (HEAD_SIZE);
-  gssize n;
-  gboolean ok;
-
-  do
-    n = pread (fd, head, HEAD_SIZE, 0);
-  while (n < 0 && errno == EINTR);
-  if (n <= 0) {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-        "it cannot be read: %s", n < 0 ? g_strerror (errno) : "it is empty");
-    ok = FALSE;
-  } else {
-    ok = seedance_reader_check_head (reader, head, n, error);
-  }
-  g_free (head);
-  return ok;
-}
-
-/**
- * seedance_reader_open_cached_clip:
- * @journal: (transfer none): the run's journal
- * @entry: its entry, which names a cached clip
- * @warning: (out) (optional): why the cached clip was discarded, if it was
- *
- * Opens the entry's cached clip for this run, once its size and checksum
- * prove it is the clip that was downloaded; an evicted or damaged one is
- * dropped from the entry (and @warning says why, for a damaged one).
- *
- * Returns: whether the run plays the cached clip
- */
-gboolean
-seedance_reader_open_cached_clip (SeedanceReader * reader,
-    SeedanceJournal * journal, SeedanceJournalEntry * entry, GError ** warning)
-{
-  const gchar *path = seedance_journal_get_clip_path (journal);
-  GError *error = NULL;
-  gint fd;
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
-    GST_INFO_OBJECT (reader->log_object, "the clip of task %s was evicted "
-        "from the cache", entry->task_id);
-  } else if ((fd = seedance_clip_open_verified (path, entry->clip_size,
-              entry->clip_sha256, &error)) < 0
-      || !seedance_reader_check_cached_head (reader, fd, &error)) {
-    /* A clip cached by a version that trusted the file host may be an
-     * error page with a valid checksum: it goes, the task stays. */
-    g_set_error (warning, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-        "The cached clip of task %s is discarded: %s", entry->task_id,
-        error->message);
-    g_clear_error (&error);
-    if (fd >= 0)
-      close (fd);
-    g_unlink (path);
-  } else {
-    seedance_clip_touch (path);
-    reader->clip_fd = fd;
-    seedance_reader_update_size (reader, entry->clip_size);
-    return TRUE;
-  }
-  g_clear_pointer (&entry->clip_sha256, g_free);
-  entry->clip_size = 0;
-  if (!seedance_journal_write (journal, entry, &error)) {
-    GST_WARNING_OBJECT (reader->log_object, "cannot write the journal: %s",
-        error->message);
-    g_error_free (error);
-  }
-  return FALSE;
-}
-
-/**
- * seedance_reader_has_cached_clip:
- *
- * Returns: whether the run's bytes come from the cached clip
- */
-gboolean
-seedance_reader_has_cached_clip (SeedanceReader * reader)
-{
-  return reader->clip_fd >= 0;
+  if (owner == NULL || gst_buffer_n_memory (owner) != 1)
+    return g_bytes_new (data, n);
+  mem = gst_memory_ref (gst_buffer_peek_memory (owner, 0));
+  return g_bytes_new_with_free_func (data, n,
+      (GDestroyNotify) gst_memory_unref, mem);
 }
 
 /* Checks and caches the @n bytes just read at @offset; -1: a read that
  * failed after @arrived bytes. FALSE with @error worded for the user. */
 gboolean
 seedance_reader_take_bytes (SeedanceReader * reader, guint64 offset,
-    const guint8 * data, gssize n, guint64 arrived, guint * status,
-    GError ** error)
+    GstBuffer * owner, const guint8 * data, gssize n, guint64 arrived,
+    guint * status, GError ** error)
 {
   if (n > 0 && ((offset == 0
               && !seedance_reader_check_head (reader, data, n, error))
@@ -403,8 +265,12 @@ seedance_reader_take_bytes (SeedanceReader * reader, guint64 offset,
     *status = reader->download.http_status;
     return FALSE;
   }
-  if (n > 0 && reader->clip_writer)
-    seedance_reader_cache_bytes (reader, offset, data, n);
+  if (n > 0 && reader->clip_writer) {
+    GBytes *bytes = bytes_of (owner, data, n);
+
+    seedance_reader_cache_bytes (reader, offset, bytes);
+    g_bytes_unref (bytes);
+  }
 
   if (n < 0) {
     gchar *total = reader->content_size >= 0 ?
@@ -454,16 +320,19 @@ seedance_reader_prepare (SeedanceReader * reader, const gchar * url,
   SeedanceReaderResult result;
 
   *status = 0;
-  if (reader->clip_fd >= 0) {
-    if (offset >= (guint64) reader->content_size)
-      return SEEDANCE_READER_EOS;
-    *length = MIN (*length, (guint64) reader->content_size - offset);
-    return SEEDANCE_READER_OK;
-  }
+  if (reader->clip_fd >= 0
+      && seedance_reader_prepare_cached (reader, offset, length, &result,
+          error))
+    return result;
 
   if (reader->content_size >= 0 && offset >= (guint64) reader->content_size) {
-    reader->hooks.release_run (reader->user_data, FALSE);
+    seedance_reader_end_download (reader);
     return SEEDANCE_READER_EOS;
+  }
+  if (url == NULL) {
+    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+        "no result URL is known for task %s", reader->task_id);
+    return SEEDANCE_READER_URL_REFUSED;
   }
   if (stop >= 0 && offset >= (guint64) stop)
     return SEEDANCE_READER_EOS;
@@ -500,33 +369,16 @@ seedance_reader_prepare (SeedanceReader * reader, const gchar * url,
   return SEEDANCE_READER_OK;
 }
 
-/* Reads the cached clip. */
-static SeedanceReaderResult
-seedance_reader_fill_from_clip (SeedanceReader * reader, guint64 offset,
-    guint8 * data, gsize length, gsize * filled, GError ** error)
-{
-  gssize n;
-
-  do
-    n = pread (reader->clip_fd, data, length, offset);
-  while (n < 0 && errno == EINTR);
-  if (n <= 0) {
-    g_set_error (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
-        "Cannot read the cached clip of task %s at byte %" G_GUINT64_FORMAT
-        ": %s", reader->task_id, offset, n < 0 ? g_strerror (errno) :
-        "it is shorter than it was");
-    return SEEDANCE_READER_ERROR;
-  }
-  *filled = n;
-  reader->read_position = offset + n;
-  return SEEDANCE_READER_OK;
-}
+static SeedanceReaderResult seedance_reader_fill_data (SeedanceReader * reader,
+    guint64 offset, GstBuffer * buf, guint8 * data, gsize length,
+    gsize * filled, guint * status, GError ** error);
 
 /**
  * seedance_reader_fill:
  * @offset: the byte seedance_reader_prepare() got ready for
- * @data: where the bytes go
- * @length: the length seedance_reader_prepare() gave
+ * @buf: where the bytes go: a buffer of the length
+ *   seedance_reader_prepare() gave, in system memory; the cache tee keeps
+ *   a reference to its memory until it has written it
  * @filled: (out): the bytes read, on %SEEDANCE_READER_OK
  * @status: (out): on an error, the file host's HTTP status (0: none)
  * @error: on an error, why, worded for the user
@@ -538,13 +390,32 @@ seedance_reader_fill_from_clip (SeedanceReader * reader, guint64 offset,
  *   %SEEDANCE_READER_EOS at the end, or %SEEDANCE_READER_ERROR
  */
 SeedanceReaderResult
-seedance_reader_fill (SeedanceReader * reader, guint64 offset, guint8 * data,
-    gsize length, gsize * filled, guint * status, GError ** error)
+seedance_reader_fill (SeedanceReader * reader, guint64 offset, GstBuffer * buf,
+    gsize * filled, guint * status, GError ** error)
+{
+  SeedanceReaderResult result;
+  GstMapInfo map;
+
+  *status = 0;
+  if (!gst_buffer_map (buf, &map, GST_MAP_WRITE)) {
+    g_set_error_literal (error, SEEDANCE_ERROR, SEEDANCE_ERROR_DOWNLOAD,
+        "cannot write into the buffer");
+    return SEEDANCE_READER_ERROR;
+  }
+  result = seedance_reader_fill_data (reader, offset, buf, map.data, map.size,
+      filled, status, error);
+  gst_buffer_unmap (buf, &map);
+  return result;
+}
+
+static SeedanceReaderResult
+seedance_reader_fill_data (SeedanceReader * reader, guint64 offset,
+    GstBuffer * buf, guint8 * data, gsize length, gsize * filled,
+    guint * status, GError ** error)
 {
   guint64 arrived = 0;
   gssize n;
 
-  *status = 0;
   if (reader->clip_fd >= 0)
     return seedance_reader_fill_from_clip (reader, offset, data, length,
         filled, error);
@@ -556,8 +427,8 @@ seedance_reader_fill (SeedanceReader * reader, guint64 offset, guint8 * data,
   }
 
   n = seedance_reader_read (reader, data, length, &arrived, error);
-  if (!seedance_reader_take_bytes (reader, offset, data, n, arrived, status,
-          error))
+  if (!seedance_reader_take_bytes (reader, offset, buf, data, n, arrived,
+          status, error))
     return SEEDANCE_READER_ERROR;
 
   if (n == 0) {
@@ -572,7 +443,7 @@ seedance_reader_fill (SeedanceReader * reader, guint64 offset, guint8 * data,
     }
     GST_DEBUG_OBJECT (reader->log_object, "end of the clip at byte %"
         G_GUINT64_FORMAT, reader->read_position);
-    reader->hooks.release_run (reader->user_data, FALSE);
+    seedance_reader_end_download (reader);
     return SEEDANCE_READER_EOS;
   }
 

@@ -29,8 +29,12 @@ typedef struct _SeedanceReader SeedanceReader;
  *   run's followers keep waiting for it)
  * @release_run: nothing more will be cached for the run's followers;
  *   @cached: the clip is complete in the cache
- * @clip_cached: the whole clip went into the cache with checksum @sha256
- *   and @size bytes: the element records it in the journal entry
+ * @clip_cached: the whole clip went into the cache with block checksums
+ *   @sums (seedanceclipsums.c) and @size bytes: the element records it in
+ *   the journal entry
+ * @clip_discarded: the cached clip being played failed a check and is
+ *   gone from the cache: the element says so (@warning) and the journal
+ *   entry forgets it
  *
  * What the reader asks of the element; @user_data is the hooks' own.
  */
@@ -41,8 +45,9 @@ typedef struct
   void (*size_changed) (gpointer user_data, gint64 size);
   void (*run_moved) (gpointer user_data);
   void (*release_run) (gpointer user_data, gboolean cached);
-  void (*clip_cached) (gpointer user_data, const gchar * sha256,
+  void (*clip_cached) (gpointer user_data, const gchar * sums,
                        gint64 size);
+  void (*clip_discarded) (gpointer user_data, const GError * warning);
 } SeedanceReaderHooks;
 
 /**
@@ -94,9 +99,11 @@ SeedanceReaderResult seedance_reader_prepare (SeedanceReader * reader,
                                               guint * status,
                                               GError ** error);
 SeedanceReaderResult seedance_reader_fill (SeedanceReader * reader,
-                                           guint64 offset, guint8 * data,
-                                           gsize length, gsize * filled,
-                                           guint * status, GError ** error);
+                                           guint64 offset,
+                                           GstBuffer * buf,
+                                           gsize * filled,
+                                           guint * status,
+                                           GError ** error);
 
 gboolean             seedance_reader_is_seekable (SeedanceReader * reader);
 gboolean             seedance_reader_get_size (SeedanceReader * reader,

@@ -332,8 +332,8 @@ seedance_reader_fill_window (SeedanceReader * reader, const gchar * url,
     arrived = start + n;
     n = -1;
   }
-  if (!seedance_reader_take_bytes (reader, start, reader->window, n, arrived,
-          status, error))
+  if (!seedance_reader_take_bytes (reader, start, NULL, reader->window, n,
+          arrived, status, error))
     return SEEDANCE_READER_ERROR;
   reader->read_position = end;
   reader->window_start = start;

@@ -17,6 +17,8 @@
 #include <gst/gst.h>
 
 #include "seedanceclipcache.h"
+#include "seedanceclipsums.h"
+#include "seedanceclipwriter.h"
 #include "seedancedeadline.h"
 #include "seedancereader.h"
 
@@ -53,6 +55,9 @@ struct _SeedanceReader
   guint download_retries;
   SeedanceClipWriter *clip_writer;      /* the download, as it is cached */
   gint clip_fd;                 /* the cached clip being played, -1 */
+  SeedanceClipSums *clip_sums;  /* its block sums; NULL: a legacy clip */
+  guint8 *block;                /* its block being played, checked */
+  guint block_index;            /* which, G_MAXUINT: none */
   gboolean cache_given_up;      /* the clip cannot be cached this run */
   guint8 *window;               /* bytes read at once for reverse reads */
   guint64 window_start;
@@ -69,8 +74,29 @@ gboolean             seedance_reader_is_flushing (SeedanceReader * reader);
 void                 seedance_reader_update_size (SeedanceReader * reader,
                                                   gint64 size);
 void                 seedance_reader_give_up_cache (SeedanceReader * reader);
+gboolean             seedance_reader_check_head (SeedanceReader * reader,
+                                                 const guint8 * data,
+                                                 gsize size,
+                                                 GError ** error);
+void                 seedance_reader_close_clip (SeedanceReader * reader);
+void                 seedance_reader_cache_bytes (SeedanceReader * reader,
+                                                  guint64 offset,
+                                                  GBytes * bytes);
+void                 seedance_reader_end_download (SeedanceReader * reader);
+gboolean             seedance_reader_prepare_cached (SeedanceReader * reader,
+                                                     guint64 offset,
+                                                     guint * length,
+                                                     SeedanceReaderResult * result,
+                                                     GError ** error);
+SeedanceReaderResult seedance_reader_fill_from_clip (SeedanceReader * reader,
+                                                     guint64 offset,
+                                                     guint8 * data,
+                                                     gsize length,
+                                                     gsize * filled,
+                                                     GError ** error);
 gboolean             seedance_reader_take_bytes (SeedanceReader * reader,
                                                  guint64 offset,
+                                                 GstBuffer * owner,
                                                  const guint8 * data,
                                                  gssize n,
                                                  guint64 arrived,

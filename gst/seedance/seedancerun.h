@@ -108,7 +108,9 @@ void           seedance_run_touch (SeedanceRun * run);
 void           seedance_run_release (SeedanceRun * run, gboolean cached,
                                      const GError * failure);
 void           seedance_run_record_clip (SeedanceRun * run,
-                                         const gchar * sha256, gint64 size);
+                                         const gchar * sums, gint64 size);
+void           seedance_run_discard_clip (SeedanceRun * run,
+                                          const GError * warning);
 
 GstFlowReturn  seedance_run_fail_at (SeedanceRun * run, GError * error,
                                      guint status, const gchar * file,

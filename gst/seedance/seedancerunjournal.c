@@ -279,7 +279,8 @@ seedance_run_consult_journal (SeedanceRun * run)
   }
 
   state = seedance_task_state_from_status (entry->status);
-  if (state == SEEDANCE_TASK_SUCCEEDED && entry->clip_sha256
+  if (state == SEEDANCE_TASK_SUCCEEDED
+      && seedance_journal_entry_has_clip (entry)
       && run->cache_mode == GST_SEEDANCE_CACHE_MODE_REUSE
       && seedance_run_open_cached_clip (run, entry)) {
     GST_INFO_OBJECT (run->log_object, "playing the cached clip of task %s",
@@ -340,15 +341,25 @@ seedance_run_claim (SeedanceRun * run, GError ** error, gchar ** detail)
 
 /* The whole clip is in the cache: its entry says so. */
 void
-seedance_run_record_clip (SeedanceRun * run, const gchar * sha256, gint64 size)
+seedance_run_record_clip (SeedanceRun * run, const gchar * sums, gint64 size)
 {
   SeedanceJournalEntry *entry;
   gboolean took;
 
   if ((entry = seedance_run_journal_begin (run, &took))) {
-    g_free (entry->clip_sha256);
-    entry->clip_sha256 = g_strdup (sha256);
+    seedance_journal_entry_forget_clip (entry);
+    entry->clip_sums = g_strdup (sums);
     entry->clip_size = size;
     seedance_run_journal_end (run, entry, took);
   }
+}
+
+/* The cached clip being played failed a check and is gone: the user
+ * hears of it, and the entry forgets it, so that the next run downloads
+ * the clip again (never a new task). */
+void
+seedance_run_discard_clip (SeedanceRun * run, const GError * warning)
+{
+  SEEDANCE_RUN_WARN (run, READ, NULL, "%s", warning->message);
+  seedance_run_record_clip (run, NULL, 0);
 }

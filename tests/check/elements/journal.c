@@ -387,6 +387,118 @@ GST_START_TEST (test_damaged_clip_discarded)
 
 GST_END_TEST;
 
+/* The Range of the last GET of the clip, "none" without one. */
+static gchar *
+last_clip_range (SeedanceTestFixture * f)
+{
+  GPtrArray *requests = seedance_emulator_get_requests (f->emulator);
+  gchar *range = NULL;
+  guint i;
+
+  for (i = 0; i < requests->len; i++) {
+    SeedanceEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (g_strcmp0 (r->method, "GET") == 0
+        && g_str_has_prefix (r->path, SEEDANCE_TEST_FILES_PATH)
+        && g_str_has_suffix (r->path, ".mp4")) {
+      g_free (range);
+      range = g_strdup (r->range ? r->range : "none");
+    }
+  }
+  g_ptr_array_unref (requests);
+  return range;
+}
+
+/* A cached clip is checked block by block as it plays (blocks of 4 MiB).
+ * One byte changed in its third block: the first two blocks play from
+ * the cache, the damaged one is never played; the clip is discarded with
+ * a warning and the rest downloaded from the damaged block on, so the
+ * clip that plays is right. No new task; the next run downloads the
+ * whole clip and caches it again. */
+GST_START_TEST (test_damaged_block_downloaded_again)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *first_path = seedance_test_fixture_path (f, "first.mp4");
+  gchar *second_path = seedance_test_fixture_path (f, "second.mp4");
+  gchar *third_path = seedance_test_fixture_path (f, "third.mp4");
+  gchar *clip, *data, *warnings, *range;
+  gsize length;
+
+  seedance_test_fixture_add_fault (f, "task:clip-bytes=10M");
+  g_free (seedance_test_run_to_eos (f, PROMPT, first_path, NULL));
+  clip = only_file (f, "clips", ".mp4");
+  fail_unless (g_file_get_contents (clip, &data, &length, NULL));
+  fail_unless_equals_int (length, 10 << 20);
+  /* Same size, one byte of the third block changed. */
+  data[(9 << 20) + 12345] ^= 0x55;
+  fail_unless (g_file_set_contents (clip, data, length, NULL));
+
+  warnings = seedance_test_run_to_eos (f, PROMPT, second_path, NULL);
+  fail_unless (strstr (warnings, "is discarded") != NULL, "%s", warnings);
+  fail_unless (strstr (warnings, "checksum") != NULL, "%s", warnings);
+  fail_unless (strstr (warnings, "downloaded again") != NULL, "%s", warnings);
+  seedance_test_assert_same_bytes (first_path, second_path);
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+  fail_unless_equals_int (count (f, "GET", SEEDANCE_TEST_FILES_PATH), 2);
+  range = last_clip_range (f);
+  fail_unless_equals_string (range, "bytes=8388608-");
+  g_free (range);
+  fail_if (g_file_test (clip, G_FILE_TEST_EXISTS));
+
+  g_free (warnings);
+  warnings = seedance_test_run_to_eos (f, PROMPT, third_path, NULL);
+  fail_unless_equals_string (warnings, "");
+  seedance_test_assert_same_bytes (first_path, third_path);
+  seedance_test_assert_same_bytes (first_path, clip);
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+  fail_unless_equals_int (count (f, "GET", SEEDANCE_TEST_FILES_PATH), 3);
+
+  g_free (warnings);
+  g_free (data);
+  g_free (clip);
+  g_free (third_path);
+  g_free (second_path);
+  g_free (first_path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* A cached clip cut short is refused before any of it plays: the clip is
+ * downloaded again whole and cached again, without a new task. */
+GST_START_TEST (test_truncated_clip_downloaded_again)
+{
+  SeedanceTestFixture *f = seedance_test_fixture_new (NULL);
+  gchar *first_path = seedance_test_fixture_path (f, "first.mp4");
+  gchar *second_path = seedance_test_fixture_path (f, "second.mp4");
+  gchar *clip, *warnings, *range;
+  GStatBuf st;
+
+  g_free (seedance_test_run_to_eos (f, PROMPT, first_path, NULL));
+  clip = only_file (f, "clips", ".mp4");
+  fail_unless (g_stat (clip, &st) == 0);
+  fail_unless (truncate (clip, st.st_size / 2) == 0);
+
+  warnings = seedance_test_run_to_eos (f, PROMPT, second_path, NULL);
+  fail_unless (strstr (warnings, "is discarded") != NULL, "%s", warnings);
+  fail_unless (strstr (warnings, "bytes, not") != NULL, "%s", warnings);
+  seedance_test_assert_same_bytes (first_path, second_path);
+  seedance_test_assert_same_bytes (first_path, clip);
+  fail_unless_equals_int (count (f, "POST", NULL), 1);
+  fail_unless_equals_int (count (f, "GET", SEEDANCE_TEST_FILES_PATH), 2);
+  range = last_clip_range (f);
+  fail_unless_equals_string (range, "none");
+
+  g_free (range);
+  g_free (warnings);
+  g_free (clip);
+  g_free (second_path);
+  g_free (first_path);
+  seedance_test_fixture_free (f);
+}
+
+GST_END_TEST;
+
 /* A submission cut off after it was sent (here: a process that died
  * during the POST) is never sent again by a later run. */
 GST_START_TEST (test_uncertain_entry_refused)
@@ -743,6 +855,8 @@ journal_suite (void)
   tcase_add_loop_test (tc, test_corrupt_entry_ignored, 0,
       G_N_ELEMENTS (bad_entries));
   tcase_add_test (tc, test_damaged_clip_discarded);
+  tcase_add_test (tc, test_damaged_block_downloaded_again);
+  tcase_add_test (tc, test_truncated_clip_downloaded_again);
   tcase_add_test (tc, test_uncertain_entry_refused);
   tcase_add_test (tc, test_cache_bound_evicts);
   tcase_add_test (tc, test_seek_after_first_pass_from_cache);
