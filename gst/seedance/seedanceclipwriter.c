@@ -39,7 +39,7 @@ GST_DEBUG_CATEGORY_STATIC (seedance_clip_writer_debug);
 #define GST_CAT_DEFAULT seedance_clip_writer_debug
 
 /* The bytes that may wait for the disk. */
-#define MAX_QUEUED (4 << 20)
+#define MAX_QUEUED (2 << 20)
 #define SAFE_OPEN_FLAGS (O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
 
 typedef struct

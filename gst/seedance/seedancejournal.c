@@ -42,7 +42,7 @@
 #include "seedanceclipsums.h"
 #include "seedancejournalprivate.h"
 
-GST_DEBUG_CATEGORY (seedance_journal_debug);
+GST_DEBUG_CATEGORY_STATIC (seedance_journal_debug);
 #define GST_CAT_DEFAULT seedance_journal_debug
 
 #define JOURNAL_FORMAT "gst-seedance-journal/1"

@@ -25,7 +25,22 @@
 
 #include "seedancejournalprivate.h"
 
-#define GST_CAT_DEFAULT seedance_journal_debug
+/* Its own category: the journal's is static, since the core library is
+ * linked into the tests and into the plugin they load. */
+GST_DEBUG_CATEGORY_STATIC (seedance_journal_lock_debug);
+#define GST_CAT_DEFAULT seedance_journal_lock_debug
+
+static void
+ensure_debug (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    GST_DEBUG_CATEGORY_INIT (seedance_journal_lock_debug,
+        "seedancejournallock", 0, "the journal entries' locks");
+    g_once_init_leave (&done, 1);
+  }
+}
 
 /* The holder line in a lock file: "pid=<n> host=<name> program=<name>". */
 #define MAX_HOLDER_SIZE 200
@@ -101,6 +116,7 @@ seedance_journal_try_lock (SeedanceJournal * journal, gboolean * locked,
   struct stat st;
   gint fd;
 
+  ensure_debug ();
   *locked = journal->lock_fd >= 0;
   if (*locked)
     return TRUE;
@@ -203,6 +219,7 @@ seedance_journal_describe_holder (SeedanceJournal * journal)
   gsize length, i;
   gint fd;
 
+  ensure_debug ();
   g_return_val_if_fail (journal != NULL, NULL);
 
   fd = seedance_journal_open_regular (journal, journal->lock_name, O_RDONLY,

@@ -20,8 +20,6 @@
 
 G_BEGIN_DECLS
 
-GST_DEBUG_CATEGORY_EXTERN (seedance_journal_debug);
-
 /* How every file under the cache directory is opened: never through a
  * symlink, never blocking (a FIFO or a device opens at once and is then
  * refused by fstat), never becoming a controlling terminal. */
