@@ -1029,3 +1029,24 @@ seedance_test_wait_task_status (GstBus * bus, const gchar * status)
       return;
   }
 }
+
+/* The Range headers of the clip's GETs (an .mp4 on the files origin), in
+ * order; "none" for a GET without one. */
+GPtrArray *
+seedance_test_fixture_clip_ranges (SeedanceTestFixture * f)
+{
+  GPtrArray *requests = seedance_emulator_get_requests (f->emulator);
+  GPtrArray *ranges = g_ptr_array_new_with_free_func (g_free);
+  guint i;
+
+  for (i = 0; i < requests->len; i++) {
+    SeedanceEmulatorRequest *r = g_ptr_array_index (requests, i);
+
+    if (g_strcmp0 (r->method, "GET") == 0
+        && g_str_has_prefix (r->path, SEEDANCE_TEST_FILES_PATH)
+        && g_str_has_suffix (r->path, ".mp4"))
+      g_ptr_array_add (ranges, g_strdup (r->range ? r->range : "none"));
+  }
+  g_ptr_array_unref (requests);
+  return ranges;
+}

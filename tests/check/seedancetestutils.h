@@ -199,6 +199,7 @@ void                 seedance_test_assert_error (GstMessage * msg, GQuark domain
 guint                seedance_test_fixture_count_tasks (SeedanceTestFixture * f);
 
 /* The number of requests the emulator logged, on any origin. */
+GPtrArray *          seedance_test_fixture_clip_ranges (SeedanceTestFixture * f);
 guint                seedance_test_fixture_count_requests (SeedanceTestFixture * f,
                                                            const gchar * method,
                                                            const gchar * path_prefix);

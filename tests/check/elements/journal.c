@@ -391,21 +391,12 @@ GST_END_TEST;
 static gchar *
 last_clip_range (SeedanceTestFixture * f)
 {
-  GPtrArray *requests = seedance_emulator_get_requests (f->emulator);
-  gchar *range = NULL;
-  guint i;
+  GPtrArray *ranges = seedance_test_fixture_clip_ranges (f);
+  gchar *range;
 
-  for (i = 0; i < requests->len; i++) {
-    SeedanceEmulatorRequest *r = g_ptr_array_index (requests, i);
-
-    if (g_strcmp0 (r->method, "GET") == 0
-        && g_str_has_prefix (r->path, SEEDANCE_TEST_FILES_PATH)
-        && g_str_has_suffix (r->path, ".mp4")) {
-      g_free (range);
-      range = g_strdup (r->range ? r->range : "none");
-    }
-  }
-  g_ptr_array_unref (requests);
+  fail_unless (ranges->len > 0, "no GET of the clip");
+  range = g_strdup (g_ptr_array_index (ranges, ranges->len - 1));
+  g_ptr_array_unref (ranges);
   return range;
 }
 

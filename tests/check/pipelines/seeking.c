@@ -247,26 +247,6 @@ after_flush_probe (GstPad * pad, GstPadProbeInfo * probe, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
-/* The Range headers of the clip's GETs, in order. */
-static GPtrArray *
-clip_ranges (SeedanceTestFixture * f)
-{
-  GPtrArray *requests = seedance_emulator_get_requests (f->emulator);
-  GPtrArray *ranges = g_ptr_array_new_with_free_func (g_free);
-  guint i;
-
-  for (i = 0; i < requests->len; i++) {
-    SeedanceEmulatorRequest *r = g_ptr_array_index (requests, i);
-
-    if (g_strcmp0 (r->method, "GET") == 0
-        && g_str_has_prefix (r->path, SEEDANCE_TEST_FILES_PATH)
-        && g_str_has_suffix (r->path, ".mp4"))
-      g_ptr_array_add (ranges, g_strdup (r->range ? r->range : "none"));
-  }
-  g_ptr_array_unref (requests);
-  return ranges;
-}
-
 /* A byte seek with a stop, after the preroll opened the download from
  * the start: the element reopens it with a Range that ends at the stop,
  * so the file host sends no byte past it, and the stream ends there. */
@@ -309,7 +289,7 @@ GST_START_TEST (test_seek_stop_ends_download)
   fail_unless_equals_uint64 (a.bytes, 10000);
   g_mutex_unlock (&a.lock);
 
-  ranges = clip_ranges (f);
+  ranges = seedance_test_fixture_clip_ranges (f);
   fail_unless_equals_int (ranges->len, 2);
   fail_unless_equals_string (g_ptr_array_index (ranges, 0), "none");
   fail_unless_equals_string (g_ptr_array_index (ranges, 1),
@@ -418,7 +398,7 @@ GST_START_TEST (test_reverse_playback_few_requests)
   g_mutex_unlock (&r.lock);
 
   /* The preroll's GET, and one for the whole segment: not one a block. */
-  ranges = clip_ranges (f);
+  ranges = seedance_test_fixture_clip_ranges (f);
   fail_unless_equals_int (ranges->len, 2);
   fail_unless_equals_string (g_ptr_array_index (ranges, 0), "none");
   fail_unless_equals_string (g_ptr_array_index (ranges, 1),
@@ -503,7 +483,7 @@ GST_START_TEST (test_host_ignoring_range_not_seekable)
   g_mutex_lock (&a.lock);
   fail_unless_equals_uint64 (a.first_offset, 70000);
   g_mutex_unlock (&a.lock);
-  ranges = clip_ranges (f);
+  ranges = seedance_test_fixture_clip_ranges (f);
   fail_unless_equals_int (ranges->len, 2);
   fail_unless_equals_string (g_ptr_array_index (ranges, 1), "bytes=70000-");
   g_ptr_array_unref (ranges);
@@ -519,7 +499,7 @@ GST_START_TEST (test_host_ignoring_range_not_seekable)
               GST_SEEK_TYPE_NONE, -1)));
   gst_object_unref (pad);
   /* The refused seek sent nothing. */
-  ranges = clip_ranges (f);
+  ranges = seedance_test_fixture_clip_ranges (f);
   fail_unless_equals_int (ranges->len, 2);
   g_ptr_array_unref (ranges);
 
