@@ -7,13 +7,13 @@
  * version 2.1 of the License, or (at your option) any later version.
  */
 
-/* The clip's bytes behind create(): ranged HTTP GETs of the result URL,
- * resumed when the connection drops, bounded in silence, rate and size;
- * or the cached clip of an earlier run; and the cache tee, which writes
- * a download into the clip cache as it streams. The reader posts nothing:
- * errors go back to the element as GErrors, and what the element must
- * know or do (its segment, the shared run, the journal, flushes) goes
- * through SeedanceReaderHooks. */
+/* The clip's bytes behind create(): ranged HTTP GETs of the result URL
+ * (seedancereaderdownload.c), or the cached clip of an earlier run, and
+ * the cache tee (seedancereadercache.c); here, what create() calls, and
+ * the checks every byte passes: an MP4 from its first bytes, within the
+ * size bound. The reader posts nothing: errors go back to the element as
+ * GErrors, and what the element must know or do (its segment, the shared
+ * run, the journal, flushes) goes through SeedanceReaderHooks. */
 
 #ifdef HAVE_CONFIG_H
 #include "config.h"
