@@ -80,6 +80,31 @@ ensure_debug (void)
   }
 }
 
+/* The types libsoup registers lazily, by its first message, registered
+ * here before the engine's thread and the reading threads can race for
+ * them: GLib 2.74 deadlocks when one thread registers GTask while another
+ * initialises a class whose class_init asks for it (seen between the
+ * engine's first async send and a download's first sync send). */
+static void
+ensure_types (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    g_type_ensure (G_TYPE_TASK);
+    g_type_ensure (G_TYPE_CANCELLABLE);
+    g_type_ensure (G_TYPE_SOCKET_CLIENT);
+    g_type_ensure (G_TYPE_TCP_CONNECTION);
+    g_type_ensure (G_TYPE_NETWORK_ADDRESS);
+    g_type_ensure (G_TYPE_INET_SOCKET_ADDRESS);
+    g_type_ensure (G_TYPE_MEMORY_INPUT_STREAM);
+    g_type_ensure (SOUP_TYPE_SESSION);
+    g_type_ensure (SOUP_TYPE_MESSAGE);
+    g_type_ensure (SOUP_TYPE_LOGGER);
+    g_once_init_leave (&done, 1);
+  }
+}
+
 /* libsoup's logger, into this category: every header but the key. */
 static void
 print_http_log (SoupLogger * logger, SoupLoggerLogLevel level,
@@ -169,6 +194,7 @@ seedance_engine_get (const gchar * origin, const gchar * api_key)
   SeedanceEngine *engine;
 
   ensure_debug ();
+  ensure_types ();
   g_mutex_lock (&registry_lock);
   if (registry == NULL)
     registry = g_hash_table_new (g_str_hash, g_str_equal);
