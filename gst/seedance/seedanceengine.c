@@ -287,6 +287,7 @@ typedef struct
   GByteArray *body;
   gsize max_size;
   GError *error;
+  gint cancelled;               /* the caller's cancellable fired */
   GMutex lock;
   GCond cond;
   gboolean done;
@@ -399,7 +400,9 @@ exchange_start (gpointer data)
 {
   Exchange *ex = exchange_ref (data);
 
-  if (g_cancellable_is_cancelled (ex->cancellable)) {
+  /* Cancelled before it went out: nothing is sent. */
+  if (g_atomic_int_get (&ex->cancelled)
+      || g_cancellable_is_cancelled (ex->cancellable)) {
     exchange_finish (ex, g_error_new_literal (G_IO_ERROR,
             G_IO_ERROR_CANCELLED, "Operation was cancelled"));
     return G_SOURCE_REMOVE;
@@ -431,6 +434,7 @@ caller_cancelled_cb (GCancellable * cancellable, gpointer data)
 {
   CancelLink *link = data;
 
+  g_atomic_int_set (&link->ex->cancelled, TRUE);
   g_main_context_invoke_full (link->context, G_PRIORITY_HIGH,
       exchange_cancel, exchange_ref (link->ex), exchange_unref);
 }
@@ -468,6 +472,12 @@ seedance_engine_exchange (SeedanceEngine * engine, SoupMessage * msg,
   gulong handler = 0;
   GBytes *body = NULL;
 
+  /* A caller cancelled already sends nothing, not even a request that
+   * would be cancelled on its way. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error)) {
+    g_free (ex);
+    return NULL;
+  }
   ex->ref_count = 1;
   ex->session = engine->session;
   ex->msg = g_object_ref (msg);
@@ -476,8 +486,7 @@ seedance_engine_exchange (SeedanceEngine * engine, SoupMessage * msg,
   g_mutex_init (&ex->lock);
   g_cond_init (&ex->cond);
 
-  g_main_context_invoke_full (engine->context, G_PRIORITY_DEFAULT,
-      exchange_start, exchange_ref (ex), exchange_unref);
+  /* Linked before the start is queued: a cancel in between stops it. */
   if (cancellable) {
     CancelLink *link = g_new (CancelLink, 1);
 
@@ -486,6 +495,8 @@ seedance_engine_exchange (SeedanceEngine * engine, SoupMessage * msg,
     handler = g_cancellable_connect (cancellable,
         G_CALLBACK (caller_cancelled_cb), link, cancel_link_free);
   }
+  g_main_context_invoke_full (engine->context, G_PRIORITY_DEFAULT,
+      exchange_start, exchange_ref (ex), exchange_unref);
 
   g_mutex_lock (&ex->lock);
   while (!ex->done)
