@@ -78,18 +78,6 @@ seedance_parse_content_range (const gchar * value, guint64 * start,
   return TRUE;
 }
 
-/* Closes a body stream without reading the rest of it: a plain close
- * reads on to keep the connection, which a trickling server makes last. */
-static void
-drop_stream (GInputStream * in)
-{
-  GCancellable *dropped = g_cancellable_new ();
-
-  g_cancellable_cancel (dropped);
-  g_input_stream_close (in, dropped, NULL);
-  g_object_unref (dropped);
-}
-
 /* Discards the bytes before offset from a server that ignored Range. */
 static gboolean
 skip_to (GInputStream * in, guint64 offset, SeedanceDeadline * watch,
@@ -326,7 +314,7 @@ open_in_context (SeedanceDownload * download, SeedanceEngine * engine,
 
 failed:
   {
-    drop_stream (in);
+    seedance_engine_drop_stream (in);
     g_object_unref (in);
     g_object_unref (msg);
     seedance_file_identity_clear (&download->identity);
@@ -429,7 +417,7 @@ seedance_download_clear (SeedanceDownload * download)
     g_main_context_push_thread_default (download->context);
   if (download->stream) {
     /* Dropped, not read to its end: a seek wants it gone. */
-    drop_stream (download->stream);
+    seedance_engine_drop_stream (download->stream);
     g_clear_object (&download->stream);
   }
   g_clear_object (&download->message);

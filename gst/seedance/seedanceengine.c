@@ -322,16 +322,10 @@ exchange_unref (gpointer data)
 static void
 exchange_finish (Exchange * ex, GError * error)
 {
-  if (ex->stream) {
-    GCancellable *dropped = g_cancellable_new ();
-
-    /* A body not read to its end is dropped, not drained: a trickling
-     * server would make a plain close last. */
-    if (error)
-      g_cancellable_cancel (dropped);
-    g_input_stream_close (ex->stream, dropped, NULL);
-    g_object_unref (dropped);
-  }
+  if (ex->stream && error)
+    seedance_engine_drop_stream (ex->stream);
+  else if (ex->stream)
+    g_input_stream_close (ex->stream, NULL, NULL);
   g_mutex_lock (&ex->lock);
   ex->error = error;
   ex->done = TRUE;
@@ -514,6 +508,23 @@ seedance_engine_exchange (SeedanceEngine * engine, SoupMessage * msg,
   }
   exchange_unref (ex);
   return body;
+}
+
+/**
+ * seedance_engine_drop_stream:
+ * @in: a body not read to its end
+ *
+ * Closes @in without reading the rest of it: a plain close reads on to
+ * keep the connection, which a trickling server makes last.
+ */
+void
+seedance_engine_drop_stream (GInputStream * in)
+{
+  GCancellable *dropped = g_cancellable_new ();
+
+  g_cancellable_cancel (dropped);
+  g_input_stream_close (in, dropped, NULL);
+  g_object_unref (dropped);
 }
 
 /**

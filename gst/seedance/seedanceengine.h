@@ -32,6 +32,8 @@ GInputStream *  seedance_engine_open (SeedanceEngine * engine,
                                       GCancellable * cancellable,
                                       GError ** error);
 
+void            seedance_engine_drop_stream (GInputStream * in);
+
 guint           seedance_engine_count (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeedanceEngine, seedance_engine_unref)
